@@ -1,0 +1,91 @@
+package io.ippipe.common.config;
+
+import io.ippipe.common.input.InventoryFormat;
+import io.ippipe.common.input.LogFormat;
+import io.ippipe.common.input.ProxyProtocol;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every configuration key, with its default. {@code conf/ippipe.conf} documents the same keys;
+ * {@code KeysTest} checks that the two agree.
+ */
+public final class Keys {
+  private static final Map<String, ConfigKey<?>> ALL = new LinkedHashMap<>();
+
+  public static final ConfigKey<Double> VALIDATE_MAX_REJECT_RATE = key(
+      "validate.max_reject_rate", "0.05",
+      "Quality gate: the share of non-structural rejects among records read, per dataset, above "
+          + "which validate exits 3 (outputs are still written).",
+      Parsers.fraction());
+  public static final ConfigKey<Integer> VALIDATE_MAX_LINE_LENGTH = key(
+      "validate.max_line_length", "4194304",
+      "Lines longer than this many bytes are rejected as LINE_TOO_LONG.",
+      Parsers.intRange(64, 64 * 1024 * 1024));
+  public static final ConfigKey<Integer> VALIDATE_REJECT_RAW_CHARS = key(
+      "validate.reject_raw_chars", "512",
+      "The raw text kept in rejects is masked, then cut to this many characters.",
+      Parsers.intRange(0, 65536));
+  public static final ConfigKey<ProxyProtocol> VALIDATE_DEFAULT_PROTOCOL = key(
+      "validate.inventory.default_protocol", "http",
+      "Protocol of inventory entries whose format does not say (plain ip:port lists).",
+      Parsers.protocol());
+  public static final ConfigKey<InventoryFormat> VALIDATE_INVENTORY_FORMAT = key(
+      "validate.inventory.format", "auto",
+      "plain, url, status, csv, jsonl, parquet, or auto (detected per file).",
+      Parsers.inventoryFormat());
+  public static final ConfigKey<LogFormat> VALIDATE_REQUESTS_FORMAT = key(
+      "validate.requests.format", "auto",
+      "squid, clf, jsonl, parquet, or auto (detected per file).",
+      Parsers.logFormat());
+  public static final ConfigKey<Long> OUTPUT_ROWS_PER_FILE = key(
+      "output.rows_per_file", "2000000",
+      "Target rows per Parquet file in each written partition; small inputs give one file.",
+      Parsers.longRange(1000, 1_000_000_000L));
+  public static final ConfigKey<Long> GENERATE_SEED = key(
+      "generate.seed", "20261125", "Seed of the synthetic data: same seed, same bytes.",
+      Parsers.longRange(Long.MIN_VALUE, Long.MAX_VALUE));
+  public static final ConfigKey<Double> GENERATE_IPV6_SHARE = key(
+      "generate.ipv6_share", "0.15", "Share of generated proxies with an IPv6 address.",
+      Parsers.fraction());
+  public static final ConfigKey<Double> GENERATE_MALFORMED_RATE = key(
+      "generate.malformed_rate", "0.01", "Share of generated lines that are malformed.",
+      Parsers.fraction());
+  public static final ConfigKey<Double> GENERATE_DUPLICATE_RATE = key(
+      "generate.duplicate_rate", "0.02", "Share of inventory lines that repeat an earlier proxy.",
+      Parsers.fraction());
+  public static final ConfigKey<Double> GENERATE_CREDENTIALS_RATE = key(
+      "generate.credentials_rate", "0.10",
+      "Share of inventory entries that carry user:pass (url, csv and jsonl formats).",
+      Parsers.fraction());
+  public static final ConfigKey<Integer> GENERATE_SUPPLIERS = key(
+      "generate.suppliers", "8", "Number of synthetic suppliers.", Parsers.intRange(1, 1000));
+  public static final ConfigKey<Double> GENERATE_ZIPF_EXPONENT = key(
+      "generate.zipf_exponent", "1.0", "Zipf exponent of proxy popularity in generated logs.",
+      Parsers.doubleRange(0.0, 3.0));
+  public static final ConfigKey<Integer> GENERATE_FILES = key(
+      "generate.files", "0",
+      "Files per generated dataset; 0 picks one per ~1M lines (at least 2).",
+      Parsers.intRange(0, 10000));
+
+  private Keys() {}
+
+  private static <T> ConfigKey<T> key(String name, String def, String doc, ConfigKey.Parser<T> p) {
+    ConfigKey<T> k = new ConfigKey<>(name, def, doc, p, false);
+    if (ALL.put(name, k) != null) {
+      throw new IllegalStateException("Duplicate config key " + name);
+    }
+    return k;
+  }
+
+  public static ConfigKey<?> byName(String name) {
+    return ALL.get(name);
+  }
+
+  public static List<ConfigKey<?>> all() {
+    return Collections.unmodifiableList(new ArrayList<>(ALL.values()));
+  }
+}

@@ -1,0 +1,100 @@
+package io.ippipe.common.input;
+
+import java.io.Serializable;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A CSV file's header, read once per file on the driver and shipped with the file's lines: data
+ * lines in later splits of the file never see the header themselves.
+ */
+public final class CsvHeader implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final String headerLine;
+  private final List<String> columns;
+  private final Map<String, Integer> index = new HashMap<>();
+
+  public CsvHeader(String headerLine) {
+    this.headerLine = headerLine.strip();
+    List<String> parsed = Csv.split(this.headerLine, ',');
+    this.columns = parsed == null ? List.of() : parsed;
+    for (int i = 0; i < columns.size(); i++) {
+      index.putIfAbsent(columns.get(i).strip().toLowerCase(Locale.ROOT), i);
+    }
+  }
+
+  public boolean isHeaderLine(String line) {
+    return line.strip().equals(headerLine);
+  }
+
+  public int size() {
+    return columns.size();
+  }
+
+  /** The first required column the header lacks, or null when it has them all. */
+  public String missingColumn() {
+    if (!hasAny(InventoryParser.IP_FIELDS)) {
+      return "ip";
+    }
+    if (!hasAny(InventoryParser.PORT_FIELDS)) {
+      return "port";
+    }
+    return null;
+  }
+
+  private boolean hasAny(String[] names) {
+    for (String n : names) {
+      if (index.containsKey(n)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The line with its credential columns masked, for the rejects' raw text. A line whose fields
+   * do not line up with the header keeps only its first two fields, since any of the rest could
+   * be a password.
+   */
+  public String redact(String line) {
+    List<String> fields = Csv.split(line, ',');
+    if (fields == null || fields.size() != columns.size()) {
+      if (!hasAny(InventoryParser.CREDENTIAL_FIELDS)) {
+        return Redaction.mask(line);
+      }
+      List<String> kept = fields == null ? List.of() : fields.subList(0, Math.min(2, fields.size()));
+      return Redaction.mask(String.join(",", kept)) + "," + Redaction.MASK;
+    }
+    boolean changed = false;
+    for (String name : InventoryParser.CREDENTIAL_FIELDS) {
+      Integer i = index.get(name);
+      if (i != null && !fields.get(i).isEmpty()) {
+        fields.set(i, Redaction.MASK);
+        changed = true;
+      }
+    }
+    return changed ? Redaction.mask(String.join(",", fields)) : Redaction.mask(line);
+  }
+
+  FieldReader reader(List<String> fields) {
+    return new FieldReader() {
+      @Override
+      public Object get(String name) {
+        Integer i = index.get(name);
+        if (i == null) {
+          return null;
+        }
+        String v = fields.get(i);
+        return v.isEmpty() ? null : v;
+      }
+
+      @Override
+      public boolean typed() {
+        return false;
+      }
+    };
+  }
+}

@@ -1,0 +1,356 @@
+package io.ippipe.common.input;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ippipe.common.error.RejectReason;
+import io.ippipe.common.ip.IpAddress;
+import io.ippipe.common.ip.IpParser;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Parses inventory records in every text format. One instance per task: it holds a reusable
+ * {@link IpParser}. Field names accepted in CSV, JSON and Parquet (first match wins):
+ * <ul>
+ *   <li>address: ip, host, address, proxy_ip; port: port, proxy_port</li>
+ *   <li>protocol: protocol, scheme; proxy type: proxy_type, type</li>
+ *   <li>supplier: supplier, provider; claimed country: country, claimed_country, country_code,
+ *       or in JSON geolocation.country.iso_code</li>
+ *   <li>credentials: username, password, user, pass (only their presence is kept)</li>
+ * </ul>
+ */
+public final class InventoryParser {
+  static final String[] IP_FIELDS = {"ip", "host", "address", "proxy_ip"};
+  static final String[] PORT_FIELDS = {"port", "proxy_port"};
+  static final String[] PROTOCOL_FIELDS = {"protocol", "scheme"};
+  static final String[] TYPE_FIELDS = {"proxy_type", "type"};
+  static final String[] SUPPLIER_FIELDS = {"supplier", "provider"};
+  static final String[] COUNTRY_FIELDS = {"country", "claimed_country", "country_code"};
+  static final String[] CREDENTIAL_FIELDS = {"username", "password", "user", "pass"};
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final IpParser ipParser = new IpParser();
+  private final ProxyProtocol defaultProtocol;
+
+  public InventoryParser(ProxyProtocol defaultProtocol) {
+    this.defaultProtocol = defaultProtocol;
+  }
+
+  /** Parses one non-blank text line; JSON array lines give one result per element. */
+  public List<Parsed<ProxyEndpoint>> parseLine(String line, InventoryFormat format, CsvHeader csv) {
+    switch (format) {
+      case PLAIN: return List.of(parsePlain(line));
+      case URL: return List.of(parseUrl(line));
+      case STATUS: return List.of(parseStatus(line));
+      case CSV: return List.of(parseCsv(line, csv));
+      case JSONL: return parseJson(line);
+      default: throw new IllegalArgumentException("Cannot parse " + format + " as text lines");
+    }
+  }
+
+  public Parsed<ProxyEndpoint> parsePlain(String line) {
+    String t = line.strip();
+    if (t.startsWith("#")) {
+      return Parsed.reject(RejectReason.HEADER_OR_COMMENT, null);
+    }
+    Parsed<Endpoints.HostPort> hp = Endpoints.proxyHostPort(ipParser, t, 0, t.length());
+    if (!hp.isValid()) {
+      return hp.asReject();
+    }
+    return Parsed.ok(new ProxyEndpoint(hp.value().ip(), hp.value().port(), defaultProtocol, null,
+        null, null, false, null));
+  }
+
+  public Parsed<ProxyEndpoint> parseUrl(String line) {
+    String t = line.strip();
+    if (t.startsWith("#")) {
+      return Parsed.reject(RejectReason.HEADER_OR_COMMENT, null);
+    }
+    int sep = t.indexOf("://");
+    if (sep <= 0) {
+      return Parsed.reject(RejectReason.MALFORMED_RECORD, "not a scheme://host:port URL");
+    }
+    String schemeText = t.substring(0, sep);
+    ProxyProtocol protocol = ProxyProtocol.fromText(schemeText);
+    if (protocol == null) {
+      return Parsed.reject(RejectReason.UNSUPPORTED_SCHEME, "scheme " + truncate(schemeText, 16));
+    }
+    int from = sep + 3;
+    int to = t.length();
+    while (to > from && t.charAt(to - 1) == '/') {
+      to--;
+    }
+    int slash = t.indexOf('/', from);
+    if (slash >= 0 && slash < to) {
+      return Parsed.reject(RejectReason.MALFORMED_RECORD, "proxy URL has a path");
+    }
+    boolean credentials = false;
+    int at = t.lastIndexOf('@', to - 1);
+    if (at >= from) {
+      credentials = at > from;
+      from = at + 1;
+    }
+    if (from >= to) {
+      return Parsed.reject(RejectReason.MISSING_FIELD, "URL has no host:port");
+    }
+    Parsed<Endpoints.HostPort> hp = Endpoints.proxyHostPort(ipParser, t, from, to);
+    if (!hp.isValid()) {
+      return hp.asReject();
+    }
+    return Parsed.ok(new ProxyEndpoint(hp.value().ip(), hp.value().port(), protocol, null, null,
+        null, credentials, null));
+  }
+
+  /**
+   * spys.me status lists: {@code IP:PORT CC-A[-S][!] [+|-]} where A is N (transparent),
+   * A (anonymous) or H (elite), S marks HTTPS support, ! an exit address that differs; and the
+   * liveness form {@code IP:PORT => success|failure}. Banner lines (starting with a letter) are
+   * structural rejects.
+   */
+  public Parsed<ProxyEndpoint> parseStatus(String line) {
+    String t = line.strip();
+    if (t.startsWith("#") || Character.isLetter(t.charAt(0))) {
+      return Parsed.reject(RejectReason.HEADER_OR_COMMENT, null);
+    }
+    int space = indexOfWhitespace(t, 0);
+    int hpEnd = space < 0 ? t.length() : space;
+    Parsed<Endpoints.HostPort> hp = Endpoints.proxyHostPort(ipParser, t, 0, hpEnd);
+    if (!hp.isValid()) {
+      return hp.asReject();
+    }
+    String rest = space < 0 ? "" : t.substring(space).strip();
+    String country = null;
+    String anonymity = null;
+    ProxyProtocol protocol = defaultProtocol;
+    if (rest.startsWith("=>")) {
+      String result = rest.substring(2).strip();
+      if (!result.equals("success") && !result.equals("failure")) {
+        return Parsed.reject(RejectReason.INVALID_FIELD_VALUE, "status is not success|failure");
+      }
+    } else if (!rest.isEmpty()) {
+      String flags = rest.split("\\s+")[0];
+      String[] parts = flags.split("-");
+      if (parts.length < 2 || parts.length > 3) {
+        return Parsed.reject(RejectReason.MALFORMED_RECORD, "status flags are not CC-A[-S]");
+      }
+      Parsed<String> cc = Endpoints.countryCode(parts[0]);
+      if (!cc.isValid()) {
+        return cc.asReject();
+      }
+      country = cc.value();
+      switch (parts[1].replace("!", "")) {
+        case "N": anonymity = "transparent"; break;
+        case "A": anonymity = "anonymous"; break;
+        case "H": anonymity = "elite"; break;
+        default:
+          return Parsed.reject(RejectReason.INVALID_FIELD_VALUE, "anonymity is not N, A or H");
+      }
+      if (parts.length == 3) {
+        String ssl = parts[2].replace("!", "");
+        if (!ssl.equals("S")) {
+          return Parsed.reject(RejectReason.INVALID_FIELD_VALUE, "SSL flag is not S");
+        }
+        protocol = ProxyProtocol.HTTPS;
+      }
+    }
+    return Parsed.ok(new ProxyEndpoint(hp.value().ip(), hp.value().port(), protocol, null, null,
+        country, false, anonymity));
+  }
+
+  public Parsed<ProxyEndpoint> parseCsv(String line, CsvHeader header) {
+    if (header.isHeaderLine(line)) {
+      return Parsed.reject(RejectReason.HEADER_OR_COMMENT, null);
+    }
+    if (header.missingColumn() != null) {
+      return Parsed.reject(RejectReason.CSV_HEADER_MISMATCH, "no column " + header.missingColumn());
+    }
+    List<String> fields = Csv.split(line, ',');
+    if (fields == null) {
+      return Parsed.reject(RejectReason.MALFORMED_RECORD, "unclosed quote");
+    }
+    if (fields.size() != header.size()) {
+      return Parsed.reject(RejectReason.MALFORMED_RECORD,
+          fields.size() + " fields, header has " + header.size());
+    }
+    return parseFields(header.reader(fields));
+  }
+
+  public List<Parsed<ProxyEndpoint>> parseJson(String line) {
+    JsonNode node;
+    try {
+      node = JSON.readTree(line);
+    } catch (JsonProcessingException e) {
+      // The parser's message quotes input; say only where it failed.
+      return List.of(Parsed.reject(RejectReason.INVALID_JSON,
+          "at column " + (e.getLocation() == null ? "?" : e.getLocation().getColumnNr())));
+    }
+    if (node == null) {
+      return List.of(Parsed.reject(RejectReason.INVALID_JSON, "no JSON value"));
+    }
+    if (node.isArray()) {
+      if (node.isEmpty()) {
+        return List.of(Parsed.reject(RejectReason.MALFORMED_RECORD, "empty JSON array"));
+      }
+      List<Parsed<ProxyEndpoint>> out = new ArrayList<>(node.size());
+      for (JsonNode element : node) {
+        out.add(parseJsonObject(element));
+      }
+      return out;
+    }
+    return List.of(parseJsonObject(node));
+  }
+
+  private Parsed<ProxyEndpoint> parseJsonObject(JsonNode node) {
+    if (!node.isObject()) {
+      return Parsed.reject(RejectReason.INVALID_JSON, "not a JSON object");
+    }
+    return parseFields(new JsonFields(node));
+  }
+
+  /** The field rules shared by CSV, JSON and Parquet records. */
+  public Parsed<ProxyEndpoint> parseFields(FieldReader f) {
+    Object ipValue = f.first(IP_FIELDS);
+    if (ipValue == null || ipValue.toString().isBlank()) {
+      return Parsed.reject(RejectReason.MISSING_FIELD, "ip");
+    }
+    if (!(ipValue instanceof String)) {
+      return wrongType(f, "ip");
+    }
+    String ipText = ((String) ipValue).strip();
+    Parsed<IpAddress> ip;
+    if (ipText.startsWith("[") && ipText.endsWith("]")) {
+      ip = Endpoints.proxyAddress(ipParser, ipText, 1, ipText.length() - 1);
+    } else {
+      ip = Endpoints.proxyAddress(ipParser, ipText, 0, ipText.length());
+    }
+    if (!ip.isValid()) {
+      return ip.asReject();
+    }
+    Parsed<Integer> port = portField(f);
+    if (!port.isValid()) {
+      return port.asReject();
+    }
+    ProxyProtocol protocol = defaultProtocol;
+    Object protocolValue = f.first(PROTOCOL_FIELDS);
+    if (protocolValue != null && !protocolValue.toString().isBlank()) {
+      if (!(protocolValue instanceof String)) {
+        return wrongType(f, "protocol");
+      }
+      protocol = ProxyProtocol.fromText((String) protocolValue);
+      if (protocol == null) {
+        return Parsed.reject(RejectReason.UNSUPPORTED_SCHEME,
+            "protocol " + truncate((String) protocolValue, 16));
+      }
+    }
+    ProxyType type = null;
+    Object typeValue = f.first(TYPE_FIELDS);
+    if (typeValue != null && !typeValue.toString().isBlank()) {
+      type = typeValue instanceof String ? ProxyType.fromText((String) typeValue) : null;
+      if (type == null) {
+        return typeValue instanceof String
+            ? Parsed.reject(RejectReason.INVALID_FIELD_VALUE, "proxy_type " + truncate(typeValue.toString(), 16))
+            : wrongType(f, "proxy_type");
+      }
+    }
+    Object supplierValue = f.first(SUPPLIER_FIELDS);
+    if (supplierValue != null && !(supplierValue instanceof String)) {
+      return wrongType(f, "supplier");
+    }
+    String supplier = supplierValue == null || ((String) supplierValue).isBlank()
+        ? null : truncate(((String) supplierValue).strip(), 128);
+    Object countryValue = f.first(COUNTRY_FIELDS);
+    if (countryValue != null && !(countryValue instanceof String)) {
+      return wrongType(f, "country");
+    }
+    Parsed<String> country = Endpoints.countryCode((String) countryValue);
+    if (!country.isValid()) {
+      return country.asReject();
+    }
+    boolean credentials = false;
+    for (String name : CREDENTIAL_FIELDS) {
+      Object v = f.get(name);
+      if (v != null && !v.toString().isEmpty()) {
+        credentials = true;
+      }
+    }
+    return Parsed.ok(new ProxyEndpoint(ip.value(), port.value(), protocol, type, supplier,
+        country.value(), credentials, null));
+  }
+
+  private static Parsed<Integer> portField(FieldReader f) {
+    Object v = f.first(PORT_FIELDS);
+    if (v == null) {
+      return Parsed.reject(RejectReason.INVALID_PORT, "missing port");
+    }
+    if (v instanceof Number) {
+      Number n = (Number) v;
+      if (n.doubleValue() != Math.rint(n.doubleValue())) {
+        return Parsed.reject(RejectReason.INVALID_PORT, "port is not a whole number");
+      }
+      return Endpoints.port(n.longValue());
+    }
+    if (v instanceof String && !f.typed()) {
+      String s = ((String) v).strip();
+      return Endpoints.port(s, 0, s.length());
+    }
+    return wrongType(f, "port");
+  }
+
+  private static <T> Parsed<T> wrongType(FieldReader f, String field) {
+    return Parsed.reject(f.typed() ? RejectReason.WRONG_JSON_TYPE : RejectReason.INVALID_FIELD_VALUE,
+        field + " has the wrong type");
+  }
+
+  static String truncate(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max) + "...";
+  }
+
+  private static int indexOfWhitespace(String s, int from) {
+    for (int i = from; i < s.length(); i++) {
+      if (Character.isWhitespace(s.charAt(i))) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** JSON object fields; MaxMind-shaped geolocation.country.iso_code counts as the country. */
+  private static final class JsonFields implements FieldReader {
+    private final JsonNode node;
+
+    JsonFields(JsonNode node) {
+      this.node = node;
+    }
+
+    @Override
+    public Object get(String name) {
+      JsonNode v = node.get(name);
+      if ((v == null || v.isNull()) && name.equals("country")) {
+        v = node.at("/geolocation/country/iso_code");
+        if (v.isMissingNode()) {
+          return null;
+        }
+      }
+      if (v == null || v.isNull()) {
+        return null;
+      }
+      if (v.isTextual()) {
+        return v.textValue();
+      }
+      if (v.isNumber()) {
+        return v.numberValue();
+      }
+      if (v.isBoolean()) {
+        return v.booleanValue();
+      }
+      return v;
+    }
+
+    @Override
+    public boolean typed() {
+      return true;
+    }
+  }
+}

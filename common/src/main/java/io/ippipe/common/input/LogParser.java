@@ -1,0 +1,412 @@
+package io.ippipe.common.input;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ippipe.common.error.RejectReason;
+import io.ippipe.common.ip.IpAddress;
+import io.ippipe.common.ip.IpParser;
+import io.ippipe.common.ip.SpecialPurpose;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Parses gateway log records. One instance per task (it reuses an {@link IpParser}).
+ *
+ * <p>Squid native: the proxy that served a request is the hierarchy peer ({@code HIER/peer}) and
+ * the client is {@code remotehost}. CLF/Combined: the client is the first field; an optional
+ * last quoted field is the upstream {@code "ip:port"} (nginx {@code $upstream_addr}), which is
+ * the proxy; anything else there ("-", a host name) leaves the proxy unknown.
+ */
+public final class LogParser {
+  /** Timestamps before 1995 or after 2100 are typos or garbage, not proxy traffic. */
+  static final long MIN_EPOCH_SECONDS = 788_918_400L;
+  static final long MAX_EPOCH_SECONDS = 4_102_444_800L;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String QUOTED = "\"((?:[^\"\\\\]|\\\\.)*)\"";
+  private static final Pattern CLF = Pattern.compile(
+      "^(\\S+) (\\S+) (\\S+) \\[([^\\]]+)\\] " + QUOTED + " (\\S+) (\\S+)"
+          + "(?: " + QUOTED + " " + QUOTED + ")?(?: " + QUOTED + ")?\\s*$");
+  private static final DateTimeFormatter CLF_TIME =
+      DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH);
+
+  private final IpParser ipParser = new IpParser();
+
+  public Parsed<GatewayRequest> parseLine(String line, LogFormat format) {
+    switch (format) {
+      case SQUID: return parseSquid(line);
+      case CLF: return parseClf(line);
+      case JSONL: return parseJson(line);
+      default: throw new IllegalArgumentException("Cannot parse " + format + " as text lines");
+    }
+  }
+
+  public Parsed<GatewayRequest> parseSquid(String line) {
+    String[] f = line.strip().split("\\s+");
+    if (f.length < 10) {
+      return Parsed.reject(RejectReason.MALFORMED_RECORD, f.length + " fields, Squid native has 10");
+    }
+    if (f.length > 10) {
+      return Parsed.reject(RejectReason.UNSUPPORTED_LAYOUT,
+          f.length + " fields: a custom Squid logformat, not native");
+    }
+    Parsed<Long> ts = epochSecondsText(f[0]);
+    if (!ts.isValid()) {
+      return ts.asReject();
+    }
+    Parsed<Long> elapsed = nonNegative(f[1], "elapsed");
+    if (!elapsed.isValid()) {
+      return elapsed.asReject();
+    }
+    Parsed<IpAddress> client = clientAddress(f[2]);
+    if (!client.isValid()) {
+      return client.asReject();
+    }
+    int slash = f[3].lastIndexOf('/');
+    if (slash <= 0) {
+      return Parsed.reject(RejectReason.MALFORMED_RECORD, "result code is not CODE/status");
+    }
+    Parsed<Integer> status = httpStatus(f[3].substring(slash + 1));
+    if (!status.isValid()) {
+      return status.asReject();
+    }
+    Parsed<Long> bytes = nonNegative(f[4], "bytes");
+    if (!bytes.isValid()) {
+      return bytes.asReject();
+    }
+    String method = f[5];
+    int peerSlash = f[8].indexOf('/');
+    if (peerSlash <= 0) {
+      return Parsed.reject(RejectReason.MALFORMED_RECORD, "hierarchy is not CODE/peer");
+    }
+    String peer = f[8].substring(peerSlash + 1);
+    IpAddress proxy = null;
+    if (ipParser.parse(peer)) {
+      proxy = new IpAddress(ipParser.hi(), ipParser.lo(), ipParser.version());
+    }
+    return Parsed.ok(request(ts.value(), client.value(), proxy, null,
+        f[8].substring(0, peerSlash), f[3].substring(0, slash), status.value(), elapsed.value(),
+        bytes.value(), method, targetHost(method, f[6]), !f[7].equals("-")));
+  }
+
+  public Parsed<GatewayRequest> parseClf(String line) {
+    Matcher m = CLF.matcher(line.strip());
+    if (!m.matches()) {
+      return Parsed.reject(RejectReason.MALFORMED_RECORD, "not Common or Combined Log Format");
+    }
+    Parsed<IpAddress> client = clientAddress(m.group(1));
+    if (!client.isValid()) {
+      return client.asReject();
+    }
+    long micros;
+    try {
+      Instant t = OffsetDateTime.parse(m.group(4), CLF_TIME).toInstant();
+      if (t.getEpochSecond() < MIN_EPOCH_SECONDS || t.getEpochSecond() > MAX_EPOCH_SECONDS) {
+        return Parsed.reject(RejectReason.INVALID_TIMESTAMP, "outside 1995..2100");
+      }
+      micros = t.getEpochSecond() * 1_000_000L + t.getNano() / 1000;
+    } catch (DateTimeParseException e) {
+      return Parsed.reject(RejectReason.INVALID_TIMESTAMP, "not dd/MMM/yyyy:HH:mm:ss Z");
+    }
+    Parsed<Integer> status = httpStatus(m.group(6));
+    if (!status.isValid()) {
+      return status.asReject();
+    }
+    long bytes = 0;
+    if (!m.group(7).equals("-")) {
+      Parsed<Long> b = nonNegative(m.group(7), "bytes");
+      if (!b.isValid()) {
+        return b.asReject();
+      }
+      bytes = b.value();
+    }
+    String[] request = m.group(5).split(" ");
+    String method = request.length == 3 ? request[0] : null;
+    String target = request.length == 3 ? targetHost(method, request[1]) : null;
+    IpAddress proxy = null;
+    Integer proxyPort = null;
+    String upstream = m.group(10);
+    if (upstream != null) {
+      // nginx lists every upstream tried, "a:1, b:2": the last one served the response.
+      String last = upstream.substring(upstream.lastIndexOf(',') + 1).strip();
+      int colon = last.lastIndexOf(':');
+      int close = last.lastIndexOf(']');
+      if (colon > 0 && colon > close) {
+        int from = last.startsWith("[") ? 1 : 0;
+        int to = last.startsWith("[") ? close : colon;
+        Parsed<Integer> port = Endpoints.port(last, colon + 1, last.length());
+        if (to > from && port.isValid() && ipParser.parse(last, from, to)) {
+          proxy = new IpAddress(ipParser.hi(), ipParser.lo(), ipParser.version());
+          proxyPort = port.value();
+        }
+      }
+    }
+    return Parsed.ok(request(micros, client.value(), proxy, proxyPort, null, null,
+        status.value(), null, bytes, method, target, !m.group(3).equals("-")));
+  }
+
+  public Parsed<GatewayRequest> parseJson(String line) {
+    JsonNode node;
+    try {
+      node = JSON.readTree(line);
+    } catch (JsonProcessingException e) {
+      return Parsed.reject(RejectReason.INVALID_JSON,
+          "at column " + (e.getLocation() == null ? "?" : e.getLocation().getColumnNr()));
+    }
+    if (node == null || !node.isObject()) {
+      return Parsed.reject(RejectReason.INVALID_JSON, "not a JSON object");
+    }
+    return parseFields(new FieldReader() {
+      @Override
+      public Object get(String name) {
+        JsonNode v = node.get(name);
+        if (v == null || v.isNull()) {
+          return null;
+        }
+        if (v.isTextual()) {
+          return v.textValue();
+        }
+        if (v.isNumber()) {
+          return v.numberValue();
+        }
+        if (v.isBoolean()) {
+          return v.booleanValue();
+        }
+        return v;
+      }
+
+      @Override
+      public boolean typed() {
+        return true;
+      }
+    });
+  }
+
+  /**
+   * Structured records (JSON, Parquet). Fields: ts or timestamp (epoch seconds, or ISO-8601
+   * text), client_ip, proxy_ip, proxy_port, status, result_code, hierarchy_code, elapsed_ms,
+   * bytes, method, target_host, authenticated. ts, client_ip and status are required.
+   */
+  public Parsed<GatewayRequest> parseFields(FieldReader f) {
+    Object tsValue = f.first("ts", "timestamp");
+    Parsed<Long> ts;
+    if (tsValue == null) {
+      return Parsed.reject(RejectReason.MISSING_FIELD, "ts");
+    } else if (tsValue instanceof Number) {
+      ts = epochSeconds(((Number) tsValue).doubleValue());
+    } else if (tsValue instanceof String) {
+      ts = isoOrEpochText((String) tsValue);
+    } else {
+      return wrongType(f, "ts");
+    }
+    if (!ts.isValid()) {
+      return ts.asReject();
+    }
+    Object clientValue = f.first("client_ip", "client");
+    if (clientValue == null) {
+      return Parsed.reject(RejectReason.MISSING_FIELD, "client_ip");
+    }
+    if (!(clientValue instanceof String)) {
+      return wrongType(f, "client_ip");
+    }
+    Parsed<IpAddress> client = clientAddress((String) clientValue);
+    if (!client.isValid()) {
+      return client.asReject();
+    }
+    Parsed<Long> status = longField(f, "status", true, 999);
+    if (!status.isValid()) {
+      return status.asReject();
+    }
+    IpAddress proxy = null;
+    Object proxyValue = f.get("proxy_ip");
+    if (proxyValue != null) {
+      if (!(proxyValue instanceof String)) {
+        return wrongType(f, "proxy_ip");
+      }
+      if (!ipParser.parse((String) proxyValue)) {
+        return Parsed.reject(ipParser.error(), "proxy_ip");
+      }
+      proxy = new IpAddress(ipParser.hi(), ipParser.lo(), ipParser.version());
+    }
+    Parsed<Long> port = longField(f, "proxy_port", false, 65535);
+    if (!port.isValid()) {
+      return port.asReject();
+    }
+    if (port.value() != null && port.value() == 0) {
+      return Parsed.reject(RejectReason.INVALID_PORT, "port 0 outside 1..65535");
+    }
+    Parsed<Long> elapsed = longField(f, "elapsed_ms", false, Long.MAX_VALUE);
+    if (!elapsed.isValid()) {
+      return elapsed.asReject();
+    }
+    Parsed<Long> bytes = longField(f, "bytes", false, Long.MAX_VALUE);
+    if (!bytes.isValid()) {
+      return bytes.asReject();
+    }
+    String[] text = new String[4];
+    String[] names = {"method", "target_host", "result_code", "hierarchy_code"};
+    for (int i = 0; i < names.length; i++) {
+      Object v = f.get(names[i]);
+      if (v != null && !(v instanceof String)) {
+        return wrongType(f, names[i]);
+      }
+      text[i] = v == null ? null : InventoryParser.truncate((String) v, 255);
+    }
+    Object auth = f.get("authenticated");
+    if (auth != null && !(auth instanceof Boolean) && f.typed()) {
+      return wrongType(f, "authenticated");
+    }
+    boolean authenticated = auth != null && Boolean.parseBoolean(auth.toString());
+    Integer proxyPort = port.value() == null ? null : port.value().intValue();
+    return Parsed.ok(request(ts.value(), client.value(), proxy, proxyPort, text[3], text[2],
+        status.value().intValue(), elapsed.value(), bytes.value() == null ? 0 : bytes.value(),
+        text[0], text[1] == null ? null : text[1].toLowerCase(Locale.ROOT), authenticated));
+  }
+
+  private static GatewayRequest request(long ts, IpAddress client, IpAddress proxy,
+      Integer proxyPort, String hier, String result, int status, Long elapsed, long bytes,
+      String method, String target, boolean authenticated) {
+    String clientClass = SpecialPurpose.classify(client.hi(), client.lo()).label();
+    String proxyClass = proxy == null ? null : SpecialPurpose.classify(proxy.hi(), proxy.lo()).label();
+    return new GatewayRequest(ts, client, clientClass, proxy, proxyPort, proxyClass, hier, result,
+        status, elapsed, bytes, method, target, authenticated);
+  }
+
+  /** Client addresses of every class are kept; a zone id is dropped. Host names are not IPs. */
+  private Parsed<IpAddress> clientAddress(String text) {
+    if (!ipParser.parse(text)) {
+      return Parsed.reject(RejectReason.INVALID_CLIENT_IP, String.valueOf(ipParser.error()));
+    }
+    return Parsed.ok(new IpAddress(ipParser.hi(), ipParser.lo(), ipParser.version()));
+  }
+
+  private static Parsed<Integer> httpStatus(String s) {
+    if (s.length() != 3 || !Character.isDigit(s.charAt(0)) || !Character.isDigit(s.charAt(1))
+        || !Character.isDigit(s.charAt(2))) {
+      return Parsed.reject(RejectReason.INVALID_NUMBER, "status is not three digits");
+    }
+    return Parsed.ok(Integer.parseInt(s));
+  }
+
+  private static Parsed<Long> nonNegative(String s, String field) {
+    if (s.isEmpty() || s.length() > 18) {
+      return Parsed.reject(RejectReason.INVALID_NUMBER, field + " out of range");
+    }
+    long v = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return Parsed.reject(RejectReason.INVALID_NUMBER, field + " is not a non-negative integer");
+      }
+      v = v * 10 + (c - '0');
+    }
+    return Parsed.ok(v);
+  }
+
+  /** Squid's {@code seconds.millis}. */
+  private static Parsed<Long> epochSecondsText(String s) {
+    int dot = s.indexOf('.');
+    String whole = dot < 0 ? s : s.substring(0, dot);
+    String frac = dot < 0 ? "" : s.substring(dot + 1);
+    Parsed<Long> sec = nonNegative(whole, "timestamp");
+    if (!sec.isValid() || frac.length() > 6 || (!frac.isEmpty() && !nonNegative(frac, "ts").isValid())) {
+      return Parsed.reject(RejectReason.INVALID_TIMESTAMP, "not epoch seconds");
+    }
+    if (sec.value() < MIN_EPOCH_SECONDS || sec.value() > MAX_EPOCH_SECONDS) {
+      return Parsed.reject(RejectReason.INVALID_TIMESTAMP, "outside 1995..2100");
+    }
+    long micros = frac.isEmpty() ? 0 : Long.parseLong((frac + "000000").substring(0, 6));
+    return Parsed.ok(sec.value() * 1_000_000L + micros);
+  }
+
+  private static Parsed<Long> epochSeconds(double seconds) {
+    if (!(seconds >= MIN_EPOCH_SECONDS && seconds <= MAX_EPOCH_SECONDS)) {
+      return Parsed.reject(RejectReason.INVALID_TIMESTAMP, "outside 1995..2100");
+    }
+    return Parsed.ok(Math.round(seconds * 1_000_000d));
+  }
+
+  private static Parsed<Long> isoOrEpochText(String s) {
+    try {
+      Instant t = OffsetDateTime.parse(s.strip()).toInstant();
+      if (t.getEpochSecond() < MIN_EPOCH_SECONDS || t.getEpochSecond() > MAX_EPOCH_SECONDS) {
+        return Parsed.reject(RejectReason.INVALID_TIMESTAMP, "outside 1995..2100");
+      }
+      return Parsed.ok(t.getEpochSecond() * 1_000_000L + t.getNano() / 1000);
+    } catch (DateTimeParseException e) {
+      return epochSecondsText(s.strip());
+    }
+  }
+
+  private static Parsed<Long> longField(FieldReader f, String name, boolean required, long max) {
+    Object v = f.get(name);
+    if (v == null) {
+      return required ? Parsed.reject(RejectReason.MISSING_FIELD, name) : Parsed.ok(null);
+    }
+    long value;
+    if (v instanceof Number) {
+      double d = ((Number) v).doubleValue();
+      if (d != Math.rint(d) || Double.isInfinite(d)) {
+        return Parsed.reject(RejectReason.INVALID_NUMBER, name + " is not a whole number");
+      }
+      if (d < 0 || d > max) {
+        return Parsed.reject(RejectReason.INVALID_NUMBER, name + " out of range");
+      }
+      value = ((Number) v).longValue();
+    } else if (v instanceof String && !f.typed()) {
+      Parsed<Long> p = nonNegative(((String) v).strip(), name);
+      if (!p.isValid()) {
+        return p;
+      }
+      value = p.value();
+      if (value > max) {
+        return Parsed.reject(RejectReason.INVALID_NUMBER, name + " out of range");
+      }
+    } else {
+      return wrongType(f, name);
+    }
+    return Parsed.ok(value);
+  }
+
+  private static <T> Parsed<T> wrongType(FieldReader f, String field) {
+    return Parsed.reject(f.typed() ? RejectReason.WRONG_JSON_TYPE : RejectReason.INVALID_FIELD_VALUE,
+        field + " has the wrong type");
+  }
+
+  /** The host a request went to: {@code CONNECT host:port}, or the authority of a URL. */
+  public static String targetHost(String method, String url) {
+    String s = url;
+    int scheme = s.indexOf("://");
+    if (scheme > 0) {
+      s = s.substring(scheme + 3);
+    } else if (!"CONNECT".equals(method)) {
+      return null;
+    }
+    int end = s.length();
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '/' || c == '?' || c == '#') {
+        end = i;
+        break;
+      }
+    }
+    s = s.substring(0, end);
+    s = s.substring(s.lastIndexOf('@') + 1);
+    if (s.startsWith("[")) {
+      int close = s.indexOf(']');
+      s = close > 0 ? s.substring(1, close) : s;
+    } else {
+      int colon = s.lastIndexOf(':');
+      if (colon >= 0) {
+        s = s.substring(0, colon);
+      }
+    }
+    return s.isEmpty() ? null : InventoryParser.truncate(s.toLowerCase(Locale.ROOT), 255);
+  }
+}

@@ -1,0 +1,352 @@
+package io.ippipe.common.synth;
+
+import io.ippipe.common.input.InventoryFormat;
+import io.ippipe.common.input.LogFormat;
+import io.ippipe.common.input.LogParser;
+import io.ippipe.common.ip.IpAddress;
+import io.ippipe.common.ip.SpecialPurpose;
+import java.io.Serializable;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.SplittableRandom;
+
+/**
+ * Deterministic synthetic inventories and gateway logs. Every record is a pure function of
+ * (seed, index), so any partition of the index range can be generated on any executor, in any
+ * order, and a retried task writes the same bytes.
+ *
+ * <p>Inventory line indexes: {@code [0, proxies)} are the proxies themselves, then
+ * {@code duplicate_rate * proxies} repeats of earlier proxies, then {@code malformed_rate *
+ * proxies} malformed lines. Request j picks its proxy by Zipf-distributed rank (continuous
+ * inversion), mapped through a fixed permutation so that the popular proxies are spread over
+ * the inventory.
+ */
+public final class SyntheticData implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** Parameters; see the {@code generate.*} config keys. */
+  public record Params(long seed, long proxies, long requests, double ipv6Share,
+      double malformedRate, double duplicateRate, double credentialsRate, int suppliers,
+      double zipfExponent, LocalDate date) implements Serializable {}
+
+  /** A generated proxy. username and password are null for most. */
+  public record Proxy(IpAddress ip, int port, String protocol, String type, String supplier,
+      String country, String username, String password, double quality) {}
+
+  /** A generated request, before it is written in one of the log formats. */
+  public record Request(long tsMillis, IpAddress client, Proxy proxy, String resultCode,
+      int status, long elapsedMs, long bytes, String method, String target, String user) {}
+
+  private static final String[] COUNTRIES =
+      {"US", "US", "US", "DE", "GB", "FR", "BR", "IN", "JP", "NL", "CA", "RU", "ES", "IT", "PL"};
+  private static final String[] TYPES = {"residential", "datacenter", "isp", "mobile"};
+  private static final double[] TYPE_WEIGHTS = {0.50, 0.25, 0.15, 0.10};
+  private static final String[] PROTOCOLS = {"http", "https", "socks4", "socks5"};
+  private static final double[] PROTOCOL_WEIGHTS = {0.45, 0.15, 0.10, 0.30};
+  private static final String[] HOSTS = {"www.google.com", "api.github.com", "www.amazon.com",
+      "shop.example-retail.com", "www.wikipedia.org", "cdn.jsdelivr.net", "www.bing.com",
+      "search.yahoo.com", "www.ebay.com", "graph.facebook.com", "www.instagram.com",
+      "api.twitter.com", "www.reddit.com", "www.booking.com", "www.linkedin.com"};
+  /** First octets of IPv4 /8s that hold no special-purpose block. */
+  private static final int[] GLOBAL_V4_FIRST_OCTETS = {1, 2, 3, 5, 8, 23, 24, 31, 37, 45, 46, 62,
+      77, 78, 80, 81, 82, 85, 86, 88, 89, 91, 93, 94, 95, 103, 104, 109, 151, 176, 178, 185, 188,
+      190, 195, 212, 213, 217};
+
+  /** Malformed proxy endpoints; each format wraps them in its own syntax. */
+  static final String[] BAD_ENDPOINTS = {"256.1.2.3:8080", "010.1.2.3:8080", "0x7f.0.0.1:3128",
+      "10.1:80", "1.2.3.4:0", "1.2.3.4:70000", "1.2.3.4", "[2a00:1450:4001::5%eth0]:8080",
+      "[2a00:1450:4001::5:8080", "10.0.0.5:3128", "127.0.0.1:8080", "100.64.1.1:1080",
+      "198.18.0.1:80", "192.0.2.44:8080", "proxy.example.com:8080", "1.2.3.4:-5", "1.2.3.4:80abc",
+      "1.2.3.", "2a00:1450:4001::5:8080", "224.0.0.9:80", "1.2.3.4:99999999999",
+      "[fe80::1]:8080", "01.02.03.04:80"};
+
+  private final Params p;
+  private final long dayStartMillis;
+  private final long permutation;
+
+  public SyntheticData(Params params) {
+    this.p = params;
+    this.dayStartMillis = params.date().atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+    long perm = 2_654_435_761L;
+    while (params.proxies() > 0 && gcd(perm, params.proxies()) != 1) {
+      perm += 2;
+    }
+    this.permutation = perm;
+  }
+
+  public long duplicateLines() {
+    return Math.round(p.proxies() * p.duplicateRate());
+  }
+
+  public long malformedInventoryLines() {
+    return Math.round(p.proxies() * p.malformedRate());
+  }
+
+  public long inventoryLines() {
+    return p.proxies() + duplicateLines() + malformedInventoryLines();
+  }
+
+  private SplittableRandom rng(long stream, long index) {
+    return new SplittableRandom(mix(p.seed() * 31 + stream) ^ mix(index + 0x9E3779B97F4A7C15L * stream));
+  }
+
+  public Proxy proxy(long index) {
+    SplittableRandom r = rng(1, index);
+    IpAddress ip;
+    if (r.nextDouble() < p.ipv6Share()) {
+      // 2a00::/12 is RIPE global unicast: no special-purpose block inside it.
+      long hi = 0x2a00_0000_0000_0000L | (r.nextLong() >>> 12);
+      ip = IpAddress.of(hi, r.nextLong() & 0xffff_ffffL);
+    } else {
+      long scrambled = (index * 2_654_435_761L + p.seed()) & 0xff_ffffL;
+      int first = GLOBAL_V4_FIRST_OCTETS[(int) Math.floorMod(index >>> 24 ^ p.seed(), GLOBAL_V4_FIRST_OCTETS.length)];
+      ip = IpAddress.ofV4(((long) first << 24) | scrambled);
+    }
+    String type = pick(TYPES, TYPE_WEIGHTS, r.nextDouble());
+    String protocol = pick(PROTOCOLS, PROTOCOL_WEIGHTS, r.nextDouble());
+    int port = type.equals("datacenter")
+        ? new int[] {3128, 8080, 8000, 1080, 8888}[r.nextInt(5)] : 10000 + r.nextInt(50000);
+    String supplier = String.format("supplier-%02d", 1 + r.nextInt(p.suppliers()));
+    String country = COUNTRIES[r.nextInt(COUNTRIES.length)];
+    String user = null;
+    String pass = null;
+    if (r.nextDouble() < p.credentialsRate()) {
+      user = "u" + index;
+      pass = Long.toHexString(r.nextLong());
+    }
+    // Most proxies are healthy; a tail is flaky, and a few are banned by targets.
+    double u = r.nextDouble();
+    double quality = u < 0.80 ? 0.90 + 0.09 * r.nextDouble() : u < 0.95 ? 0.3 + 0.4 * r.nextDouble() : 0.05;
+    return new Proxy(ip, port, protocol, type, supplier, country, user, pass, quality);
+  }
+
+  /** The proxy an inventory line lists, or null for a malformed line. */
+  public Proxy inventoryProxy(long line) {
+    if (line < p.proxies()) {
+      return proxy(line);
+    }
+    if (line < p.proxies() + duplicateLines()) {
+      return proxy(Math.floorMod(mix(p.seed() ^ line), p.proxies()));
+    }
+    return null;
+  }
+
+  public String inventoryLine(long line, InventoryFormat format) {
+    Proxy x = inventoryProxy(line);
+    if (x == null) {
+      return malformedInventoryLine(line, format);
+    }
+    String hostPort = (x.ip().version() == 6 ? "[" + x.ip() + "]" : x.ip().toString()) + ":" + x.port();
+    String cred = x.username() == null ? "" : x.username() + ":" + x.password() + "@";
+    switch (format) {
+      case PLAIN: return hostPort;
+      case URL: return x.protocol() + "://" + cred + hostPort;
+      case STATUS: {
+        String anon = new String[] {"N", "A", "H"}[(int) Math.floorMod(line, 3)];
+        return hostPort + " " + x.country() + "-" + anon + (x.protocol().equals("https") ? "-S" : "")
+            + " " + (x.quality() > 0.5 ? "+" : "-");
+      }
+      case CSV: return String.join(",", x.ip().toString(), Integer.toString(x.port()), x.protocol(),
+          x.type(), x.supplier(), x.country(), nz(x.username()), nz(x.password()));
+      case JSONL: return "{\"ip\":\"" + x.ip() + "\",\"port\":" + x.port() + ",\"protocol\":\""
+          + x.protocol() + "\",\"proxy_type\":\"" + x.type() + "\",\"supplier\":\"" + x.supplier()
+          + "\",\"country\":\"" + x.country() + "\",\"username\":" + jsonString(x.username())
+          + ",\"password\":" + jsonString(x.password()) + "}";
+      default: throw new IllegalArgumentException("No text lines for " + format);
+    }
+  }
+
+  public static final String CSV_HEADER =
+      "ip,port,protocol,proxy_type,supplier,country,username,password";
+
+  String malformedInventoryLine(long line, InventoryFormat format) {
+    SplittableRandom r = rng(2, line);
+    int kind = r.nextInt(BAD_ENDPOINTS.length + 4);
+    if (kind >= BAD_ENDPOINTS.length) {
+      // Kinds that break the record's structure rather than a field.
+      switch (kind - BAD_ENDPOINTS.length) {
+        case 0: return "\u0000\u0001binary\u0002junk\u0000";
+        case 1: return format == InventoryFormat.JSONL ? "{\"ip\": 123, \"port\": \"x\"}"
+            : format == InventoryFormat.CSV ? "\"1.2.3.4,8080,http" : "just some words";
+        case 2: return format == InventoryFormat.URL ? "http://" : "   ";
+        default: return format == InventoryFormat.JSONL ? "{\"ip\":\"1.2.3.4\",\"port\":80" : "1.2.3.4:80:90";
+      }
+    }
+    String bad = BAD_ENDPOINTS[kind];
+    switch (format) {
+      case PLAIN: return bad;
+      case URL: return (kind % 3 == 0 ? "ftp" : "socks5") + "://" + bad;
+      case STATUS: return bad + " US-N +";
+      case CSV: {
+        int colon = bad.lastIndexOf(':');
+        String host = colon > 0 && !bad.endsWith("]") ? bad.substring(0, colon) : bad;
+        String port = colon > 0 ? bad.substring(colon + 1) : "";
+        return host.replace("[", "").replace("]", "") + "," + port + ",http,residential,supplier-01,US,,";
+      }
+      case JSONL: {
+        int colon = bad.lastIndexOf(':');
+        String host = colon > 0 ? bad.substring(0, colon) : bad;
+        String port = colon > 0 ? bad.substring(colon + 1) : "null";
+        boolean numeric = port.matches("-?\\d{1,18}");
+        return "{\"ip\":\"" + host.replace("[", "").replace("]", "") + "\",\"port\":"
+            + (numeric ? port : jsonString(port)) + "}";
+      }
+      default: throw new IllegalArgumentException("No text lines for " + format);
+    }
+  }
+
+  /** The proxy index at a popularity rank: a fixed permutation of [0, proxies). */
+  long proxyAtRank(long rank) {
+    return Math.floorMod(rank * permutation + p.seed(), p.proxies());
+  }
+
+  long zipfRank(double u) {
+    double n = p.proxies();
+    double s = p.zipfExponent();
+    double x = Math.abs(s - 1.0) < 1e-9
+        ? Math.pow(n + 1, u)
+        : Math.pow(1 + u * (Math.pow(n + 1, 1 - s) - 1), 1 / (1 - s));
+    return Math.min(p.proxies() - 1, Math.max(0, (long) Math.floor(x) - 1));
+  }
+
+  public boolean isMalformedRequest(long j) {
+    return rng(3, j).nextDouble() < p.malformedRate();
+  }
+
+  public Request request(long j) {
+    SplittableRandom r = rng(4, j);
+    Proxy proxy = proxy(proxyAtRank(zipfRank(r.nextDouble())));
+    long clients = Math.max(100, p.requests() / 500);
+    long clientId = r.nextLong(clients);
+    IpAddress client = clientAddress(clientId);
+    long ts = dayStartMillis + r.nextLong(86_400_000L);
+    double latencyMu = proxy.type().equals("datacenter") ? 5.0 : 6.2;
+    long elapsed = Math.max(1, Math.round(Math.exp(latencyMu + 0.6 * r.nextGaussian())));
+    String result = "TCP_MISS";
+    int status = 200;
+    double u = r.nextDouble();
+    if (u > proxy.quality()) {
+      double f = r.nextDouble();
+      if (f < 0.30) {
+        status = 0;
+        elapsed = 30_000 + r.nextInt(30_000);
+      } else if (f < 0.45) {
+        status = 504;
+        elapsed = 60_000;
+      } else if (f < 0.60) {
+        result = "TCP_DENIED";
+        status = 403;
+      } else if (f < 0.70) {
+        result = "TCP_DENIED";
+        status = 407;
+      } else if (f < 0.85) {
+        status = 429;
+      } else {
+        status = f < 0.93 ? 502 : 503;
+      }
+    }
+    long bytes = status == 200 ? Math.round(Math.exp(9.0 + 1.2 * r.nextGaussian())) : status == 0 ? 0 : 300 + r.nextInt(900);
+    String host = HOSTS[(int) Math.floorMod(clientId * 7 + r.nextInt(4), HOSTS.length)];
+    boolean connect = r.nextDouble() < 0.7;
+    String method = connect ? "CONNECT" : (r.nextDouble() < 0.9 ? "GET" : "POST");
+    String target = connect ? host + ":443" : "http://" + host + "/p/" + r.nextInt(10_000);
+    String user = "cust" + (clientId % 97);
+    return new Request(ts, client, proxy, result, status, elapsed, bytes, method, target, user);
+  }
+
+  private IpAddress clientAddress(long clientId) {
+    SplittableRandom r = rng(5, clientId);
+    double u = r.nextDouble();
+    if (u < 0.10) {
+      return IpAddress.of(0x2a02_0000_0000_0000L | (r.nextLong() >>> 16), r.nextLong());
+    }
+    if (u < 0.15) {
+      return IpAddress.ofV4((10L << 24) | r.nextInt(1 << 24));
+    }
+    long v4;
+    do {
+      v4 = r.nextLong(1L << 32);
+    } while (!SpecialPurpose.classify(IpAddress.ofV4(v4)).globallyReachable());
+    return IpAddress.ofV4(v4);
+  }
+
+  public String requestLine(long j, LogFormat format) {
+    if (isMalformedRequest(j)) {
+      return malformedRequestLine(j, format);
+    }
+    Request q = request(j);
+    switch (format) {
+      case SQUID: return String.format("%d.%03d %6d %s %s/%03d %d %s %s %s HIER_DIRECT/%s %s",
+          q.tsMillis() / 1000, q.tsMillis() % 1000, q.elapsedMs(), q.client(), q.resultCode(),
+          q.status(), q.bytes(), q.method(), q.target(), q.user(), q.proxy().ip(),
+          q.method().equals("CONNECT") ? "-" : "text/html");
+      case CLF: {
+        String time = java.time.format.DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", java.util.Locale.ENGLISH)
+            .format(java.time.Instant.ofEpochMilli(q.tsMillis()).atOffset(ZoneOffset.UTC));
+        String upstream = (q.proxy().ip().version() == 6 ? "[" + q.proxy().ip() + "]" : q.proxy().ip().toString())
+            + ":" + q.proxy().port();
+        return String.format("%s - %s [%s] \"%s %s HTTP/1.1\" %03d %d \"-\" \"ippipe-synth/1.0\" \"%s\"",
+            q.client(), q.user(), time, q.method(), q.target(), q.status(), q.bytes(), upstream);
+      }
+      case JSONL: return String.format("{\"ts\":%d.%03d,\"client_ip\":\"%s\",\"proxy_ip\":\"%s\","
+              + "\"proxy_port\":%d,\"result_code\":\"%s\",\"status\":%d,\"elapsed_ms\":%d,\"bytes\":%d,"
+              + "\"method\":\"%s\",\"target_host\":\"%s\",\"authenticated\":true}",
+          q.tsMillis() / 1000, q.tsMillis() % 1000, q.client(), q.proxy().ip(), q.proxy().port(),
+          q.resultCode(), q.status(), q.elapsedMs(), q.bytes(), q.method(),
+          LogParser.targetHost(q.method(), q.target()));
+      default: throw new IllegalArgumentException("No text lines for " + format);
+    }
+  }
+
+  String malformedRequestLine(long j, LogFormat format) {
+    SplittableRandom r = rng(6, j);
+    String good = requestLine(j + p.requests() * 7 + 1, format);
+    switch (r.nextInt(10)) {
+      case 0: return good.substring(0, good.length() / 2);
+      case 1: return "\u0000\u0000\u0007garbage\u0000";
+      case 2: return good.replaceFirst("(\\d+\\.\\d+\\.\\d+\\.)\\d+", "$1300");
+      case 3: return good.replace("\"status\":", "\"status\":\"x\",\"was\":").replace("/200 ", "/2x0 ").replace(" 200 ", " 2x0 ");
+      case 4: return format == LogFormat.JSONL ? "{\"ts\": \"yesterday\", \"client_ip\": \"1.2.3.4\", \"status\": 200}"
+          : format == LogFormat.SQUID ? good.replaceFirst("^\\d+\\.\\d+", "yesterday")
+          : good.replaceFirst("\\[[^\\]]+\\]", "[32/Foo/2026:99:00:00 +0000]");
+      case 5: return format == LogFormat.JSONL ? "{\"ts\": 1.7e9, \"client_ip\": [1,2], \"status\": 200}"
+          : good.replaceFirst("^\\S+", "localhost");
+      case 6: return format == LogFormat.SQUID ? good + " extra field" : format == LogFormat.JSONL ? "[1,2,3]" : "not a log line at all";
+      case 7: return format == LogFormat.JSONL ? "{\"ts\": 1764000000, \"client_ip\": \"1.2.3.4\", \"status\": 200, \"bytes\": -5}"
+          : format == LogFormat.SQUID ? good.replaceFirst("(/\\d{3}) \\d+", "$1 -5")
+          : good.replaceFirst("\" (\\d{3}) \\d+", "\" $1 -5");
+      case 8: return "Unmatched! The rat the cat the dog chased killed ate the malt!";
+      default: return format == LogFormat.JSONL ? "{\"ts\": 99999999999, \"client_ip\": \"1.2.3.4\", \"status\": 200}"
+          : format == LogFormat.SQUID ? good.replaceFirst("^\\d+", "99999999999") : good.replaceFirst("^\\S+", "2001:db8:2ce:1");
+    }
+  }
+
+  private static String pick(String[] values, double[] weights, double u) {
+    double acc = 0;
+    for (int i = 0; i < values.length; i++) {
+      acc += weights[i];
+      if (u < acc) {
+        return values[i];
+      }
+    }
+    return values[values.length - 1];
+  }
+
+  private static String nz(String s) {
+    return s == null ? "" : s;
+  }
+
+  private static String jsonString(String s) {
+    return s == null ? "null" : "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+
+  static long mix(long z) {
+    z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
+    z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
+    return z ^ (z >>> 33);
+  }
+
+  private static long gcd(long a, long b) {
+    return b == 0 ? a : gcd(b, a % b);
+  }
+}

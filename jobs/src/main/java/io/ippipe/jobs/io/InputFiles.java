@@ -1,0 +1,80 @@
+package io.ippipe.jobs.io;
+
+import io.ippipe.common.error.ConfigException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+
+/** Lists input files on any Hadoop file system, before any data is read. */
+public final class InputFiles {
+  private InputFiles() {}
+
+  /**
+   * Files under each path or glob, recursively, skipping hidden and bookkeeping files
+   * ({@code _SUCCESS}, {@code .crc}). A path that matches nothing is a usage error.
+   */
+  public static List<String> list(Configuration conf, String what, List<String> paths) {
+    List<String> files = new ArrayList<>();
+    for (String p : paths) {
+      Path path = new Path(p);
+      try {
+        FileSystem fs = path.getFileSystem(conf);
+        FileStatus[] matches = fs.globStatus(path);
+        if (matches == null || matches.length == 0) {
+          throw new ConfigException("Cannot read " + what + " input: no such file or directory (" + p + ")");
+        }
+        for (FileStatus status : matches) {
+          if (status.isDirectory()) {
+            RemoteIterator<LocatedFileStatus> it = fs.listFiles(status.getPath(), true);
+            while (it.hasNext()) {
+              LocatedFileStatus f = it.next();
+              if (!hidden(f.getPath(), status.getPath())) {
+                files.add(f.getPath().toString());
+              }
+            }
+          } else {
+            files.add(status.getPath().toString());
+          }
+        }
+      } catch (IOException e) {
+        throw new ConfigException("Cannot list " + what + " input " + p + ": " + e.getMessage(), e);
+      }
+    }
+    if (files.isEmpty()) {
+      throw new ConfigException("Cannot read " + what + " input: no files under " + paths);
+    }
+    files.sort(null);
+    return files;
+  }
+
+  private static boolean hidden(Path file, Path root) {
+    for (Path p = file; p != null && !p.equals(root); p = p.getParent()) {
+      String name = p.getName();
+      if (name.startsWith("_") || name.startsWith(".")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Parquet by extension or by its "PAR1" magic. */
+  public static boolean isParquet(Configuration conf, String file) {
+    if (file.endsWith(".parquet")) {
+      return true;
+    }
+    Path path = new Path(file);
+    try (InputStream in = path.getFileSystem(conf).open(path)) {
+      byte[] magic = in.readNBytes(4);
+      return magic.length == 4 && magic[0] == 'P' && magic[1] == 'A' && magic[2] == 'R' && magic[3] == '1';
+    } catch (IOException e) {
+      throw new ConfigException("Cannot read input file " + file + ": " + e.getMessage(), e);
+    }
+  }
+}

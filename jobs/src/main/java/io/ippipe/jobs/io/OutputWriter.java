@@ -1,0 +1,48 @@
+package io.ippipe.jobs.io;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+
+/** Writes the outputs of one date: Parquet partitions and small JSON side files. */
+public final class OutputWriter {
+  private OutputWriter() {}
+
+  /**
+   * Replaces exactly one Hive-style partition directory ({@code table/dt=D[/dataset=X]}) and
+   * nothing else, so a rerun of a date replaces that date only; an empty result still replaces
+   * the old partition (Spark writes a schema-only file). The file count follows the row count,
+   * so small inputs give one file, not one per task.
+   */
+  public static void writePartition(Dataset<Row> rows, long rowCount, long rowsPerFile, String dir,
+      String... sortColumns) {
+    int files = (int) Math.max(1, Math.min(10_000, (rowCount + rowsPerFile - 1) / rowsPerFile));
+    Dataset<Row> out = rows.repartition(files);
+    if (sortColumns.length > 0) {
+      out = out.sortWithinPartitions(sortColumns[0],
+          java.util.Arrays.copyOfRange(sortColumns, 1, sortColumns.length));
+    }
+    out.write().mode(SaveMode.Overwrite).parquet(dir);
+  }
+
+  /** Writes a small text file atomically: to a temporary name, then a rename. */
+  public static void writeText(Configuration conf, String file, String text) throws IOException {
+    Path target = new Path(file);
+    FileSystem fs = target.getFileSystem(conf);
+    Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp");
+    fs.mkdirs(target.getParent());
+    try (OutputStream out = fs.create(tmp, true)) {
+      out.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+    fs.delete(target, false);
+    if (!fs.rename(tmp, target)) {
+      throw new IOException("Cannot rename " + tmp + " to " + target);
+    }
+  }
+}
