@@ -40,6 +40,9 @@ public final class InventoryParser {
 
   /** Parses one non-blank text line; JSON array lines give one result per element. */
   public List<Parsed<ProxyEndpoint>> parseLine(String line, InventoryFormat format, CsvHeader csv) {
+    if (line.isBlank()) {
+      return List.of(Parsed.reject(RejectReason.BLANK_LINE, null));
+    }
     switch (format) {
       case PLAIN: return List.of(parsePlain(line));
       case URL: return List.of(parseUrl(line));
@@ -111,6 +114,9 @@ public final class InventoryParser {
    */
   public Parsed<ProxyEndpoint> parseStatus(String line) {
     String t = line.strip();
+    if (t.isEmpty()) {
+      return Parsed.reject(RejectReason.BLANK_LINE, null);
+    }
     if (t.startsWith("#") || Character.isLetter(t.charAt(0))) {
       return Parsed.reject(RejectReason.HEADER_OR_COMMENT, null);
     }

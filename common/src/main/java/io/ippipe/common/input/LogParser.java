@@ -39,6 +39,9 @@ public final class LogParser {
   private final IpParser ipParser = new IpParser();
 
   public Parsed<GatewayRequest> parseLine(String line, LogFormat format) {
+    if (line.isBlank()) {
+      return Parsed.reject(RejectReason.BLANK_LINE, null);
+    }
     switch (format) {
       case SQUID: return parseSquid(line);
       case CLF: return parseClf(line);
@@ -49,14 +52,14 @@ public final class LogParser {
 
   public Parsed<GatewayRequest> parseSquid(String line) {
     String[] f = line.strip().split("\\s+");
-    if (f.length < 10) {
-      return Parsed.reject(RejectReason.MALFORMED_RECORD, f.length + " fields, Squid native has 10");
-    }
-    if (f.length > 10) {
-      return Parsed.reject(RejectReason.UNSUPPORTED_LAYOUT,
-          f.length + " fields: a custom Squid logformat, not native");
-    }
     Parsed<Long> ts = epochSecondsText(f[0]);
+    if (f.length != 10) {
+      // Many fields behind a good timestamp is a custom logformat; anything else is junk.
+      return f.length > 10 && ts.isValid()
+          ? Parsed.reject(RejectReason.UNSUPPORTED_LAYOUT,
+              f.length + " fields: a custom Squid logformat, not native")
+          : Parsed.reject(RejectReason.MALFORMED_RECORD, f.length + " fields, Squid native has 10");
+    }
     if (!ts.isValid()) {
       return ts.asReject();
     }

@@ -178,21 +178,35 @@ public final class SyntheticData implements Serializable {
       case URL: return (kind % 3 == 0 ? "ftp" : "socks5") + "://" + bad;
       case STATUS: return bad + " US-N +";
       case CSV: {
-        int colon = bad.lastIndexOf(':');
-        String host = colon > 0 && !bad.endsWith("]") ? bad.substring(0, colon) : bad;
-        String port = colon > 0 ? bad.substring(colon + 1) : "";
-        return host.replace("[", "").replace("]", "") + "," + port + ",http,residential,supplier-01,US,,";
+        String[] hp = splitBad(bad);
+        return hp[0] + "," + hp[1] + ",http,residential,supplier-01,US,,";
       }
       case JSONL: {
-        int colon = bad.lastIndexOf(':');
-        String host = colon > 0 ? bad.substring(0, colon) : bad;
-        String port = colon > 0 ? bad.substring(colon + 1) : "null";
-        boolean numeric = port.matches("-?\\d{1,18}");
-        return "{\"ip\":\"" + host.replace("[", "").replace("]", "") + "\",\"port\":"
-            + (numeric ? port : jsonString(port)) + "}";
+        String[] hp = splitBad(bad);
+        boolean numeric = hp[1].matches("-?\\d{1,18}");
+        return "{\"ip\":\"" + hp[0] + "\",\"port\":" + (numeric ? hp[1] : jsonString(hp[1])) + "}";
       }
       default: throw new IllegalArgumentException("No text lines for " + format);
     }
+  }
+
+  /**
+   * Splits a bad endpoint into (host, port) fields the way a supplier's export would hold it:
+   * "[v6]:port" loses its brackets; unbracketed IPv6-with-port text (ambiguous in host:port
+   * formats, but a valid address on its own) gets a second "::" so the field stays malformed.
+   */
+  private static String[] splitBad(String bad) {
+    int colon = bad.lastIndexOf(':');
+    if (bad.startsWith("[") && bad.contains("]:")) {
+      return new String[] {bad.substring(1, bad.indexOf(']')), bad.substring(bad.indexOf("]:") + 2)};
+    }
+    if (colon < 0) {
+      return new String[] {bad, ""};
+    }
+    if (bad.indexOf(':') != colon) {
+      return new String[] {bad + "::", "8080"};
+    }
+    return new String[] {bad.substring(0, colon), bad.substring(colon + 1)};
   }
 
   /** The proxy index at a popularity rank: a fixed permutation of [0, proxies). */

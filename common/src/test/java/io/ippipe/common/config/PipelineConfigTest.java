@@ -1,0 +1,105 @@
+package io.ippipe.common.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ippipe.common.TestData;
+import io.ippipe.common.error.ConfigException;
+import io.ippipe.common.error.RejectReason;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PipelineConfigTest {
+
+  @Test
+  void cliBeatsFileBeatsDefault() {
+    PipelineConfig c = PipelineConfig.of(
+        Map.of("validate.max_reject_rate", "0.2", "validate.reject_raw_chars", "100"),
+        Map.of("validate.max_reject_rate", "0.3"));
+    assertEquals(0.3, c.get(Keys.VALIDATE_MAX_REJECT_RATE));
+    assertEquals(100, c.get(Keys.VALIDATE_REJECT_RAW_CHARS));
+    assertEquals(4194304, c.get(Keys.VALIDATE_MAX_LINE_LENGTH));
+  }
+
+  @Test
+  void unknownKeysAreNamed() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> PipelineConfig.of(Map.of("validate.max_rejects", "1"), Map.of("nope", "x")));
+    assertEquals("Unknown config key(s): nope, validate.max_rejects. Known keys are listed with "
+        + "their defaults in conf/ippipe.conf", e.getMessage());
+  }
+
+  @Test
+  void invalidValuesNameKeyValueAndExpectation() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> PipelineConfig.of(Map.of(), Map.of("validate.max_reject_rate", "1.5")));
+    assertEquals("Invalid value for validate.max_reject_rate (from cli): '1.5', expected a number "
+        + "from 0.0 to 1.0", e.getMessage());
+    ConfigException f = assertThrows(ConfigException.class,
+        () -> PipelineConfig.of(Map.of("validate.inventory.format", "xml"), Map.of()));
+    assertTrue(f.getMessage().contains("'xml', expected one of auto, plain, url, status, csv, jsonl, parquet"),
+        f.getMessage());
+  }
+
+  @Test
+  void fileLinesWithoutEqualsOrTwiceSetFail(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("bad.conf");
+    Files.writeString(file, "# comment\nvalidate.max_reject_rate = 0.1\nvalidate.max_reject_rate = 0.2\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> PipelineConfig.readFile(file));
+    assertTrue(e.getMessage().endsWith("bad.conf:3: key validate.max_reject_rate is set twice"), e.getMessage());
+    Files.writeString(file, "oops\n");
+    e = assertThrows(ConfigException.class, () -> PipelineConfig.readFile(file));
+    assertTrue(e.getMessage().endsWith("bad.conf:1, expected key = value"), e.getMessage());
+  }
+
+  @Test
+  void shippedConfFileHasEveryKeyWithItsDefault() {
+    Path conf = TestData.shared().getParent().resolve("main").resolve("conf/ippipe.conf");
+    if (!Files.exists(conf)) {
+      conf = Path.of("../conf/ippipe.conf");
+    }
+    Map<String, String> file = PipelineConfig.readFile(conf);
+    for (ConfigKey<?> key : Keys.all()) {
+      assertEquals(key.defaultValue(), file.get(key.name()), key.name());
+    }
+    assertEquals(Keys.all().size(), file.size());
+  }
+
+  @Test
+  void serializableForExecutors() throws Exception {
+    PipelineConfig c = PipelineConfig.of(Map.of(), Map.of("generate.seed", "7"));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(c);
+    }
+    PipelineConfig back = (PipelineConfig) new ObjectInputStream(
+        new ByteArrayInputStream(bytes.toByteArray())).readObject();
+    assertEquals(7L, back.get(Keys.GENERATE_SEED));
+    assertEquals(c.describe(), back.describe());
+  }
+
+  @Test
+  void describeShowsOrigin() {
+    List<String> lines = PipelineConfig.of(Map.of(), Map.of("generate.seed", "7")).describe();
+    assertTrue(lines.contains("generate.seed = 7 (cli)"), lines.toString());
+    assertTrue(lines.contains("validate.max_reject_rate = 0.05 (default)"), lines.toString());
+  }
+
+  @Test
+  void rejectReasonCodesAreUnique() {
+    Set<Integer> codes = new HashSet<>();
+    Arrays.stream(RejectReason.values()).forEach(r -> assertTrue(codes.add(r.code()), r.name()));
+  }
+}
