@@ -318,8 +318,12 @@ public final class SyntheticData implements Serializable {
     switch (r.nextInt(10)) {
       case 0: return good.substring(0, good.length() / 2);
       case 1: return "\u0000\u0000\u0007garbage\u0000";
-      case 2: return good.replaceFirst("(\\d+\\.\\d+\\.\\d+\\.)\\d+", "$1300");
-      case 3: return good.replace("\"status\":", "\"status\":\"x\",\"was\":").replace("/200 ", "/2x0 ").replace(" 200 ", " 2x0 ");
+      case 2: return format == LogFormat.SQUID ? good.replaceFirst("^(\\S+\\s+\\S+\\s+)\\S+", "$1300.1.2.3")
+          : format == LogFormat.CLF ? good.replaceFirst("^\\S+", "300.1.2.3")
+          : good.replaceFirst("\"client_ip\":\"[^\"]*\"", "\"client_ip\":\"300.1.2.3\"");
+      case 3: return format == LogFormat.SQUID ? good.replaceFirst("/\\d{3} ", "/2x0 ")
+          : format == LogFormat.CLF ? good.replaceFirst("\" \\d{3} ", "\" 2x0 ")
+          : good.replace("\"status\":", "\"status\":\"x\",\"was\":");
       case 4: return format == LogFormat.JSONL ? "{\"ts\": \"yesterday\", \"client_ip\": \"1.2.3.4\", \"status\": 200}"
           : format == LogFormat.SQUID ? good.replaceFirst("^\\d+\\.\\d+", "yesterday")
           : good.replaceFirst("\\[[^\\]]+\\]", "[32/Foo/2026:99:00:00 +0000]");
