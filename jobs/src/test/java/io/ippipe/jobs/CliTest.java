@@ -1,0 +1,105 @@
+package io.ippipe.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ippipe.jobs.cli.IppipeCli;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Exit codes and messages of the CLI, end to end through picocli (Spark only where needed). */
+class CliTest {
+
+  record Run(int code, String out, String err) {}
+
+  static synchronized Run run(String... args) {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      SharedSpark.get();
+      int code = IppipeCli.execute(args);
+      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+
+  @Test
+  void everyJobHasHelp() {
+    for (String job : new String[] {"generate", "validate", "ip"}) {
+      Run r = run(job, "--help");
+      assertEquals(0, r.code(), job);
+      assertTrue(r.out().contains("Usage: ippipe " + job), r.out());
+    }
+  }
+
+  @Test
+  void unknownConfigKeyIsExit2BeforeReadingData(@TempDir Path dir) {
+    Run r = run("validate", "--date", "2026-11-25", "--out", dir.toString(), "--inventory",
+        dir.resolve("missing").toString(), "--conf", "validate.max_rejects=0.1");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("Unknown config key(s): validate.max_rejects"), r.err());
+    assertTrue(!r.err().contains("\tat "), "no stack trace: " + r.err());
+  }
+
+  @Test
+  void invalidValueAndMissingInputAreExit2(@TempDir Path dir) {
+    Run bad = run("validate", "--date", "2026-11-25", "--out", dir.toString(), "--inventory",
+        dir.toString(), "--max-reject-rate", "2");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("Invalid value for validate.max_reject_rate (from cli): '2'"), bad.err());
+    Run missing = run("validate", "--date", "2026-11-25", "--out", dir.toString(), "--inventory",
+        dir.resolve("nope").toString());
+    assertEquals(2, missing.code());
+    assertTrue(missing.err().contains("no such file or directory"), missing.err());
+    Run date = run("validate", "--date", "25/11/2026", "--out", dir.toString(), "--inventory", dir.toString());
+    assertEquals(2, date.code());
+    assertTrue(date.err().contains("Invalid --date: 25/11/2026, expected YYYY-MM-DD"), date.err());
+  }
+
+  @Test
+  void qualityGateIsExit3(@TempDir Path dir) throws Exception {
+    Path inv = dir.resolve("inv.txt");
+    Files.writeString(inv, "1.2.3.4:80\nnonsense\n");
+    Run r = run("validate", "--date", "2026-11-25", "--out", dir.resolve("lake").toString(),
+        "--inventory", inv.toString());
+    assertEquals(3, r.code(), r.err());
+    assertTrue(r.err().contains("Data-quality gate breached"), r.err());
+  }
+
+  @Test
+  void ipCheckPrintsOneLinePerInputInOrder() {
+    Run r = run("ip", "check", "2001:DB8::1", "010.1.1.1", "::ffff:8.8.8.8");
+    assertEquals(0, r.code());
+    assertEquals("2001:DB8::1\t2001:db8::1\t6\tdocumentation\n010.1.1.1\t\t\tINVALID_IPV4\n"
+        + "::ffff:8.8.8.8\t8.8.8.8\t4\tglobal\n", r.out());
+  }
+
+  @Test
+  void generateThenValidateEveryFormat(@TempDir Path dir) throws Exception {
+    String[][] formats = {{"plain", "squid"}, {"status", "clf"}, {"csv", "jsonl"}, {"jsonl", "parquet"}, {"parquet", "squid"}};
+    for (String[] f : formats) {
+      Path in = dir.resolve(f[0] + "-" + f[1]);
+      Run g = run("generate", "--date", "2026-11-25", "--proxies", "300", "--requests", "2000",
+          "--inventory-format", f[0], "--log-format", f[1], "--out", in.toString());
+      assertEquals(0, g.code(), g.err());
+      Run v = run("validate", "--date", "2026-11-25", "--out", in.resolve("lake").toString(),
+          "--inventory", in.resolve("inventory").toString(), "--requests", in.resolve("requests").toString());
+      assertEquals(0, v.code(), f[0] + "/" + f[1] + ": " + v.err());
+      // 300 proxies + 2% duplicates + 1% malformed lines; the structural CSV header aside.
+      assertTrue(v.out().contains("inventory read " + (f[0].equals("csv") ? "311" : "309")), v.out());
+      assertTrue(v.out().contains("rows written 300)"), f[0] + ": " + v.out());
+      assertTrue(v.out().contains("requests  read 2,000"), v.out());
+    }
+  }
+}
