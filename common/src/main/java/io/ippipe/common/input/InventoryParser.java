@@ -212,7 +212,7 @@ public final class InventoryParser {
     if (!node.isObject()) {
       return Parsed.reject(RejectReason.INVALID_JSON, "not a JSON object");
     }
-    return parseFields(new JsonFields(node));
+    return parseFields(new JsonFields(node, true));
   }
 
   /** The field rules shared by CSV, JSON and Parquet records. */
@@ -320,43 +320,5 @@ public final class InventoryParser {
       }
     }
     return -1;
-  }
-
-  /** JSON object fields; MaxMind-shaped geolocation.country.iso_code counts as the country. */
-  private static final class JsonFields implements FieldReader {
-    private final JsonNode node;
-
-    JsonFields(JsonNode node) {
-      this.node = node;
-    }
-
-    @Override
-    public Object get(String name) {
-      JsonNode v = node.get(name);
-      if ((v == null || v.isNull()) && name.equals("country")) {
-        v = node.at("/geolocation/country/iso_code");
-        if (v.isMissingNode()) {
-          return null;
-        }
-      }
-      if (v == null || v.isNull()) {
-        return null;
-      }
-      if (v.isTextual()) {
-        return v.textValue();
-      }
-      if (v.isNumber()) {
-        return v.numberValue();
-      }
-      if (v.isBoolean()) {
-        return v.booleanValue();
-      }
-      return v;
-    }
-
-    @Override
-    public boolean typed() {
-      return true;
-    }
   }
 }

@@ -165,30 +165,7 @@ public final class LogParser {
     if (node == null || !node.isObject()) {
       return Parsed.reject(RejectReason.INVALID_JSON, "not a JSON object");
     }
-    return parseFields(new FieldReader() {
-      @Override
-      public Object get(String name) {
-        JsonNode v = node.get(name);
-        if (v == null || v.isNull()) {
-          return null;
-        }
-        if (v.isTextual()) {
-          return v.textValue();
-        }
-        if (v.isNumber()) {
-          return v.numberValue();
-        }
-        if (v.isBoolean()) {
-          return v.booleanValue();
-        }
-        return v;
-      }
-
-      @Override
-      public boolean typed() {
-        return true;
-      }
-    });
+    return parseFields(new JsonFields(node, false));
   }
 
   /**
