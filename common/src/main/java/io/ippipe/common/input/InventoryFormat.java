@@ -22,6 +22,8 @@ public enum InventoryFormat {
   private static final Pattern URL_LINE = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://.*");
   private static final Pattern STATUS_LINE =
       Pattern.compile("^\\S+:\\d+\\s+([A-Za-z]{2}-[NAH]|=>).*");
+  private static final Pattern CSV_HEADER =
+      Pattern.compile("(?i)(^|,)\\s*\"?(ip|host|address|proxy_ip)\"?\\s*(,|$)");
   private static final Pattern PLAIN_LINE = Pattern.compile("^(\\[[^\\]]*\\]|[^\\s:]+):\\d+\\s*$");
 
   public String text() {
@@ -54,8 +56,7 @@ public enum InventoryFormat {
       if (line.isEmpty() || line.startsWith("#")) {
         continue;
       }
-      if (first && line.indexOf(',') > 0 && Pattern.compile("(?i)(^|,)\\s*\"?(ip|host|address|proxy_ip)\"?\\s*(,|$)")
-          .matcher(line).find()) {
+      if (first && line.indexOf(',') > 0 && CSV_HEADER.matcher(line).find()) {
         return CSV;
       }
       first = false;

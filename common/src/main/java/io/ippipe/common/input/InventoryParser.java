@@ -29,6 +29,28 @@ public final class InventoryParser {
   static final String[] COUNTRY_FIELDS = {"country", "claimed_country", "country_code"};
   static final String[] CREDENTIAL_FIELDS = {"username", "password", "user", "pass"};
 
+  /** Every field name the structured formats read, for selecting columns from Parquet input. */
+  public static final java.util.List<String> FIELDS = concat(IP_FIELDS, PORT_FIELDS,
+      PROTOCOL_FIELDS, TYPE_FIELDS, SUPPLIER_FIELDS, COUNTRY_FIELDS, CREDENTIAL_FIELDS);
+
+  /** Whether a field carries a secret, whose value is masked wherever raw input is kept. */
+  public static boolean isCredentialField(String name) {
+    return java.util.Arrays.asList(CREDENTIAL_FIELDS).contains(name);
+  }
+
+  /** Whether a field can hold the proxy address. */
+  public static boolean isAddressField(String name) {
+    return java.util.Arrays.asList(IP_FIELDS).contains(name);
+  }
+
+  private static java.util.List<String> concat(String[]... groups) {
+    java.util.List<String> all = new ArrayList<>();
+    for (String[] g : groups) {
+      all.addAll(java.util.Arrays.asList(g));
+    }
+    return java.util.List.copyOf(all);
+  }
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final IpParser ipParser = new IpParser();
@@ -222,7 +244,7 @@ public final class InventoryParser {
       return Parsed.reject(RejectReason.MISSING_FIELD, "ip");
     }
     if (!(ipValue instanceof String)) {
-      return wrongType(f, "ip");
+      return f.wrongType("ip");
     }
     String ipText = ((String) ipValue).strip();
     Parsed<IpAddress> ip;
@@ -242,7 +264,7 @@ public final class InventoryParser {
     Object protocolValue = f.first(PROTOCOL_FIELDS);
     if (protocolValue != null && !protocolValue.toString().isBlank()) {
       if (!(protocolValue instanceof String)) {
-        return wrongType(f, "protocol");
+        return f.wrongType("protocol");
       }
       protocol = ProxyProtocol.fromText((String) protocolValue);
       if (protocol == null) {
@@ -257,18 +279,18 @@ public final class InventoryParser {
       if (type == null) {
         return typeValue instanceof String
             ? Parsed.reject(RejectReason.INVALID_FIELD_VALUE, "proxy_type " + truncate(typeValue.toString(), 16))
-            : wrongType(f, "proxy_type");
+            : f.wrongType("proxy_type");
       }
     }
     Object supplierValue = f.first(SUPPLIER_FIELDS);
     if (supplierValue != null && !(supplierValue instanceof String)) {
-      return wrongType(f, "supplier");
+      return f.wrongType("supplier");
     }
     String supplier = supplierValue == null || ((String) supplierValue).isBlank()
         ? null : truncate(((String) supplierValue).strip(), 128);
     Object countryValue = f.first(COUNTRY_FIELDS);
     if (countryValue != null && !(countryValue instanceof String)) {
-      return wrongType(f, "country");
+      return f.wrongType("country");
     }
     Parsed<String> country = Endpoints.countryCode((String) countryValue);
     if (!country.isValid()) {
@@ -301,13 +323,9 @@ public final class InventoryParser {
       String s = ((String) v).strip();
       return Endpoints.port(s, 0, s.length());
     }
-    return wrongType(f, "port");
+    return f.wrongType("port");
   }
 
-  private static <T> Parsed<T> wrongType(FieldReader f, String field) {
-    return Parsed.reject(f.typed() ? RejectReason.WRONG_JSON_TYPE : RejectReason.INVALID_FIELD_VALUE,
-        field + " has the wrong type");
-  }
 
   static String truncate(String s, int max) {
     return s.length() <= max ? s : s.substring(0, max) + "...";

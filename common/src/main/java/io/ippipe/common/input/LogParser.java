@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,6 +37,20 @@ public final class LogParser {
           + "(?: " + QUOTED + " " + QUOTED + ")?(?: " + QUOTED + ")?\\s*$");
   private static final DateTimeFormatter CLF_TIME =
       DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH);
+
+  static final String[] TS_FIELDS = {"ts", "timestamp"};
+  static final String[] CLIENT_FIELDS = {"client_ip", "client"};
+  static final String[] TEXT_FIELDS = {"method", "target_host", "result_code", "hierarchy_code"};
+
+  /** Every field name the structured formats read, for selecting columns from Parquet input. */
+  public static final List<String> FIELDS = List.of("ts", "timestamp", "client_ip", "client",
+      "proxy_ip", "proxy_port", "status", "result_code", "hierarchy_code", "elapsed_ms", "bytes",
+      "method", "target_host", "authenticated");
+
+  /** Whether a field can hold the client address, which every log record needs. */
+  public static boolean isAddressField(String name) {
+    return Arrays.asList(CLIENT_FIELDS).contains(name);
+  }
 
   private final IpParser ipParser = new IpParser();
 
@@ -174,7 +190,7 @@ public final class LogParser {
    * bytes, method, target_host, authenticated. ts, client_ip and status are required.
    */
   public Parsed<GatewayRequest> parseFields(FieldReader f) {
-    Object tsValue = f.first("ts", "timestamp");
+    Object tsValue = f.first(TS_FIELDS);
     Parsed<Long> ts;
     if (tsValue == null) {
       return Parsed.reject(RejectReason.MISSING_FIELD, "ts");
@@ -183,17 +199,17 @@ public final class LogParser {
     } else if (tsValue instanceof String) {
       ts = isoOrEpochText((String) tsValue);
     } else {
-      return wrongType(f, "ts");
+      return f.wrongType("ts");
     }
     if (!ts.isValid()) {
       return ts.asReject();
     }
-    Object clientValue = f.first("client_ip", "client");
+    Object clientValue = f.first(CLIENT_FIELDS);
     if (clientValue == null) {
       return Parsed.reject(RejectReason.MISSING_FIELD, "client_ip");
     }
     if (!(clientValue instanceof String)) {
-      return wrongType(f, "client_ip");
+      return f.wrongType("client_ip");
     }
     Parsed<IpAddress> client = clientAddress((String) clientValue);
     if (!client.isValid()) {
@@ -207,7 +223,7 @@ public final class LogParser {
     Object proxyValue = f.get("proxy_ip");
     if (proxyValue != null) {
       if (!(proxyValue instanceof String)) {
-        return wrongType(f, "proxy_ip");
+        return f.wrongType("proxy_ip");
       }
       if (!ipParser.parse((String) proxyValue)) {
         return Parsed.reject(ipParser.error(), "proxy_ip");
@@ -229,18 +245,18 @@ public final class LogParser {
     if (!bytes.isValid()) {
       return bytes.asReject();
     }
-    String[] text = new String[4];
-    String[] names = {"method", "target_host", "result_code", "hierarchy_code"};
+    String[] text = new String[TEXT_FIELDS.length];
+    String[] names = TEXT_FIELDS;
     for (int i = 0; i < names.length; i++) {
       Object v = f.get(names[i]);
       if (v != null && !(v instanceof String)) {
-        return wrongType(f, names[i]);
+        return f.wrongType(names[i]);
       }
       text[i] = v == null ? null : InventoryParser.truncate((String) v, 255);
     }
     Object auth = f.get("authenticated");
     if (auth != null && !(auth instanceof Boolean) && f.typed()) {
-      return wrongType(f, "authenticated");
+      return f.wrongType("authenticated");
     }
     boolean authenticated = auth != null && Boolean.parseBoolean(auth.toString());
     Integer proxyPort = port.value() == null ? null : port.value().intValue();
@@ -349,15 +365,11 @@ public final class LogParser {
         return Parsed.reject(RejectReason.INVALID_NUMBER, name + " out of range");
       }
     } else {
-      return wrongType(f, name);
+      return f.wrongType(name);
     }
     return Parsed.ok(value);
   }
 
-  private static <T> Parsed<T> wrongType(FieldReader f, String field) {
-    return Parsed.reject(f.typed() ? RejectReason.WRONG_JSON_TYPE : RejectReason.INVALID_FIELD_VALUE,
-        field + " has the wrong type");
-  }
 
   /** The host a request went to: {@code CONNECT host:port}, or the authority of a URL. */
   public static String targetHost(String method, String url) {

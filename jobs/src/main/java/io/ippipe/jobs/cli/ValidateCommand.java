@@ -59,10 +59,6 @@ final class ValidateCommand implements Callable<Integer> {
     }
     PipelineConfig config = common.resolve(extra);
     ValidateJob.Options options = new ValidateJob.Options(Dates.parse(date), inventory, requests, out);
-    if (inventory.isEmpty() && requests.isEmpty()) {
-      throw new io.ippipe.common.error.ConfigException(
-          "Cannot validate: give --inventory and/or --requests input paths");
-    }
     config.describe().forEach(line -> LOG.info("config: {}", line));
     SparkSession spark = Sessions.getOrCreate("ippipe-validate", common.master);
     try {

@@ -71,8 +71,7 @@ final class ParseParquet implements MapFunction<Row, Row> {
     for (Iterator<Map.Entry<String, Object>> it = new java.util.TreeMap<>(values).entrySet().iterator();
         it.hasNext(); ) {
       Map.Entry<String, Object> e = it.next();
-      boolean secret = e.getKey().equals("password") || e.getKey().equals("username")
-          || e.getKey().equals("user") || e.getKey().equals("pass");
+      boolean secret = InventoryParser.isCredentialField(e.getKey());
       sb.append(e.getKey()).append('=')
           .append(secret && e.getValue() != null ? Redaction.MASK : e.getValue());
       if (it.hasNext()) {

@@ -15,7 +15,9 @@ import io.ippipe.common.error.QualityGateException;
 import io.ippipe.common.error.RejectReason;
 import io.ippipe.common.input.CsvHeader;
 import io.ippipe.common.input.InventoryFormat;
+import io.ippipe.common.input.InventoryParser;
 import io.ippipe.common.input.LogFormat;
+import io.ippipe.common.input.LogParser;
 import io.ippipe.jobs.io.InputFiles;
 import io.ippipe.jobs.io.LineNumbers;
 import io.ippipe.jobs.io.LineReader;
@@ -55,7 +57,13 @@ public final class ValidateJob {
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /** What to validate: a date, input paths per dataset (empty to skip one), an output root. */
-  public record Options(LocalDate date, List<String> inventory, List<String> requests, String out) {}
+  public record Options(LocalDate date, List<String> inventory, List<String> requests, String out) {
+    public Options {
+      if (inventory.isEmpty() && requests.isEmpty()) {
+        throw new ConfigException("Cannot validate: give --inventory and/or --requests input paths");
+      }
+    }
+  }
 
   /** Per-file accounting, as written to validate.json. */
   public record FileMetrics(String file, String format, long linesRead, long recordsRead,
@@ -83,9 +91,6 @@ public final class ValidateJob {
     }
     if (!options.requests().isEmpty()) {
       plans.put(Dataset.REQUESTS, plan(hadoop, config, Dataset.REQUESTS, options.requests()));
-    }
-    if (plans.isEmpty()) {
-      throw new ConfigException("Cannot validate: give --inventory and/or --requests input paths");
     }
     String dt = "dt=" + options.date();
     Map<String, DatasetMetrics> results = new LinkedHashMap<>();
@@ -193,13 +198,9 @@ public final class ValidateJob {
       PipelineConfig config, InputPlan plan, StructType parsedSchema) {
     org.apache.spark.sql.Dataset<Row> input =
         spark.read().parquet(plan.parquetFiles().toArray(new String[0]));
-    List<String> known = plan.dataset() == Dataset.INVENTORY
-        ? List.of("ip", "host", "address", "proxy_ip", "port", "proxy_port", "protocol", "scheme",
-            "proxy_type", "type", "supplier", "provider", "country", "claimed_country",
-            "country_code", "username", "password", "user", "pass")
-        : List.of("ts", "timestamp", "client_ip", "client", "proxy_ip", "proxy_port", "status",
-            "result_code", "hierarchy_code", "elapsed_ms", "bytes", "method", "target_host",
-            "authenticated");
+    List<String> known = plan.dataset() == Dataset.INVENTORY ? InventoryParser.FIELDS : LogParser.FIELDS;
+    java.util.function.Predicate<String> isAddress = plan.dataset() == Dataset.INVENTORY
+        ? InventoryParser::isAddressField : LogParser::isAddressField;
     List<Column> columns = new ArrayList<>();
     columns.add(col("_metadata.file_path"));
     columns.add(col("_metadata.row_index"));
@@ -216,10 +217,10 @@ public final class ValidateJob {
             : col(name).cast(DataTypes.StringType).as(name));
       }
     }
-    if (!present.contains("ip") && !present.contains("host") && !present.contains("client_ip")
-        && !present.contains("address") && !present.contains("proxy_ip")) {
+    if (present.stream().noneMatch(isAddress)) {
       throw new ConfigException("Cannot read " + plan.dataset().text() + " Parquet input "
-          + plan.parquetFiles() + ": no address column, expected one of " + known.subList(0, 4));
+          + plan.parquetFiles() + ": no address column, expected one of "
+          + known.stream().filter(isAddress).toList());
     }
     return input.select(columns.toArray(new Column[0]))
         .map(new ParseParquet(plan.dataset(), config, present.toArray(new String[0])),
