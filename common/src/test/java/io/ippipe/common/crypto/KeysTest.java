@@ -1,0 +1,120 @@
+package io.ippipe.common.crypto;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ippipe.common.error.ConfigException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KeysTest {
+  private static final String KEY16 = "00112233445566778899aabbccddeeff";
+
+  @TempDir Path dir;
+
+  @Test
+  void hkdfMatchesRfc5869() {
+    byte[] ikm = new byte[22];
+    java.util.Arrays.fill(ikm, (byte) 0x0b);
+    byte[] salt = Hex.decode("000102030405060708090a0b0c");
+    byte[] info = Hex.decode("f0f1f2f3f4f5f6f7f8f9");
+    byte[] prk = SchemeKeys.extract(salt, ikm);
+    assertEquals("077709362c2e32df0ddc3f0dc47bba6390b6c73bb50f9c3122ec844ad7c2b3e5", Hex.encode(prk));
+    assertEquals("3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865",
+        Hex.encode(SchemeKeys.expand(prk, info, 42)));
+    // Test case 3: no salt, no info.
+    assertEquals("8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8",
+        Hex.encode(SchemeKeys.expand(SchemeKeys.extract(new byte[0], ikm), new byte[0], 42)));
+  }
+
+  @Test
+  void derivedKeysDifferPerSchemeAndHaveTheSchemeLength() {
+    byte[] master = Hex.decode(KEY16 + KEY16);
+    KeyRing ring = new KeyRing(Map.of("m", master), KeyRing.Derivation.HKDF);
+    for (Scheme s : Scheme.values()) {
+      assertEquals(s.keyBytes(), ring.schemeKey("m", s).length);
+    }
+    assertNotEquals(Hex.encode(ring.schemeKey("m", Scheme.IPCRYPT_PFX)),
+        Hex.encode(ring.schemeKey("m", Scheme.IPCRYPT_NDX)));
+    assertFalse(ring.toString().contains(KEY16));
+  }
+
+  @Test
+  void ownerOnlyKeyFileLoads() throws Exception {
+    Path f = keyFile("k.key", KEY16 + "\n", "rw-------");
+    assertArrayEquals(Hex.decode(KEY16), KeySources.fromFile("k1", f));
+  }
+
+  @Test
+  void groupOrWorldReadableKeyFileIsRefused() throws Exception {
+    for (String mode : new String[] {"rw-r--r--", "rw-r-----", "rw----r--"}) {
+      Path f = keyFile("open-" + mode + ".key", KEY16, mode);
+      ConfigException e = assertThrows(ConfigException.class, () -> KeySources.fromFile("k1", f));
+      assertTrue(e.getMessage().contains("chmod 600"), e.getMessage());
+      assertFalse(e.getMessage().contains(KEY16));
+    }
+  }
+
+  @Test
+  void notHexAndWrongLengthSayWhatIsWrongWithoutTheKey() throws Exception {
+    String secretish = "zz112233445566778899aabbccddeeff";
+    Path f = keyFile("bad.key", secretish, "rw-------");
+    ConfigException notHex = assertThrows(ConfigException.class, () -> KeySources.fromFile("k1", f));
+    assertTrue(notHex.getMessage().contains("not a hex key"), notHex.getMessage());
+    assertFalse(notHex.getMessage().contains(secretish));
+
+    KeyRing ring = new KeyRing(Map.of("k1", Hex.decode(KEY16)), KeyRing.Derivation.NONE);
+    ConfigException length = assertThrows(ConfigException.class,
+        () -> ring.schemeKey("k1", Scheme.IPCRYPT_PFX));
+    assertTrue(length.getMessage().contains("needs 32"), length.getMessage());
+    assertFalse(length.getMessage().contains(KEY16));
+    ConfigException missing = assertThrows(ConfigException.class,
+        () -> ring.schemeKey("k9", Scheme.IPCRYPT_DETERMINISTIC));
+    assertTrue(missing.getMessage().contains("k9") && missing.getMessage().contains("[k1]"));
+  }
+
+  @Test
+  void pfxRefusesEqualKeyHalves() {
+    KeyRing ring = new KeyRing(Map.of("k1", Hex.decode(KEY16 + KEY16)), KeyRing.Derivation.NONE);
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ring.cipher("k1", Scheme.IPCRYPT_PFX, IpCiphers.Options.defaults()));
+    assertTrue(e.getMessage().contains("halves are equal"), e.getMessage());
+  }
+
+  @Test
+  void environmentKeysAndSpecs() {
+    assertArrayEquals(Hex.decode(KEY16), KeySources.fromEnv("k", "V", " " + KEY16 + "\n"));
+    assertThrows(ConfigException.class, () -> KeySources.fromEnv("k", "V", null));
+    List<KeySources.Spec> specs = KeySources.parse("a=file:/x/y.key, b=env:B_KEY,c=credential:ippipe.c");
+    assertEquals(List.of("a", "b", "c"), specs.stream().map(KeySources.Spec::id).toList());
+    assertEquals("/x/y.key", specs.get(0).location());
+    assertThrows(IllegalArgumentException.class, () -> KeySources.parse("a=hex:" + KEY16));
+    assertThrows(IllegalArgumentException.class, () -> KeySources.parse("a=env:X,a=env:Y"));
+  }
+
+  @Test
+  void checkValueIdentifiesTheKeyWithoutRevealingIt() {
+    KeyRing a = new KeyRing(Map.of("k", Hex.decode(KEY16)), KeyRing.Derivation.NONE);
+    KeyRing b = new KeyRing(Map.of("k", Hex.decode(KEY16.replace('0', '1'))), KeyRing.Derivation.NONE);
+    String cv = a.checkValue("k", Scheme.IPCRYPT_DETERMINISTIC);
+    assertTrue(cv.matches("[0-9a-f]{8}"));
+    assertFalse(KEY16.contains(cv));
+    assertNotEquals(cv, b.checkValue("k", Scheme.IPCRYPT_DETERMINISTIC));
+  }
+
+  private Path keyFile(String name, String content, String mode) throws Exception {
+    Path f = dir.resolve(name);
+    Files.writeString(f, content);
+    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString(mode));
+    return f;
+  }
+}
