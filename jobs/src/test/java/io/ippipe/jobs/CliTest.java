@@ -36,7 +36,7 @@ class CliTest {
 
   @Test
   void everyJobHasHelp() {
-    for (String job : new String[] {"generate", "validate", "ip"}) {
+    for (String job : new String[] {"generate", "validate", "encrypt", "decrypt", "keygen", "ip"}) {
       Run r = run(job, "--help");
       assertEquals(0, r.code(), job);
       assertTrue(r.out().contains("Usage: ippipe " + job), r.out());
@@ -100,6 +100,31 @@ class CliTest {
       assertTrue(v.out().contains("inventory read " + (f[0].equals("csv") ? "311" : "309")), v.out());
       assertTrue(v.out().contains("rows written 300)"), f[0] + ": " + v.out());
       assertTrue(v.out().contains("requests  read 2,000"), v.out());
+    }
+  }
+
+  @Test
+  void ipEncryptReproducesAVectorAndReportsBadLines(@TempDir Path dir) throws Exception {
+    Path key = dir.resolve("nd.key");
+    Files.writeString(key, "2b7e151628aed2a6abf7158809cf4f3c\n");
+    Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    java.io.InputStream stdin = System.in;
+    try {
+      System.setIn(new java.io.ByteArrayInputStream("2001:db8::1\nnot an ip\n".getBytes(StandardCharsets.UTF_8)));
+      Run r = run("ip", "encrypt", "--scheme", "ipcrypt-nd", "--key-file", key.toString(),
+          "--tweak", "b4ecbe30b70898d7");
+      assertEquals(1, r.code(), "a bad line makes the exit code 1");
+      assertEquals("b4ecbe30b70898d7553ac8974d1b4250eafc4b0aa1f80c96\nerror: NOT_AN_IP\n", r.out());
+      System.setIn(new java.io.ByteArrayInputStream(
+          "b4ecbe30b70898d7553ac8974d1b4250eafc4b0aa1f80c96\nzz\n".getBytes(StandardCharsets.UTF_8)));
+      Run d = run("ip", "decrypt", "--scheme", "ipcrypt-nd", "--key-file", key.toString());
+      assertEquals("2001:db8::1\nerror: WRONG_LENGTH\n", d.out());
+      Run badTweak = run("ip", "encrypt", "--scheme", "ipcrypt-nd", "--key-file", key.toString(),
+          "--tweak", "00");
+      assertEquals(2, badTweak.code());
+      assertTrue(badTweak.err().contains("takes a 8-byte tweak"), badTweak.err());
+    } finally {
+      System.setIn(stdin);
     }
   }
 }

@@ -1,5 +1,7 @@
 package io.ippipe.common.config;
 
+import io.ippipe.common.crypto.ColumnScheme;
+import io.ippipe.common.crypto.KeySources;
 import io.ippipe.common.input.InventoryFormat;
 import io.ippipe.common.input.LogFormat;
 import io.ippipe.common.input.ProxyProtocol;
@@ -70,6 +72,49 @@ public final class Keys {
       "generate.files", "0",
       "Files per generated dataset; 0 picks one per ~1M lines (at least 2).",
       Parsers.intRange(0, 10000));
+  public static final ConfigKey<List<KeySources.Spec>> CRYPTO_KEYS = key(
+      "crypto.keys", "",
+      "Key ids and where their hex bytes are: id=file:PATH (mode 0600), id=env:VAR or "
+          + "id=credential:ALIAS (Hadoop credential provider), comma-separated. Several ids can be "
+          + "live at once, for rotation. Keys themselves are never accepted here.",
+      Parsers.keySpecs());
+  public static final ConfigKey<String> CRYPTO_KEY_DERIVATION = key(
+      "crypto.key_derivation", "hkdf",
+      "hkdf: each key id holds a master key and every scheme's key is derived from it with "
+          + "HKDF-SHA256 (info = scheme name), as the ipcrypt draft recommends; none: the key id's "
+          + "bytes are the scheme key and must have its length.",
+      Parsers.choice("hkdf", "none"));
+  public static final ConfigKey<String> CRYPTO_CREDENTIAL_PROVIDER_PATH = key(
+      "crypto.credential_provider_path", "",
+      "Hadoop credential provider path for credential: keys, e.g. "
+          + "jceks://hdfs@nn:8020/ippipe/keys.jceks or jceks://file/etc/ippipe/keys.jceks.",
+      Parsers.text());
+  public static final ConfigKey<String> ENCRYPT_KEY_ID = key(
+      "encrypt.key_id", "",
+      "The key id encrypt uses; recorded in each row's key_id column. Required by encrypt.",
+      Parsers.text());
+  public static final ConfigKey<List<ColumnScheme>> ENCRYPT_COLUMNS = key(
+      "encrypt.columns",
+      "requests.client_ip:ipcrypt-pfx, requests.proxy_ip:ipcrypt-deterministic, "
+          + "inventory.ip:ipcrypt-deterministic",
+      "dataset.column:scheme list. Schemes: ipcrypt-deterministic, ipcrypt-pfx, ipcrypt-nd, "
+          + "ipcrypt-ndx, cryptopan. Give requests.proxy_ip and inventory.ip the same deterministic "
+          + "scheme to keep them joinable.",
+      Parsers.columnSchemes());
+  public static final ConfigKey<String> ENCRYPT_MODE = key(
+      "encrypt.mode", "replace",
+      "replace: the column holds the ciphertext and its derived fields (_version, _bytes) are "
+          + "recomputed from it; add: the ciphertext goes into a new column <column>_enc and the "
+          + "plaintext stays (for a restricted copy only).",
+      Parsers.choice("replace", "add"));
+  public static final ConfigKey<String> ENCRYPT_SOURCE = key(
+      "encrypt.source", "validated",
+      "The table encrypt reads under the output root: validated or enriched.",
+      Parsers.choice("validated", "enriched"));
+  public static final ConfigKey<Integer> ENCRYPT_CACHE_ENTRIES = key(
+      "encrypt.cache_entries", "16384",
+      "Cache slots per task for deterministic results and prefix-preserving prefixes (0 = off).",
+      Parsers.intRange(0, 1 << 24));
 
   private Keys() {}
 

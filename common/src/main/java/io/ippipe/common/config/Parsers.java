@@ -84,4 +84,28 @@ final class Parsers {
       }
     };
   }
+
+  static ConfigKey.Parser<String> text() {
+    return s -> s.strip();
+  }
+
+  static ConfigKey.Parser<String> choice(String... allowed) {
+    return s -> {
+      String v = s.strip().toLowerCase(java.util.Locale.ROOT);
+      for (String a : allowed) {
+        if (a.equals(v)) {
+          return v;
+        }
+      }
+      throw new IllegalArgumentException("one of " + String.join(", ", allowed));
+    };
+  }
+
+  static ConfigKey.Parser<java.util.List<io.ippipe.common.crypto.KeySources.Spec>> keySpecs() {
+    return io.ippipe.common.crypto.KeySources::parse;
+  }
+
+  static ConfigKey.Parser<java.util.List<io.ippipe.common.crypto.ColumnScheme>> columnSchemes() {
+    return io.ippipe.common.crypto.ColumnScheme::parseList;
+  }
 }

@@ -1,5 +1,14 @@
 package io.ippipe.jobs.cli;
 
+import io.ippipe.common.crypto.Hex;
+import io.ippipe.common.crypto.IpCipher;
+import io.ippipe.common.crypto.IpCiphers;
+import io.ippipe.common.crypto.KeySources;
+import io.ippipe.common.crypto.Scheme;
+import io.ippipe.common.crypto.SchemeKeys;
+import io.ippipe.common.crypto.TextCipher;
+import io.ippipe.common.crypto.TweakSource;
+import io.ippipe.common.error.ConfigException;
 import io.ippipe.common.ip.IpAddress;
 import io.ippipe.common.ip.IpParser;
 import io.ippipe.common.ip.SpecialPurpose;
@@ -7,6 +16,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -15,7 +25,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "ip", mixinStandardHelpOptions = true,
-    description = "Single-IP tools that need no Spark.", subcommands = {IpCommand.Check.class})
+    description = "Single-IP tools that need no Spark.", subcommands = {IpCommand.Check.class, IpCommand.Encrypt.class, IpCommand.Decrypt.class})
 final class IpCommand implements Runnable {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -95,6 +105,123 @@ final class IpCommand implements Runnable {
         }
       }
       return sb.append('"').toString();
+    }
+  }
+
+  /** Options and the stdin loop shared by ip encrypt and ip decrypt. */
+  abstract static class CipherTool implements Callable<Integer> {
+    @Option(names = "--scheme", required = true, description = "One of: ${COMPLETION-CANDIDATES}.",
+        converter = SchemeConverter.class, completionCandidates = SchemeIds.class)
+    Scheme scheme;
+
+    @Option(names = "--key-file", required = true,
+        description = "Hex key file, mode 0600 (ippipe keygen writes one).")
+    Path keyFile;
+
+    @Option(names = "--derive", description = "The key file holds a master key: derive the "
+        + "scheme key with HKDF, as crypto.key_derivation=hkdf does.")
+    boolean derive;
+
+    abstract String apply(TextCipher cipher, String line);
+
+    TweakSource tweaks() {
+      return null;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      byte[] material = KeySources.fromFile("key-file", keyFile);
+      byte[] key = derive ? SchemeKeys.derive(material, scheme) : material;
+      IpCipher ipCipher;
+      try {
+        ipCipher = IpCiphers.create(scheme, key, new IpCiphers.Options(true, 1 << 12, tweaks()));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("Key file " + keyFile + ": " + e.getMessage()
+            + (derive ? "" : " (pass --derive if it is a master key)"));
+      } finally {
+        java.util.Arrays.fill(material, (byte) 0);
+        java.util.Arrays.fill(key, (byte) 0);
+      }
+      TextCipher cipher = new TextCipher(ipCipher, 1 << 12);
+      BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      PrintStream out = System.out;
+      int errors = 0;
+      for (String line; (line = in.readLine()) != null; ) {
+        String result = apply(cipher, line.strip());
+        if (result == null) {
+          errors++;
+          out.println("error: " + cipher.error());
+        } else {
+          out.println(result);
+        }
+      }
+      out.flush();
+      return errors == 0 ? 0 : 1;
+    }
+  }
+
+  @Command(name = "encrypt", mixinStandardHelpOptions = true,
+      description = {"Encrypt one IP per stdin line; print one result per line, in order.",
+          "A bad line prints 'error: REASON' and the tool exits 1 at the end.",
+          "nd and ndx print lowercase hex of tweak || ciphertext."})
+  static final class Encrypt extends CipherTool {
+    @Option(names = "--tweak", paramLabel = "HEX",
+        description = "Fixed nd/ndx tweak, to reproduce test vectors only; default random per line.")
+    String tweak;
+
+    @Override
+    TweakSource tweaks() {
+      if (tweak == null) {
+        return null;
+      }
+      if (scheme.tweakBytes() == 0) {
+        throw new ConfigException("--tweak applies to ipcrypt-nd and ipcrypt-ndx only");
+      }
+      byte[] t;
+      try {
+        t = Hex.decode(tweak.strip());
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("--tweak: " + e.getMessage());
+      }
+      if (t.length != scheme.tweakBytes()) {
+        throw new ConfigException("--tweak: " + scheme.id() + " takes a " + scheme.tweakBytes()
+            + "-byte tweak (" + 2 * scheme.tweakBytes() + " hex digits), got " + t.length + " bytes");
+      }
+      return TweakSource.fixed(t);
+    }
+
+    @Override
+    String apply(TextCipher cipher, String line) {
+      return cipher.encrypt(line);
+    }
+  }
+
+  @Command(name = "decrypt", mixinStandardHelpOptions = true,
+      description = {"Decrypt one ciphertext per stdin line (an IP, or hex for nd/ndx).",
+          "A bad line prints 'error: REASON' and the tool exits 1 at the end."})
+  static final class Decrypt extends CipherTool {
+    @Override
+    String apply(TextCipher cipher, String line) {
+      return cipher.decrypt(line);
+    }
+  }
+
+  static final class SchemeConverter implements picocli.CommandLine.ITypeConverter<Scheme> {
+    @Override
+    public Scheme convert(String value) {
+      try {
+        return Scheme.fromId(value);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
+  static final class SchemeIds extends ArrayList<String> {
+    SchemeIds() {
+      for (Scheme s : Scheme.values()) {
+        add(s.id());
+      }
     }
   }
 }

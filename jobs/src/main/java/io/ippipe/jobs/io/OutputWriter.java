@@ -31,6 +31,15 @@ public final class OutputWriter {
     out.write().mode(SaveMode.Overwrite).parquet(dir);
   }
 
+  /**
+   * Replaces one partition directory keeping the input's partitioning: for row-by-row stages
+   * (encrypt, decrypt) whose input files are already sized, a repartition would only add a
+   * shuffle of every row.
+   */
+  public static void writeAsIs(Dataset<Row> rows, String dir) {
+    rows.write().mode(SaveMode.Overwrite).parquet(dir);
+  }
+
   /** Writes a small text file atomically: to a temporary name, then a rename. */
   public static void writeText(Configuration conf, String file, String text) throws IOException {
     Path target = new Path(file);

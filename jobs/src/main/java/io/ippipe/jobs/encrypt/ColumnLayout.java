@@ -1,0 +1,142 @@
+package io.ippipe.jobs.encrypt;
+
+import io.ippipe.common.crypto.ColumnScheme;
+import io.ippipe.common.crypto.Scheme;
+import io.ippipe.common.error.ConfigException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Where each value of a row goes when address columns are encrypted or decrypted, planned on
+ * the driver from the input schema, so that a missing or mistyped column fails before any data
+ * is read. An address column {@code c} may have derived fields {@code c_version} and
+ * {@code c_bytes} (inventory's {@code ip} has {@code ip_version}, {@code ip_bytes}); they are
+ * recomputed from whatever the column holds, so they never keep the plaintext.
+ */
+record ColumnLayout(StructType output, int[] copyFrom, List<Target> targets, int keyIdIn,
+    int keyIdOut, int sourceFileIn, int sourceLineIn) implements Serializable {
+
+  static final String KEY_ID = "key_id";
+  static final String ENCRYPTED_SUFFIX = "_enc";
+
+  /** One address column: read from valueIn, written to valueOut and its derived fields. */
+  record Target(String name, Scheme scheme, int valueIn, int valueOut, int versionOut,
+      int bytesOut) implements Serializable {}
+
+  int outputWidth() {
+    return output.fields().length;
+  }
+
+  /**
+   * Encrypt: replace mode writes the ciphertext into the column; add mode appends
+   * {@code c_enc}. Both append {@code key_id}.
+   */
+  static ColumnLayout forEncrypt(String dataset, StructType in, List<ColumnScheme> columns,
+      boolean add) {
+    if (has(in, KEY_ID)) {
+      throw new ConfigException("Cannot encrypt " + dataset + ": its input already has a key_id "
+          + "column, so it is encrypted already");
+    }
+    List<StructField> out = new ArrayList<>();
+    List<Integer> copy = new ArrayList<>();
+    for (int i = 0; i < in.fields().length; i++) {
+      StructField f = in.fields()[i];
+      boolean derivedOrValue = !add && columns.stream().anyMatch(c -> isColumnOrDerived(c.column(), f.name()));
+      out.add(derivedOrValue ? DataTypes.createStructField(f.name(), f.dataType(), true) : f);
+      copy.add(i);
+    }
+    List<Target> targets = new ArrayList<>();
+    for (ColumnScheme c : columns) {
+      int valueIn = requireStringColumn(dataset, in, c.column());
+      int valueOut = valueIn;
+      int versionOut = -1;
+      int bytesOut = -1;
+      if (add) {
+        valueOut = out.size();
+        out.add(DataTypes.createStructField(c.column() + ENCRYPTED_SUFFIX, DataTypes.StringType, true));
+        copy.add(-1);
+      } else {
+        versionOut = index(in, c.column() + "_version");
+        bytesOut = index(in, c.column() + "_bytes");
+      }
+      targets.add(new Target(c.column(), c.scheme(), valueIn, valueOut, versionOut, bytesOut));
+    }
+    int keyIdOut = out.size();
+    out.add(DataTypes.createStructField(KEY_ID, DataTypes.StringType, false));
+    copy.add(-1);
+    return new ColumnLayout(new StructType(out.toArray(new StructField[0])),
+        copy.stream().mapToInt(Integer::intValue).toArray(), targets, -1, keyIdOut,
+        index(in, "source_file"), index(in, "source_line"));
+  }
+
+  /**
+   * Decrypt: the plaintext goes back into each column (from {@code c_enc} in add mode, which is
+   * then dropped), derived fields are recomputed, and {@code key_id} is dropped: the output has
+   * the schema the data had before encrypt.
+   */
+  static ColumnLayout forDecrypt(String dir, StructType in, List<EncryptionManifest.Column> columns) {
+    int keyIdIn = index(in, KEY_ID);
+    if (keyIdIn < 0) {
+      throw new ConfigException("Cannot decrypt " + dir + ": it has no key_id column");
+    }
+    List<String> dropped = new ArrayList<>(List.of(KEY_ID));
+    for (EncryptionManifest.Column c : columns) {
+      if (!c.storedIn().equals(c.column())) {
+        dropped.add(c.storedIn());
+      }
+    }
+    List<StructField> out = new ArrayList<>();
+    List<Integer> copy = new ArrayList<>();
+    for (int i = 0; i < in.fields().length; i++) {
+      if (!dropped.contains(in.fields()[i].name())) {
+        out.add(in.fields()[i]);
+        copy.add(i);
+      }
+    }
+    StructType output = new StructType(out.toArray(new StructField[0]));
+    List<Target> targets = new ArrayList<>();
+    for (EncryptionManifest.Column c : columns) {
+      targets.add(new Target(c.column(), Scheme.fromId(c.scheme()),
+          requireStringColumn(dir, in, c.storedIn()), requireStringColumn(dir, output, c.column()),
+          index(output, c.column() + "_version"), index(output, c.column() + "_bytes")));
+    }
+    return new ColumnLayout(output, copy.stream().mapToInt(Integer::intValue).toArray(), targets,
+        keyIdIn, -1, index(in, "source_file"), index(in, "source_line"));
+  }
+
+  private static boolean isColumnOrDerived(String column, String field) {
+    return field.equals(column) || field.equals(column + "_version") || field.equals(column + "_bytes");
+  }
+
+  private static int requireStringColumn(String what, StructType schema, String name) {
+    int i = index(schema, name);
+    if (i < 0) {
+      throw new ConfigException("Cannot encrypt or decrypt " + what + ": no column " + name
+          + "; its columns are " + Arrays.toString(schema.fieldNames()) + " (check encrypt.columns)");
+    }
+    if (!schema.fields()[i].dataType().equals(DataTypes.StringType)) {
+      throw new ConfigException("Cannot encrypt or decrypt " + what + "." + name + ": it is "
+          + schema.fields()[i].dataType().simpleString() + ", expected a string column of IP addresses");
+    }
+    return i;
+  }
+
+  private static boolean has(StructType schema, String name) {
+    return index(schema, name) >= 0;
+  }
+
+  private static int index(StructType schema, String name) {
+    String[] names = schema.fieldNames();
+    for (int i = 0; i < names.length; i++) {
+      if (names[i].equals(name)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+}
