@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The end-to-end demo on the embedded default (local[*]): build, generate a day of synthetic
-# inventory and gateway logs, validate them, and print a summary and where the outputs are.
+# inventory and gateway logs, validate them, pseudonymise their addresses with a demo key, and
+# print a summary and where the outputs are.
 #   scripts/demo.sh [--proxies N] [--requests M] [--out DIR]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -21,6 +22,13 @@ echo "== generate: $proxies proxies, $requests log lines for $date"
 echo "== validate"
 "$here/ippipe" validate --date "$date" --out "$out/lake" \
   --inventory "$out/input/dt=$date/inventory" --requests "$out/input/dt=$date/requests"
+key="$out/keys/demo.key"
+if [[ ! -f "$key" ]]; then
+  echo "== keygen: a demo master key (mode 0600) at $key"
+  "$here/ippipe" keygen --scheme master --out "$key"
+fi
+echo "== encrypt: requests.client_ip with ipcrypt-pfx, proxy addresses with ipcrypt-deterministic"
+"$here/ippipe" encrypt --date "$date" --out "$out/lake" --conf "crypto.keys=demo=file:$key" --key-id demo
 echo "== outputs under $out/lake"
 ( cd "$out/lake" && find . -name '*.parquet' -o -name '*.json' | sed 's|/part-[^/]*\.parquet$|/ (parquet)|' | sort -u | sed 's|^\./|  |' )
 echo "== rejects by reason (from _metrics/dt=$date/validate.json)"

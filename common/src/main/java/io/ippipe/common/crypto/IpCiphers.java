@@ -19,18 +19,21 @@ public final class IpCiphers {
 
   private IpCiphers() {}
 
+  private static TweakSource tweaks(Options options) {
+    return options.tweaks() != null ? options.tweaks() : TweakSource.secureRandom();
+  }
+
   public static IpCipher create(Scheme scheme, byte[] key) {
     return create(scheme, key, Options.defaults());
   }
 
   /** Throws IllegalArgumentException (never quoting the key) when the key does not fit. */
   public static IpCipher create(Scheme scheme, byte[] key, Options options) {
-    TweakSource tweaks = options.tweaks() != null ? options.tweaks() : TweakSource.secureRandom();
     return switch (scheme) {
       case IPCRYPT_DETERMINISTIC -> new IpcryptDeterministic(key);
       case IPCRYPT_PFX -> new IpcryptPfx(key, options.batched(), options.prefixCacheEntries());
-      case IPCRYPT_ND -> new IpcryptNd(key, tweaks);
-      case IPCRYPT_NDX -> new IpcryptNdx(key, tweaks);
+      case IPCRYPT_ND -> new IpcryptNd(key, tweaks(options));
+      case IPCRYPT_NDX -> new IpcryptNdx(key, tweaks(options));
       case CRYPTOPAN -> new CryptoPan(key, options.batched(), options.prefixCacheEntries());
     };
   }
