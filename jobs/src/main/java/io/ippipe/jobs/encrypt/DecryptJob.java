@@ -15,7 +15,6 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -85,8 +84,7 @@ public final class DecryptJob {
       }
     }
     long read = rows.count();
-    Dataset<Row> plain = rows.mapPartitions(new CipherRows(layout, keys, null, cacheEntries),
-        Encoders.row(layout.output()));
+    Dataset<Row> plain = layout.apply(rows, keys, null, cacheEntries);
     OutputWriter.writeAsIs(plain, output);
     long written = spark.read().parquet(output).count();
     if (written != read) {

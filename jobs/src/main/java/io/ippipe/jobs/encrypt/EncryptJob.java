@@ -18,7 +18,6 @@ import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -99,8 +98,7 @@ public final class EncryptJob {
           + options.date(), false);
       long read = e.getValue().count();
       String output = options.root() + "/encrypted/" + dataset + "/" + dt;
-      Dataset<Row> encrypted = e.getValue().mapPartitions(
-          new CipherRows(layout, keys, keyId, cacheEntries), Encoders.row(layout.output()));
+      Dataset<Row> encrypted = layout.apply(e.getValue(), keys, keyId, cacheEntries);
       // No repartition: the input files are already sized by output.rows_per_file.
       OutputWriter.writeAsIs(encrypted, output);
       long written = spark.read().parquet(output).count();

@@ -12,17 +12,25 @@ import org.apache.spark.sql.SaveMode;
 
 /** Writes the outputs of one date: Parquet partitions and small JSON side files. */
 public final class OutputWriter {
+  /** Below this many rows per core, parallel reads are not worth more files. */
+  static final long MIN_ROWS_PER_SPLIT = 250_000;
+
   private OutputWriter() {}
 
   /**
    * Replaces exactly one Hive-style partition directory ({@code table/dt=D[/dataset=X]}) and
    * nothing else, so a rerun of a date replaces that date only; an empty result still replaces
    * the old partition (Spark writes a schema-only file). The file count follows the row count,
-   * so small inputs give one file, not one per task.
+   * so small inputs give one file, not one per task; but a partition of at least
+   * {@link #MIN_ROWS_PER_SPLIT} rows per core gets at least one file per core, because the
+   * next stage reads one file (one row group) per task and would otherwise run on one core.
    */
   public static void writePartition(Dataset<Row> rows, long rowCount, long rowsPerFile, String dir,
       String... sortColumns) {
-    int files = (int) Math.max(1, Math.min(10_000, (rowCount + rowsPerFile - 1) / rowsPerFile));
+    int cores = rows.sparkSession().sparkContext().defaultParallelism();
+    long byCores = Math.min(cores, rowCount / MIN_ROWS_PER_SPLIT);
+    int files = (int) Math.max(1, Math.min(10_000,
+        Math.max(byCores, (rowCount + rowsPerFile - 1) / rowsPerFile)));
     Dataset<Row> out = rows.repartition(files);
     if (sortColumns.length > 0) {
       out = out.sortWithinPartitions(sortColumns[0],
