@@ -19,10 +19,10 @@ abstract class BitwisePrefixCipher implements IpCipher {
   private final boolean batched;
   private final int cacheEntries;
   private final long[] cached = new long[2];
-  private PrefixCache v4Encrypt;
-  private PrefixCache v6Encrypt;
-  private PrefixCache v4Decrypt;
-  private PrefixCache v6Decrypt;
+  private LongPairCache v4Encrypt;
+  private LongPairCache v6Encrypt;
+  private LongPairCache v4Decrypt;
+  private LongPairCache v6Decrypt;
   private long stepFlipsHi;
   private long stepFlipsLo;
   private long resultHi;
@@ -52,18 +52,18 @@ abstract class BitwisePrefixCipher implements IpCipher {
     long fh = 0;
     long fl = 0;
     int t = first;
-    PrefixCache cache = cache(v4, true);
+    LongPairCache cache = cache(v4, true);
     if (cache != null) {
       int steps = v4 ? V4_CACHED_STEPS : V6_CACHED_STEPS;
       long key = prefixKey(wHi, wLo, first, steps);
-      if (cache.get(key, cached)) {
+      if (cache.get(0, key, cached)) {
         fh = cached[0];
         fl = cached[1];
       } else {
         computeFlips(wHi, wLo, first, first + steps);
         fh = stepFlipsHi;
         fl = stepFlipsLo;
-        cache.put(key, fh, fl);
+        cache.put(0, key, fh, fl);
       }
       t = first + steps;
     }
@@ -77,13 +77,13 @@ abstract class BitwisePrefixCipher implements IpCipher {
     long pHi = cHi;
     long pLo = cLo;
     int t = first;
-    PrefixCache cache = cache(v4, false);
+    LongPairCache cache = cache(v4, false);
     long key = 0;
     int steps = v4 ? V4_CACHED_STEPS : V6_CACHED_STEPS;
     if (cache != null) {
       // Prefix-preserving: the ciphertext prefix determines the plaintext prefix.
       key = prefixKey(cHi, cLo, first, steps);
-      if (cache.get(key, cached)) {
+      if (cache.get(0, key, cached)) {
         pHi ^= cached[0];
         pLo ^= cached[1];
         t = first + steps;
@@ -101,7 +101,7 @@ abstract class BitwisePrefixCipher implements IpCipher {
         }
       }
       if (cache != null && t == first + steps - 1) {
-        cache.put(key, pHi ^ cHi, pLo ^ cLo);
+        cache.put(0, key, pHi ^ cHi, pLo ^ cLo);
       }
     }
     resultHi = pHi;
@@ -149,27 +149,27 @@ abstract class BitwisePrefixCipher implements IpCipher {
     return steps == 64 ? v : v & ((1L << steps) - 1);
   }
 
-  private PrefixCache cache(boolean v4, boolean encrypt) {
+  private LongPairCache cache(boolean v4, boolean encrypt) {
     if (cacheEntries == 0) {
       return null;
     }
     if (encrypt) {
       if (v4) {
-        return v4Encrypt != null ? v4Encrypt : (v4Encrypt = new PrefixCache(cacheEntries));
+        return v4Encrypt != null ? v4Encrypt : (v4Encrypt = new LongPairCache(cacheEntries));
       }
-      return v6Encrypt != null ? v6Encrypt : (v6Encrypt = new PrefixCache(cacheEntries));
+      return v6Encrypt != null ? v6Encrypt : (v6Encrypt = new LongPairCache(cacheEntries));
     }
     if (v4) {
-      return v4Decrypt != null ? v4Decrypt : (v4Decrypt = new PrefixCache(cacheEntries));
+      return v4Decrypt != null ? v4Decrypt : (v4Decrypt = new LongPairCache(cacheEntries));
     }
-    return v6Decrypt != null ? v6Decrypt : (v6Decrypt = new PrefixCache(cacheEntries));
+    return v6Decrypt != null ? v6Decrypt : (v6Decrypt = new LongPairCache(cacheEntries));
   }
 
   /** Encryption prefix-cache hit rate so far, for metrics and the benchmark. */
   public final double cacheHitRate() {
     long h = 0;
     long m = 0;
-    for (PrefixCache c : new PrefixCache[] {v4Encrypt, v6Encrypt}) {
+    for (LongPairCache c : new LongPairCache[] {v4Encrypt, v6Encrypt}) {
       if (c != null) {
         h += c.hits;
         m += c.misses;

@@ -7,9 +7,7 @@ import io.ippipe.common.ip.IpText;
  * A scheme at the text level, as columns and the single-IP tools hold addresses: IP literal in,
  * ciphertext text out (an IP address, or lowercase hex of tweak || ciphertext for nd and ndx),
  * and back. Prefix-preserving schemes keep a direct-mapped cache of whole results, because logs
- * repeat the same addresses; it holds primitives only, because storing fresh Strings into a
- * long-lived array costs G1 write barriers that made a miss-heavy stream 5x slower
- * (CipherBenchmark text-*). One instance per thread or partition.
+ * repeat the same addresses. One instance per thread or partition.
  */
 public final class TextCipher {
   /** Why the last call returned null. */
@@ -20,7 +18,8 @@ public final class TextCipher {
   private final IpParser parser = new IpParser();
   private final byte[] in = new byte[32];
   private final byte[] out = new byte[32];
-  private final ResultCache cache;
+  private final LongPairCache cache;
+  private final long[] cached = new long[2];
   private Error error;
   private long lastHi;
   private long lastLo;
@@ -31,7 +30,7 @@ public final class TextCipher {
     this.scheme = cipher.scheme();
     // Only the prefix-preserving schemes gain: one AES block costs less than a cache probe.
     this.cache = (scheme == Scheme.IPCRYPT_PFX || scheme == Scheme.CRYPTOPAN) && resultCacheEntries > 0
-        ? new ResultCache(resultCacheEntries) : null;
+        ? new LongPairCache(resultCacheEntries) : null;
   }
 
   public Scheme scheme() {
@@ -47,9 +46,9 @@ public final class TextCipher {
     }
     long hi = parser.hi();
     long lo = parser.lo();
-    if (cache != null && cache.find(hi, lo)) {
-      lastHi = cache.outHi[cache.slot];
-      lastLo = cache.outLo[cache.slot];
+    if (cache != null && cache.get(hi, lo, cached)) {
+      lastHi = cached[0];
+      lastLo = cached[1];
     } else {
       Bits128.put(in, 0, hi, lo);
       cipher.encrypt(in, out);
@@ -60,7 +59,7 @@ public final class TextCipher {
       lastHi = Bits128.hi(out, 0);
       lastLo = Bits128.lo(out, 0);
       if (cache != null) {
-        cache.store(hi, lo, lastHi, lastLo);
+        cache.put(hi, lo, lastHi, lastLo);
       }
     }
     lastVersion = Bits128.isV4Mapped(lastHi, lastLo) ? 4 : 6;
@@ -114,40 +113,5 @@ public final class TextCipher {
   /** The 16-byte form of the last result that is an address; null after nd/ndx encryption. */
   public byte[] lastBytes() {
     return lastVersion == 0 ? null : IpText.toBytes(lastHi, lastLo);
-  }
-
-  /** Direct-mapped (address -> result) cache of a deterministic scheme. */
-  private static final class ResultCache {
-    final long[] inHi;
-    final long[] inLo;
-    final long[] outHi;
-    final long[] outLo;
-    final boolean[] used;
-    final int mask;
-    int slot;
-
-    ResultCache(int entries) {
-      int size = Integer.highestOneBit(Math.max(2, entries));
-      inHi = new long[size];
-      inLo = new long[size];
-      outHi = new long[size];
-      outLo = new long[size];
-      used = new boolean[size];
-      mask = size - 1;
-    }
-
-    boolean find(long hi, long lo) {
-      long h = (hi * 0x9E3779B97F4A7C15L) ^ (lo * 0xC2B2AE3D27D4EB4FL);
-      slot = (int) (h >>> 40) & mask;
-      return used[slot] && inHi[slot] == hi && inLo[slot] == lo;
-    }
-
-    void store(long hi, long lo, long oh, long ol) {
-      inHi[slot] = hi;
-      inLo[slot] = lo;
-      outHi[slot] = oh;
-      outLo[slot] = ol;
-      used[slot] = true;
-    }
   }
 }
