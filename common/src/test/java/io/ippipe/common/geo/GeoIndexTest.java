@@ -1,0 +1,120 @@
+package io.ippipe.common.geo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.ippipe.common.ip.IpAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class GeoIndexTest {
+  private static GeoAttributes country(String cc) {
+    return GeoAttributes.builder().countryCode(cc).build();
+  }
+
+  private static GeoRange v4(String first, String last, GeoAttributes a) {
+    IpAddress f = IpAddress.parse(first);
+    IpAddress l = IpAddress.parse(last);
+    return new GeoRange(f.hi(), f.lo(), l.hi(), l.lo(), a);
+  }
+
+  private static GeoAttributes at(GeoIndex index, String ip) {
+    IpAddress a = IpAddress.parse(ip);
+    int id = index.lookup(a.hi(), a.lo());
+    return id < 0 ? null : index.record(id);
+  }
+
+  @Test
+  void firstAndLastAddressesAdjacentRangesAndGaps() {
+    GeoIndex index = GeoIndex.compile(List.of(List.of(
+        v4("1.0.0.0", "1.0.0.255", country("AU")), v4("1.0.1.0", "1.0.1.255", country("CN")),
+        v4("1.0.3.0", "1.0.3.0", country("JP")))), a -> a);
+    assertNull(at(index, "0.255.255.255"));
+    assertEquals("AU", at(index, "1.0.0.0").countryCode());
+    assertEquals("AU", at(index, "1.0.0.255").countryCode());
+    assertEquals("CN", at(index, "1.0.1.0").countryCode());
+    assertEquals("CN", at(index, "::ffff:1.0.1.255").countryCode(), "IPv4-mapped input");
+    assertNull(at(index, "1.0.2.0"));
+    assertEquals("JP", at(index, "1.0.3.0").countryCode());
+    assertNull(at(index, "1.0.3.1"));
+  }
+
+  @Test
+  void nestedRangesInOneSourceResolveToTheMostSpecific() {
+    GeoIndex index = GeoIndex.compile(List.of(List.of(
+        v4("10.0.0.0", "10.255.255.255", country("AA")), v4("10.1.0.0", "10.1.255.255", country("BB")),
+        v4("10.1.2.0", "10.1.2.255", country("CC")))), a -> a);
+    assertEquals("AA", at(index, "10.0.255.255").countryCode());
+    assertEquals("BB", at(index, "10.1.1.255").countryCode());
+    assertEquals("CC", at(index, "10.1.2.7").countryCode());
+    assertEquals("BB", at(index, "10.1.3.0").countryCode());
+    assertEquals("AA", at(index, "10.2.0.0").countryCode());
+    assertEquals("AA", at(index, "10.255.255.255").countryCode());
+    assertEquals(5, index.rangeCount());
+  }
+
+  @Test
+  void rangesSpanningTheIpv4MappedBlockAndTheEndOfTheSpace() {
+    GeoAttributes all = country("ZZ");
+    GeoIndex index = GeoIndex.compile(List.of(List.of(new GeoRange(0, 0, -1, -1, all))), a -> a);
+    for (String ip : new String[] {"::", "::fffe:ffff:ffff", "0.0.0.0", "255.255.255.255",
+        "::1:0:0:0", "2001:db8::1", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"}) {
+      assertEquals("ZZ", at(index, ip).countryCode(), ip);
+    }
+    assertEquals(1, index.v4RangeCount());
+    assertEquals(3, index.rangeCount(), "split into before, IPv4 and after");
+  }
+
+  /**
+   * Random overlapping ranges in three sources over one /24, against a direct reading of the
+   * rules: per field, the first source whose covering range has it; within a source, the
+   * covering range with the latest start, then the shortest, then the one listed last.
+   */
+  @Test
+  void randomOverlapsMatchTheRules() {
+    Random random = new Random(3);
+    for (int round = 0; round < 300; round++) {
+      List<List<GeoRange>> sources = new ArrayList<>();
+      for (int s = 0; s < 3; s++) {
+        List<GeoRange> ranges = new ArrayList<>();
+        for (int k = 0; k < 1 + random.nextInt(8); k++) {
+          int a = random.nextInt(256);
+          int b = Math.min(255, a + random.nextInt(64));
+          GeoAttributes.Builder attrs = GeoAttributes.builder();
+          if (random.nextBoolean()) {
+            attrs.countryCode("C" + s + k);
+          }
+          if (random.nextBoolean()) {
+            attrs.asn((long) (100 * s + k));
+          }
+          ranges.add(v4("10.0.0." + a, "10.0.0." + b, attrs.build()));
+        }
+        sources.add(ranges);
+      }
+      GeoIndex index = GeoIndex.compile(sources, x -> x);
+      for (int ip = 0; ip < 256; ip++) {
+        GeoAttributes expected = null;
+        for (int s = sources.size() - 1; s >= 0; s--) {
+          GeoRange best = null;
+          for (GeoRange r : sources.get(s)) {
+            long v = IpAddress.parse("10.0.0." + ip).lo();
+            if (Long.compareUnsigned(r.startLo(), v) <= 0 && Long.compareUnsigned(v, r.endLo()) <= 0
+                && (best == null || r.startLo() > best.startLo()
+                    || (r.startLo() == best.startLo() && r.endLo() <= best.endLo()))) {
+              best = r;
+            }
+          }
+          if (best != null) {
+            expected = expected == null ? best.attributes() : best.attributes().overlay(expected);
+          }
+        }
+        if (expected != null && expected.isEmpty()) {
+          expected = null;
+        }
+        assertEquals(expected, at(index, "10.0.0." + ip), "round " + round + " ip " + ip);
+      }
+    }
+  }
+}
