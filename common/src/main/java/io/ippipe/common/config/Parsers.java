@@ -108,4 +108,8 @@ final class Parsers {
   static ConfigKey.Parser<java.util.List<io.ippipe.common.crypto.ColumnScheme>> columnSchemes() {
     return io.ippipe.common.crypto.ColumnScheme::parseList;
   }
+
+  static ConfigKey.Parser<java.util.List<io.ippipe.common.geo.GeoCatalog.Spec>> geoSources() {
+    return io.ippipe.common.geo.GeoCatalog::parseSpecs;
+  }
 }

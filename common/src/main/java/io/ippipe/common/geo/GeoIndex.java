@@ -23,28 +23,67 @@ public final class GeoIndex implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final long V4_MAPPED = 0xffff_0000_0000L;
 
-  private final int[] v4Start;
-  private final int[] v4End;
-  private final int[] v4Record;
+  private static final long V4_FIRST = V4_MAPPED;
+  private static final long V4_LAST = V4_MAPPED | 0xffff_ffffL;
+
+  private int[] v4Start;
+  private int[] v4End;
+  private int[] v4Record;
   /** v4Directory[k] = index of the first IPv4 range starting at or after k << 16. */
   private final int[] v4Directory;
-  private final long[] v6StartHi;
-  private final long[] v6StartLo;
-  private final long[] v6EndHi;
-  private final long[] v6EndLo;
-  private final int[] v6Record;
+  private long[] v6StartHi;
+  private long[] v6StartLo;
+  private long[] v6EndHi;
+  private long[] v6EndLo;
+  private int[] v6Record;
   private final GeoAttributes[] records;
 
-  private GeoIndex(List<long[]> v4, List<long[]> v6, GeoAttributes[] records) {
-    int n4 = v4.size();
-    v4Start = new int[n4];
-    v4End = new int[n4];
-    v4Record = new int[n4];
-    for (int i = 0; i < n4; i++) {
-      long[] r = v4.get(i);
-      v4Start[i] = (int) r[1];
-      v4End[i] = (int) r[3];
-      v4Record[i] = (int) r[4];
+  /** Splits the merged table at the IPv4-mapped block ::ffff:0:0/96 into the two tables. */
+  private GeoIndex(RangeTable merged) {
+    int n4 = 0;
+    int n6 = 0;
+    for (int pass = 0; pass < 2; pass++) {
+      int i4 = 0;
+      int i6 = 0;
+      for (int i = 0; i < merged.size(); i++) {
+        long sHi = merged.startHi(i);
+        long sLo = merged.startLo(i);
+        long eHi = merged.endHi(i);
+        long eLo = merged.endLo(i);
+        int id = merged.id(i);
+        if (GeoRange.compare(sHi, sLo, 0, V4_FIRST) < 0) {
+          boolean cut = GeoRange.compare(eHi, eLo, 0, V4_FIRST) >= 0;
+          i6 = put6(pass, i6, sHi, sLo, cut ? 0 : eHi, cut ? V4_FIRST - 1 : eLo, id);
+        }
+        boolean startsBeforeEnd = GeoRange.compare(sHi, sLo, 0, V4_LAST) <= 0;
+        boolean endsAfterStart = GeoRange.compare(eHi, eLo, 0, V4_FIRST) >= 0;
+        if (startsBeforeEnd && endsAfterStart) {
+          long first = GeoRange.compare(sHi, sLo, 0, V4_FIRST) < 0 ? V4_FIRST : sLo;
+          long last = GeoRange.compare(eHi, eLo, 0, V4_LAST) > 0 ? V4_LAST : eLo;
+          if (pass == 1) {
+            v4Start[i4] = (int) first;
+            v4End[i4] = (int) last;
+            v4Record[i4] = id;
+          }
+          i4++;
+        }
+        if (GeoRange.compare(eHi, eLo, 0, V4_LAST) > 0) {
+          boolean cut = GeoRange.compare(sHi, sLo, 0, V4_LAST) <= 0;
+          i6 = put6(pass, i6, cut ? 0 : sHi, cut ? V4_LAST + 1 : sLo, eHi, eLo, id);
+        }
+      }
+      if (pass == 0) {
+        n4 = i4;
+        n6 = i6;
+        v4Start = new int[n4];
+        v4End = new int[n4];
+        v4Record = new int[n4];
+        v6StartHi = new long[n6];
+        v6StartLo = new long[n6];
+        v6EndHi = new long[n6];
+        v6EndLo = new long[n6];
+        v6Record = new int[n6];
+      }
     }
     v4Directory = new int[65537];
     int j = 0;
@@ -55,21 +94,18 @@ public final class GeoIndex implements Serializable {
       }
       v4Directory[k] = j;
     }
-    int n6 = v6.size();
-    v6StartHi = new long[n6];
-    v6StartLo = new long[n6];
-    v6EndHi = new long[n6];
-    v6EndLo = new long[n6];
-    v6Record = new int[n6];
-    for (int i = 0; i < n6; i++) {
-      long[] r = v6.get(i);
-      v6StartHi[i] = r[0];
-      v6StartLo[i] = r[1];
-      v6EndHi[i] = r[2];
-      v6EndLo[i] = r[3];
-      v6Record[i] = (int) r[4];
+    records = merged.dictionary().toArray(new GeoAttributes[0]);
+  }
+
+  private int put6(int pass, int i, long sHi, long sLo, long eHi, long eLo, int id) {
+    if (pass == 1) {
+      v6StartHi[i] = sHi;
+      v6StartLo[i] = sLo;
+      v6EndHi[i] = eHi;
+      v6EndLo[i] = eLo;
+      v6Record[i] = id;
     }
-    this.records = records;
+    return i + 1;
   }
 
   /** The record id of an address (IPv4 as IPv4-mapped), or -1 when no source covers it. */
@@ -144,14 +180,21 @@ public final class GeoIndex implements Serializable {
    * {@code finish} adjusts each merged record once (e.g. network type from hosting ASN lists).
    */
   public static GeoIndex compile(List<List<GeoRange>> sourcesByPriority, UnaryOperator<GeoAttributes> finish) {
-    List<List<GeoRange>> flat = new ArrayList<>();
+    List<RangeTable> tables = new ArrayList<>();
     for (List<GeoRange> source : sourcesByPriority) {
-      flat.add(flatten(source));
+      tables.add(RangeTable.of(source));
     }
-    Map<GeoAttributes, Integer> ids = new HashMap<>();
-    List<GeoAttributes> records = new ArrayList<>();
+    return compileTables(tables, finish);
+  }
+
+  /** {@link #compile} over sources already held as range tables. */
+  public static GeoIndex compileTables(List<RangeTable> sourcesByPriority, UnaryOperator<GeoAttributes> finish) {
+    List<RangeTable> flat = new ArrayList<>();
+    for (RangeTable source : sourcesByPriority) {
+      flat.add(source.sortedDisjoint() ? source : RangeTable.of(flatten(source.toRanges())));
+    }
     Map<String, String> strings = new HashMap<>();
-    List<long[]> merged = new ArrayList<>();
+    RangeTable merged = new RangeTable();
     int[] pos = new int[flat.size()];
     long curHi = 0;
     long curLo = 0;
@@ -164,28 +207,28 @@ public final class GeoIndex implements Serializable {
       long nextLo = -1;
       GeoAttributes attrs = null;
       for (int s = flat.size() - 1; s >= 0; s--) {
-        List<GeoRange> src = flat.get(s);
-        while (pos[s] < src.size() && GeoRange.compare(src.get(pos[s]).endHi(), src.get(pos[s]).endLo(), curHi, curLo) < 0) {
+        RangeTable src = flat.get(s);
+        while (pos[s] < src.size() && GeoRange.compare(src.endHi(pos[s]), src.endLo(pos[s]), curHi, curLo) < 0) {
           pos[s]++;
         }
         if (pos[s] == src.size()) {
           continue;
         }
         anyLeft = true;
-        GeoRange r = src.get(pos[s]);
-        if (GeoRange.compare(r.startHi(), r.startLo(), curHi, curLo) > 0) {
+        int r = pos[s];
+        if (GeoRange.compare(src.startHi(r), src.startLo(r), curHi, curLo) > 0) {
           // Not yet: its start bounds the current segment (start - 1 is the last address).
-          long[] before = minusOne(r.startHi(), r.startLo());
+          long[] before = minusOne(src.startHi(r), src.startLo(r));
           if (GeoRange.compare(before[0], before[1], nextHi, nextLo) < 0) {
             nextHi = before[0];
             nextLo = before[1];
           }
         } else {
           covered = true;
-          attrs = attrs == null ? r.attributes() : r.attributes().overlay(attrs);
-          if (GeoRange.compare(r.endHi(), r.endLo(), nextHi, nextLo) < 0) {
-            nextHi = r.endHi();
-            nextLo = r.endLo();
+          attrs = attrs == null ? src.attributes(r) : src.attributes(r).overlay(attrs);
+          if (GeoRange.compare(src.endHi(r), src.endLo(r), nextHi, nextLo) < 0) {
+            nextHi = src.endHi(r);
+            nextLo = src.endLo(r);
           }
         }
       }
@@ -201,20 +244,7 @@ public final class GeoIndex implements Serializable {
       }
       GeoAttributes finished = intern(finish.apply(attrs), strings);
       if (!finished.isEmpty()) {
-        Integer id = ids.get(finished);
-        if (id == null) {
-          id = records.size();
-          ids.put(finished, id);
-          records.add(finished);
-        }
-        long[] last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
-        long[] afterLast = last == null ? null : plusOne(last[2], last[3]);
-        if (last != null && last[4] == id && afterLast[0] == curHi && afterLast[1] == curLo) {
-          last[2] = nextHi;
-          last[3] = nextLo;
-        } else {
-          merged.add(new long[] {curHi, curLo, nextHi, nextLo, id});
-        }
+        merged.add(curHi, curLo, nextHi, nextLo, finished);
       }
       if (nextHi == -1 && nextLo == -1) {
         break;
@@ -223,54 +253,7 @@ public final class GeoIndex implements Serializable {
       curHi = after[0];
       curLo = after[1];
     }
-    List<long[]> v4 = new ArrayList<>();
-    List<long[]> v6 = new ArrayList<>();
-    for (long[] r : merged) {
-      split(r, v4, v6);
-    }
-    return new GeoIndex(v4, v6, records.toArray(new GeoAttributes[0]));
-  }
-
-  /** Splits a merged range at the IPv4-mapped block ::ffff:0:0/96 into the v4 and v6 tables. */
-  private static void split(long[] r, List<long[]> v4, List<long[]> v6) {
-    long v4FirstHi = 0;
-    long v4FirstLo = V4_MAPPED;
-    long v4LastLo = V4_MAPPED | 0xffff_ffffL;
-    if (GeoRange.compare(r[0], r[1], v4FirstHi, v4FirstLo) < 0) {
-      long endHi = r[2];
-      long endLo = r[3];
-      if (GeoRange.compare(endHi, endLo, v4FirstHi, v4FirstLo) >= 0) {
-        endHi = 0;
-        endLo = V4_MAPPED - 1;
-      }
-      v6.add(new long[] {r[0], r[1], endHi, endLo, r[4]});
-    }
-    long startHi = r[0];
-    long startLo = r[1];
-    if (GeoRange.compare(startHi, startLo, v4FirstHi, v4FirstLo) < 0) {
-      startHi = 0;
-      startLo = V4_MAPPED;
-    }
-    long endHi = r[2];
-    long endLo = r[3];
-    if (GeoRange.compare(endHi, endLo, 0, v4LastLo) > 0) {
-      endHi = 0;
-      endLo = v4LastLo;
-    }
-    if (GeoRange.compare(startHi, startLo, endHi, endLo) <= 0
-        && GeoRange.compare(startHi, startLo, 0, v4LastLo) <= 0
-        && GeoRange.compare(endHi, endLo, v4FirstHi, v4FirstLo) >= 0) {
-      v4.add(new long[] {0, startLo & 0xffff_ffffL, 0, endLo & 0xffff_ffffL, r[4]});
-    }
-    if (GeoRange.compare(r[2], r[3], 0, v4LastLo) > 0) {
-      long sHi = r[0];
-      long sLo = r[1];
-      if (GeoRange.compare(sHi, sLo, 0, v4LastLo) <= 0) {
-        sHi = 0;
-        sLo = v4LastLo + 1;
-      }
-      v6.add(new long[] {sHi, sLo, r[2], r[3], r[4]});
-    }
+    return new GeoIndex(merged);
   }
 
   /**

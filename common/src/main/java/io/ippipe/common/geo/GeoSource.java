@@ -1,7 +1,5 @@
 package io.ippipe.common.geo;
 
-import java.util.List;
-
 /**
  * One loaded source: its ranges and its provenance, recorded in the run metrics.
  *
@@ -11,4 +9,4 @@ import java.util.List;
  *     modification time
  */
 public record GeoSource(String name, String path, String kind, String databaseType,
-    long buildEpoch, List<GeoRange> ranges) {}
+    long buildEpoch, RangeTable ranges) {}

@@ -9,7 +9,6 @@ import java.io.File;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -32,7 +31,7 @@ public final class MmdbSource {
     if (!file.isFile() || !file.canRead()) {
       throw new ConfigException("Geo source " + name + ": " + file + " does not exist or is not readable");
     }
-    List<GeoRange> ranges = new ArrayList<>();
+    RangeTable ranges = new RangeTable();
     String type;
     long epoch;
     try (Reader reader = new Reader(file, Reader.FileMode.MEMORY)) {
@@ -46,7 +45,8 @@ public final class MmdbSource {
         @SuppressWarnings("unchecked")
         GeoAttributes attributes = map((Map<String, Object>) record.getData());
         if (!attributes.isEmpty()) {
-          ranges.add(range(record.getNetwork(), attributes));
+          GeoRange r = range(record.getNetwork(), attributes);
+          ranges.add(r.startHi(), r.startLo(), r.endHi(), r.endLo(), attributes);
         }
       }
     } catch (IOException | com.maxmind.db.InvalidNetworkException | RuntimeException e) {
@@ -155,7 +155,11 @@ public final class MmdbSource {
     return o == null ? null : o.toString();
   }
 
+  /** DB-IP stores coordinates as 32-bit floats: keep their printed value, not 37.422000885... */
   private static Double dbl(Object o) {
+    if (o instanceof Float f) {
+      return Double.valueOf(f.toString());
+    }
     return o instanceof Number n ? n.doubleValue() : null;
   }
 

@@ -47,7 +47,7 @@ class MaxMindTestDatabasesTest {
     GeoSource source = MmdbSource.read(db, base.resolve("test-data/" + db + ".mmdb").toFile());
     assertTrue(source.databaseType().startsWith(db.replace("-Test", "").substring(0, 6)), source.databaseType());
     assertTrue(source.buildEpoch() > 1_000_000_000L);
-    GeoIndex index = GeoIndex.compile(List.of(source.ranges()), a -> a);
+    GeoIndex index = GeoIndex.compileTables(List.of(source.ranges()), a -> a);
     List<Net> nets = new ArrayList<>();
     List<Map<String, Object>> doc = JSON.readValue(base.resolve("source-data/" + db + ".json").toFile(), List.class);
     for (Map<String, Object> entry : doc) {
@@ -104,14 +104,14 @@ class MaxMindTestDatabasesTest {
   @Test
   void knownRecordsCarryEveryMappedField() {
     Path base = TestData.shared().resolve("maxmind-test-db/test-data");
-    GeoIndex city = GeoIndex.compile(List.of(MmdbSource.read("city",
+    GeoIndex city = GeoIndex.compileTables(List.of(MmdbSource.read("city",
         base.resolve("GeoIP2-City-Test.mmdb").toFile()).ranges()), a -> a);
     IpAddress tokyo = IpAddress.parse("2001:218::1");
     GeoAttributes jp = city.record(city.lookup(tokyo.hi(), tokyo.lo()));
     assertEquals("JP", jp.countryCode());
     assertEquals("Asia/Tokyo", jp.timeZone());
     assertEquals(35.68536, jp.latitude(), 1e-9);
-    GeoIndex anon = GeoIndex.compile(List.of(MmdbSource.read("anon",
+    GeoIndex anon = GeoIndex.compileTables(List.of(MmdbSource.read("anon",
         base.resolve("GeoIP2-Anonymous-IP-Test.mmdb").toFile()).ranges()), a -> a);
     IpAddress tor = IpAddress.parse("1.124.213.1");
     GeoAttributes t = anon.record(anon.lookup(tor.hi(), tor.lo()));

@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "ip", mixinStandardHelpOptions = true,
-    description = "Single-IP tools that need no Spark.", subcommands = {IpCommand.Check.class, IpCommand.Encrypt.class, IpCommand.Decrypt.class})
+    description = "Single-IP tools that need no Spark.", subcommands = {IpCommand.Check.class, IpCommand.Geo.class, IpCommand.Encrypt.class,
+        IpCommand.Decrypt.class})
 final class IpCommand implements Runnable {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -222,6 +223,72 @@ final class IpCommand implements Runnable {
       for (Scheme s : Scheme.values()) {
         add(s.id());
       }
+    }
+  }
+
+  @Command(name = "geo", mixinStandardHelpOptions = true,
+      description = {"Geo fields of each IP (arguments, or stdin one per line) from geo.sources or"
+          + " geo.index: one JSON object per line, in order, with geo_status."})
+  static final class Geo implements Callable<Integer> {
+    @picocli.CommandLine.Mixin CommonOptions common;
+
+    @Parameters(paramLabel = "IP", description = "Addresses; none means read stdin.")
+    List<String> ips = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+      io.ippipe.common.config.PipelineConfig config = common.resolve(java.util.Map.of());
+      io.ippipe.common.geo.GeoCatalog catalog = io.ippipe.jobs.geotag.GeotagJob.catalog(config);
+      List<String> inputs = ips;
+      if (inputs.isEmpty()) {
+        inputs = new ArrayList<>();
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String line; (line = in.readLine()) != null; ) {
+          inputs.add(line.strip());
+        }
+      }
+      IpParser parser = new IpParser();
+      com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+      int invalid = 0;
+      for (String s : inputs) {
+        java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+        row.put("input", s);
+        if (!parser.parse(s)) {
+          row.put("geo_status", "invalid");
+          row.put("reason", parser.error().name());
+          invalid++;
+        } else {
+          IpAddress ip = new IpAddress(parser.hi(), parser.lo(), parser.version());
+          row.put("ip", ip.toString());
+          int id = catalog.index().lookup(ip.hi(), ip.lo());
+          if (!SpecialPurpose.classify(ip).globallyReachable()) {
+            row.put("geo_status", "special");
+            row.put("registry_entry", SpecialPurpose.classify(ip).describe());
+          } else if (id < 0) {
+            row.put("geo_status", "not_found");
+          } else {
+            io.ippipe.common.geo.GeoAttributes a = catalog.index().record(id);
+            row.put("country_code", a.countryCode());
+            row.put("region", a.region());
+            row.put("city", a.city());
+            row.put("latitude", a.latitude());
+            row.put("longitude", a.longitude());
+            row.put("time_zone", a.timeZone());
+            row.put("asn", a.asn());
+            row.put("as_org", a.asOrg());
+            row.put("network_type", a.networkType() == null ? "unknown" : a.networkType());
+            row.put("is_anonymous_vpn", a.anonymousVpn());
+            row.put("is_public_proxy", a.publicProxy());
+            row.put("is_residential_proxy", a.residentialProxy());
+            row.put("is_tor_exit", a.torExit());
+            row.put("is_hosting_provider", a.hostingProvider());
+            row.put("geo_status", "ok");
+          }
+        }
+        System.out.println(json.writeValueAsString(row));
+      }
+      System.out.flush();
+      return invalid == 0 ? 0 : 1;
     }
   }
 }

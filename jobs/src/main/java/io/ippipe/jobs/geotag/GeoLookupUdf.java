@@ -1,0 +1,74 @@
+package io.ippipe.jobs.geotag;
+
+import io.ippipe.common.geo.GeoAttributes;
+import io.ippipe.common.geo.GeoIndex;
+import io.ippipe.common.ip.SpecialPurpose;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The 16-byte address column to its geo fields and geo_status. The index arrives once per
+ * executor as a broadcast; a lookup is a binary search over its arrays, with no reader and no
+ * allocation besides the result row.
+ */
+final class GeoLookupUdf implements UDF1<byte[], Row> {
+  private static final long serialVersionUID = 1L;
+
+  static final String[] FIELDS = {"country_code", "region", "city", "latitude", "longitude",
+      "time_zone", "asn", "as_org", "network_type", "is_anonymous_vpn", "is_public_proxy",
+      "is_residential_proxy", "is_tor_exit", "is_hosting_provider", "geo_status"};
+
+  static final StructType RESULT = new StructType()
+      .add("country_code", DataTypes.StringType).add("region", DataTypes.StringType)
+      .add("city", DataTypes.StringType).add("latitude", DataTypes.DoubleType)
+      .add("longitude", DataTypes.DoubleType).add("time_zone", DataTypes.StringType)
+      .add("asn", DataTypes.LongType).add("as_org", DataTypes.StringType)
+      .add("network_type", DataTypes.StringType).add("is_anonymous_vpn", DataTypes.BooleanType)
+      .add("is_public_proxy", DataTypes.BooleanType).add("is_residential_proxy", DataTypes.BooleanType)
+      .add("is_tor_exit", DataTypes.BooleanType).add("is_hosting_provider", DataTypes.BooleanType)
+      .add("geo_status", DataTypes.StringType);
+
+  private final Broadcast<GeoIndex> index;
+
+  GeoLookupUdf(Broadcast<GeoIndex> index) {
+    this.index = index;
+  }
+
+  @Override
+  public Row call(byte[] address) {
+    if (address == null) {
+      return null;
+    }
+    if (address.length != 16) {
+      return status("invalid");
+    }
+    long hi = 0;
+    long lo = 0;
+    for (int i = 0; i < 8; i++) {
+      hi = (hi << 8) | (address[i] & 0xffL);
+      lo = (lo << 8) | (address[8 + i] & 0xffL);
+    }
+    if (!SpecialPurpose.classify(hi, lo).globallyReachable()) {
+      return status("special");
+    }
+    GeoIndex geo = index.value();
+    int id = geo.lookup(hi, lo);
+    if (id < 0) {
+      return status("not_found");
+    }
+    GeoAttributes a = geo.record(id);
+    return RowFactory.create(a.countryCode(), a.region(), a.city(), a.latitude(), a.longitude(),
+        a.timeZone(), a.asn(), a.asOrg(), a.networkType() == null ? "unknown" : a.networkType(),
+        a.anonymousVpn(), a.publicProxy(), a.residentialProxy(), a.torExit(), a.hostingProvider(), "ok");
+  }
+
+  private static Row status(String status) {
+    Object[] values = new Object[FIELDS.length];
+    values[FIELDS.length - 1] = status;
+    return RowFactory.create(values);
+  }
+}
