@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks; never part of the tests. Quote medians and ratios: this machine is shared.
-#   scripts/bench.sh jmh [JMH args]     the per-row kernels (IP parse), e.g. jmh -f 3
+#   scripts/bench.sh jmh [JMH args]     the per-row kernels (IP parse, ciphers, geo lookups), e.g. jmh -f 3
 #   scripts/bench.sh validate [--rows N] [--proxies N]   generate, then time validate end to end
 #   scripts/bench.sh encrypt [--rows N] [--proxies N]    the same, then time encrypt (default columns)
 set -euo pipefail
@@ -10,7 +10,8 @@ what="${1:-jmh}"; shift || true
 case "$what" in
   jmh)
     (cd "$IPPIPE_HOME" && mvn -B -q -DskipTests package -pl common,bench)
-    java -jar "$IPPIPE_HOME/bench/target/ippipe-bench.jar" "$@"
+    # From the repository root: GeoLookupBenchmark reads data/geo (scripts/fetch-geo.sh).
+    cd "$IPPIPE_HOME" && java -jar bench/target/ippipe-bench.jar "$@"
     ;;
   validate|encrypt)
     rows=10000000; proxies=200000
