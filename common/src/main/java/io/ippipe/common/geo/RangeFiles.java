@@ -10,8 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -113,6 +115,90 @@ public final class RangeFiles {
       ranges.add(first.hi(), first.lo(), last.hi(), last.lo(), attributes);
     });
     return new GeoSource(name, file.toString(), "cidr-list", "cidr-list", -1, ranges);
+  }
+
+  /**
+   * A GeoLite2-style CSV: {@code network} CIDR blocks with a header (City, Country or ASN
+   * blocks, IPv4 or IPv6), joined on {@code geoname_id} (else {@code
+   * registered_country_geoname_id}) to the locations file that sits beside it in MaxMind's
+   * archive ({@code ...-Blocks-IPv4.csv} -> {@code ...-Locations-en.csv}).
+   */
+  public static GeoSource geoLite2Csv(String name, Path blocks) {
+    Path locationsFile = blocks.resolveSibling(blocks.getFileName().toString()
+        .replaceAll("Blocks-IPv[46]", "Locations-en"));
+    Map<String, String[]> locations = new HashMap<>();
+    List<String> locationHeader = new ArrayList<>();
+    if (!locationsFile.equals(blocks) && Files.isReadable(locationsFile)) {
+      forEachLine(name, locationsFile, (line, number) -> {
+        List<String> cols = Csv.split(line, ',');
+        if (locationHeader.isEmpty()) {
+          locationHeader.addAll(cols);
+          return;
+        }
+        locations.put(cols.get(0), cols.toArray(new String[0]));
+      });
+    }
+    int country = locationHeader.indexOf("country_iso_code");
+    int region = locationHeader.indexOf("subdivision_1_name");
+    int city = locationHeader.indexOf("city_name");
+    int timeZone = locationHeader.indexOf("time_zone");
+    RangeTable ranges = new RangeTable();
+    IpParser parser = new IpParser();
+    List<String> header = new ArrayList<>();
+    forEachLine(name, blocks, (line, number) -> {
+      List<String> cols = Csv.split(line, ',');
+      if (header.isEmpty()) {
+        header.addAll(cols);
+        if (!header.contains("network")) {
+          throw bad(name, blocks, number, "a GeoLite2 blocks file starts with a header naming 'network'");
+        }
+        return;
+      }
+      String network = column(header, cols, "network");
+      int slash = network == null ? -1 : network.indexOf('/');
+      IpAddress a = slash > 0 ? parse(parser, network.substring(0, slash)) : null;
+      if (a == null) {
+        throw bad(name, blocks, number, "expected a CIDR network");
+      }
+      int prefix = Integer.parseInt(network.substring(slash + 1));
+      GeoAttributes.Builder b = GeoAttributes.builder();
+      String geonameId = column(header, cols, "geoname_id");
+      if (geonameId == null) {
+        geonameId = column(header, cols, "registered_country_geoname_id");
+      }
+      String[] loc = geonameId == null ? null : locations.get(geonameId);
+      if (loc != null) {
+        b.countryCode(at(loc, country)).region(at(loc, region)).city(at(loc, city)).timeZone(at(loc, timeZone));
+      }
+      try {
+        String lat = column(header, cols, "latitude");
+        String lon = column(header, cols, "longitude");
+        String asn = column(header, cols, "autonomous_system_number");
+        b.latitude(lat == null ? null : Double.valueOf(lat)).longitude(lon == null ? null : Double.valueOf(lon))
+            .asn(asn == null ? null : Long.valueOf(asn));
+      } catch (NumberFormatException e) {
+        throw bad(name, blocks, number, "latitude, longitude or autonomous_system_number is not a number");
+      }
+      b.asOrg(column(header, cols, "autonomous_system_organization"));
+      if ("1".equals(column(header, cols, "is_anonymous_proxy"))) {
+        b.publicProxy(true);
+      }
+      GeoAttributes attributes = b.build();
+      if (!attributes.isEmpty()) {
+        GeoRange r = GeoRange.ofCidr(a.hi(), a.lo(), a.version() == 4 ? prefix + 96 : prefix, attributes);
+        ranges.add(r.startHi(), r.startLo(), r.endHi(), r.endLo(), attributes);
+      }
+    });
+    return new GeoSource(name, blocks.toString(), "geolite2-csv", "geolite2-csv", -1, ranges);
+  }
+
+  private static String column(List<String> header, List<String> cols, String name) {
+    int i = header.indexOf(name);
+    return i < 0 || i >= cols.size() || cols.get(i).isBlank() ? null : cols.get(i).strip();
+  }
+
+  private static String at(String[] row, int i) {
+    return i < 0 || i >= row.length || row[i].isBlank() ? null : row[i];
   }
 
   /** ASNs, one per line ({@code AS123} or {@code 123}, '#' comments), e.g. x4bnet's lists. */
