@@ -90,6 +90,24 @@ public final class IpText {
         .append((v4 >>> 8) & 0xff).append('.').append(v4 & 0xff);
   }
 
+  /** The high 64 bits of a 16-byte network-order address. */
+  public static long hi(byte[] b16) {
+    long v = 0;
+    for (int i = 0; i < 8; i++) {
+      v = (v << 8) | (b16[i] & 0xffL);
+    }
+    return v;
+  }
+
+  /** The low 64 bits of a 16-byte network-order address. */
+  public static long lo(byte[] b16) {
+    long v = 0;
+    for (int i = 8; i < 16; i++) {
+      v = (v << 8) | (b16[i] & 0xffL);
+    }
+    return v;
+  }
+
   public static byte[] toBytes(long hi, long lo) {
     byte[] b = new byte[16];
     for (int i = 0; i < 8; i++) {

@@ -80,14 +80,8 @@ public final class GeoBaselines {
       if (ip16 == null) {
         return null;
       }
-      long hi = 0;
-      long lo = 0;
-      for (int i = 0; i < 8; i++) {
-        hi = (hi << 8) | (ip16[i] & 0xffL);
-        lo = (lo << 8) | (ip16[8 + i] & 0xffL);
-      }
       GeoIndex g = index.value();
-      int id = g.lookup(hi, lo);
+      int id = g.lookup(io.ippipe.common.ip.IpText.hi(ip16), io.ippipe.common.ip.IpText.lo(ip16));
       return id < 0 ? null : g.record(id).countryCode();
     }
   }

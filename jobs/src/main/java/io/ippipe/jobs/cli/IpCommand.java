@@ -37,6 +37,19 @@ final class IpCommand implements Runnable {
         "Missing a tool: give one of " + String.join(", ", spec.subcommands().keySet()));
   }
 
+  /** The arguments, or when there are none, stdin's lines (stripped). */
+  static List<String> argumentsOrStdin(List<String> arguments) throws java.io.IOException {
+    if (!arguments.isEmpty()) {
+      return arguments;
+    }
+    List<String> lines = new ArrayList<>();
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    for (String line; (line = in.readLine()) != null; ) {
+      lines.add(line.strip());
+    }
+    return lines;
+  }
+
   @Command(name = "check", mixinStandardHelpOptions = true,
       description = {"Canonical form, version and class (or reject reason) of each IP.",
           "Reads the arguments, or stdin one per line. Output: TSV input, canonical, version,"
@@ -50,14 +63,7 @@ final class IpCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      List<String> inputs = ips;
-      if (inputs.isEmpty()) {
-        inputs = new ArrayList<>();
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        for (String line; (line = in.readLine()) != null; ) {
-          inputs.add(line.strip());
-        }
-      }
+      List<String> inputs = argumentsOrStdin(ips);
       IpParser parser = new IpParser();
       PrintStream out = System.out;
       for (String s : inputs) {
@@ -239,14 +245,7 @@ final class IpCommand implements Runnable {
     public Integer call() throws Exception {
       io.ippipe.common.config.PipelineConfig config = common.resolve(java.util.Map.of());
       io.ippipe.common.geo.GeoCatalog catalog = io.ippipe.jobs.geotag.GeotagJob.catalog(config);
-      List<String> inputs = ips;
-      if (inputs.isEmpty()) {
-        inputs = new ArrayList<>();
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        for (String line; (line = in.readLine()) != null; ) {
-          inputs.add(line.strip());
-        }
-      }
+      List<String> inputs = argumentsOrStdin(ips);
       IpParser parser = new IpParser();
       com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
       int invalid = 0;

@@ -46,12 +46,8 @@ final class GeoLookupUdf implements UDF1<byte[], Row> {
     if (address.length != 16) {
       return status("invalid");
     }
-    long hi = 0;
-    long lo = 0;
-    for (int i = 0; i < 8; i++) {
-      hi = (hi << 8) | (address[i] & 0xffL);
-      lo = (lo << 8) | (address[8 + i] & 0xffL);
-    }
+    long hi = io.ippipe.common.ip.IpText.hi(address);
+    long lo = io.ippipe.common.ip.IpText.lo(address);
     if (!SpecialPurpose.classify(hi, lo).globallyReachable()) {
       return status("special");
     }
