@@ -26,70 +26,61 @@ public final class GeoIndex implements Serializable {
   private static final long V4_FIRST = V4_MAPPED;
   private static final long V4_LAST = V4_MAPPED | 0xffff_ffffL;
 
-  private int[] v4Start;
-  private int[] v4End;
-  private int[] v4Record;
+  private final int[] v4Start;
+  private final int[] v4Record;
   /** v4Directory[k] = index of the first IPv4 range starting at or after k << 16. */
   private final int[] v4Directory;
-  private long[] v6StartHi;
-  private long[] v6StartLo;
-  private long[] v6EndHi;
-  private long[] v6EndLo;
-  private int[] v6Record;
+  private final long[] v6StartHi;
+  private final long[] v6StartLo;
+  private final int[] v6Record;
+  private final int v4Ranges;
+  private final int v6Ranges;
   private final GeoAttributes[] records;
 
-  /** Splits the merged table at the IPv4-mapped block ::ffff:0:0/96 into the two tables. */
+  /**
+   * Splits the merged table at the IPv4-mapped block ::ffff:0:0/96 into the two tables. Each
+   * table stores range starts only: a range ends where the next entry starts, and gaps are
+   * entries of their own with record -1. That is 8 bytes per IPv4 range and 20 per IPv6 range,
+   * instead of 12 and 36 with explicit ends.
+   */
   private GeoIndex(RangeTable merged) {
-    int n4 = 0;
-    int n6 = 0;
-    for (int pass = 0; pass < 2; pass++) {
-      int i4 = 0;
-      int i6 = 0;
-      for (int i = 0; i < merged.size(); i++) {
-        long sHi = merged.startHi(i);
-        long sLo = merged.startLo(i);
-        long eHi = merged.endHi(i);
-        long eLo = merged.endLo(i);
-        int id = merged.id(i);
-        if (GeoRange.compare(sHi, sLo, 0, V4_FIRST) < 0) {
-          boolean cut = GeoRange.compare(eHi, eLo, 0, V4_FIRST) >= 0;
-          i6 = put6(pass, i6, sHi, sLo, cut ? 0 : eHi, cut ? V4_FIRST - 1 : eLo, id);
-        }
-        boolean startsBeforeEnd = GeoRange.compare(sHi, sLo, 0, V4_LAST) <= 0;
-        boolean endsAfterStart = GeoRange.compare(eHi, eLo, 0, V4_FIRST) >= 0;
-        if (startsBeforeEnd && endsAfterStart) {
-          long first = GeoRange.compare(sHi, sLo, 0, V4_FIRST) < 0 ? V4_FIRST : sLo;
-          long last = GeoRange.compare(eHi, eLo, 0, V4_LAST) > 0 ? V4_LAST : eLo;
-          if (pass == 1) {
-            v4Start[i4] = (int) first;
-            v4End[i4] = (int) last;
-            v4Record[i4] = id;
-          }
-          i4++;
-        }
-        if (GeoRange.compare(eHi, eLo, 0, V4_LAST) > 0) {
-          boolean cut = GeoRange.compare(sHi, sLo, 0, V4_LAST) <= 0;
-          i6 = put6(pass, i6, cut ? 0 : sHi, cut ? V4_LAST + 1 : sLo, eHi, eLo, id);
-        }
+    Starts v4 = new Starts(0, 0xffff_ffffL);
+    Starts v6 = new Starts(-1, -1);
+    for (int i = 0; i < merged.size(); i++) {
+      long sHi = merged.startHi(i);
+      long sLo = merged.startLo(i);
+      long eHi = merged.endHi(i);
+      long eLo = merged.endLo(i);
+      int id = merged.id(i);
+      if (GeoRange.compare(sHi, sLo, 0, V4_FIRST) < 0) {
+        boolean cut = GeoRange.compare(eHi, eLo, 0, V4_FIRST) >= 0;
+        v6.add(sHi, sLo, cut ? 0 : eHi, cut ? V4_FIRST - 1 : eLo, id);
       }
-      if (pass == 0) {
-        n4 = i4;
-        n6 = i6;
-        v4Start = new int[n4];
-        v4End = new int[n4];
-        v4Record = new int[n4];
-        v6StartHi = new long[n6];
-        v6StartLo = new long[n6];
-        v6EndHi = new long[n6];
-        v6EndLo = new long[n6];
-        v6Record = new int[n6];
+      if (GeoRange.compare(sHi, sLo, 0, V4_LAST) <= 0 && GeoRange.compare(eHi, eLo, 0, V4_FIRST) >= 0) {
+        long first = GeoRange.compare(sHi, sLo, 0, V4_FIRST) < 0 ? V4_FIRST : sLo;
+        long last = GeoRange.compare(eHi, eLo, 0, V4_LAST) > 0 ? V4_LAST : eLo;
+        v4.add(0, first & 0xffff_ffffL, 0, last & 0xffff_ffffL, id);
+      }
+      if (GeoRange.compare(eHi, eLo, 0, V4_LAST) > 0) {
+        boolean cut = GeoRange.compare(sHi, sLo, 0, V4_LAST) <= 0;
+        v6.add(cut ? 0 : sHi, cut ? V4_LAST + 1 : sLo, eHi, eLo, id);
       }
     }
+    v4Start = new int[v4.size];
+    v4Record = Arrays.copyOf(v4.records, v4.size);
+    for (int i = 0; i < v4.size; i++) {
+      v4Start[i] = (int) v4.lo[i];
+    }
+    v6StartHi = Arrays.copyOf(v6.hi, v6.size);
+    v6StartLo = Arrays.copyOf(v6.lo, v6.size);
+    v6Record = Arrays.copyOf(v6.records, v6.size);
+    v4Ranges = v4.ranges;
+    v6Ranges = v6.ranges;
     v4Directory = new int[65537];
     int j = 0;
     for (int k = 0; k <= 65536; k++) {
       long blockStart = (long) k << 16;
-      while (j < n4 && Integer.toUnsignedLong(v4Start[j]) < blockStart) {
+      while (j < v4Start.length && Integer.toUnsignedLong(v4Start[j]) < blockStart) {
         j++;
       }
       v4Directory[k] = j;
@@ -97,15 +88,57 @@ public final class GeoIndex implements Serializable {
     records = merged.dictionary().toArray(new GeoAttributes[0]);
   }
 
-  private int put6(int pass, int i, long sHi, long sLo, long eHi, long eLo, int id) {
-    if (pass == 1) {
-      v6StartHi[i] = sHi;
-      v6StartLo[i] = sLo;
-      v6EndHi[i] = eHi;
-      v6EndLo[i] = eLo;
-      v6Record[i] = id;
+  /** Builds a start-only table: ranges in order, with a no-record entry for every gap. */
+  private static final class Starts {
+    long[] hi = new long[1024];
+    long[] lo = new long[1024];
+    int[] records = new int[1024];
+    int size;
+    int ranges;
+    private final long lastHi;
+    private final long lastLo;
+    private long nextHi;
+    private long nextLo;
+
+    /** (lastHi, lastLo) is the table's last address: 2^32 - 1 for IPv4, 2^128 - 1 for IPv6. */
+    Starts(long lastHi, long lastLo) {
+      this.lastHi = lastHi;
+      this.lastLo = lastLo;
     }
-    return i + 1;
+
+    void add(long sHi, long sLo, long eHi, long eLo, int id) {
+      if (size == 0 || GeoRange.compare(sHi, sLo, nextHi, nextLo) > 0) {
+        if (size == 0 && (sHi != 0 || sLo != 0)) {
+          put(0, 0, -1);
+        } else if (size > 0) {
+          put(nextHi, nextLo, -1);
+        }
+      }
+      put(sHi, sLo, id);
+      ranges++;
+      nextHi = eLo == -1 ? eHi + 1 : eHi;
+      nextLo = eLo + 1;
+      if (!(eHi == lastHi && eLo == lastLo)) {
+        // Close the range: whatever follows starts a gap unless the next range begins there.
+        put(nextHi, nextLo, -1);
+      }
+    }
+
+    private void put(long h, long l, int id) {
+      if (size > 0 && hi[size - 1] == h && lo[size - 1] == l) {
+        records[size - 1] = id;
+        return;
+      }
+      if (size == hi.length) {
+        hi = Arrays.copyOf(hi, size * 2);
+        lo = Arrays.copyOf(lo, size * 2);
+        records = Arrays.copyOf(records, size * 2);
+      }
+      hi[size] = h;
+      lo[size] = l;
+      records[size] = id;
+      size++;
+    }
   }
 
   /** The record id of an address (IPv4 as IPv4-mapped), or -1 when no source covers it. */
@@ -125,10 +158,7 @@ public final class GeoIndex implements Serializable {
         high = mid - 1;
       }
     }
-    if (found >= 0 && GeoRange.compare(hi, lo, v6EndHi[found], v6EndLo[found]) <= 0) {
-      return v6Record[found];
-    }
-    return -1;
+    return found < 0 ? -1 : v6Record[found];
   }
 
   private int lookupV4(int ip) {
@@ -147,22 +177,20 @@ public final class GeoIndex implements Serializable {
         high = mid - 1;
       }
     }
-    if (found >= 0 && Integer.compareUnsigned(ip, v4End[found]) <= 0) {
-      return v4Record[found];
-    }
-    return -1;
+    return found < 0 ? -1 : v4Record[found];
   }
 
   public GeoAttributes record(int id) {
     return records[id];
   }
 
+  /** Ranges with a record (the gap entries of the start-only tables not counted). */
   public int rangeCount() {
-    return v4Start.length + v6StartHi.length;
+    return v4Ranges + v6Ranges;
   }
 
   public int v4RangeCount() {
-    return v4Start.length;
+    return v4Ranges;
   }
 
   public int recordCount() {
@@ -171,7 +199,7 @@ public final class GeoIndex implements Serializable {
 
   /** Bytes held by the range arrays (the records' strings come on top). */
   public long rangeBytes() {
-    return 12L * v4Start.length + 4L * v4Directory.length + 36L * v6StartHi.length;
+    return 8L * v4Start.length + 4L * v4Directory.length + 20L * v6StartHi.length;
   }
 
   /**
@@ -335,11 +363,7 @@ public final class GeoIndex implements Serializable {
 
   @Override
   public String toString() {
-    return "GeoIndex[" + v4Start.length + " IPv4 ranges, " + v6StartHi.length + " IPv6 ranges, "
+    return "GeoIndex[" + v4Ranges + " IPv4 ranges, " + v6Ranges + " IPv6 ranges, "
         + records.length + " records]";
-  }
-
-  int[] v4StartsForTest() {
-    return Arrays.copyOf(v4Start, v4Start.length);
   }
 }
