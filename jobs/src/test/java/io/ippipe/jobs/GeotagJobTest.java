@@ -144,4 +144,19 @@ class GeotagJobTest {
     assertEquals(2, bad.code());
     assertTrue(bad.err().contains("rebuild it with ippipe geo compile"), bad.err());
   }
+
+  @Test
+  void ipGeoPrintsOneJsonLinePerInputWithTheSameFields() {
+    CliTest.Run r = CliTest.run("ip", "geo", "--conf", sources(), "--conf", "geo.max_age_days=0",
+        "81.2.69.142", "10.0.0.1", "5.5.5.5", "not-an-ip");
+    assertEquals(1, r.code(), "an invalid input makes the exit code 1");
+    String[] lines = r.out().split("\n");
+    assertEquals(4, lines.length, r.out());
+    assertTrue(lines[0].contains("\"country_code\":\"GB\"") && lines[0].contains("\"city\":\"London\"")
+        && lines[0].contains("\"network_type\":\"hosting\"") && lines[0].endsWith("\"geo_status\":\"ok\"}"),
+        lines[0]);
+    assertTrue(lines[1].contains("\"geo_status\":\"special\",\"registry_entry\":\"Private-Use (10.0.0.0/8)\""), lines[1]);
+    assertTrue(lines[2].endsWith("\"geo_status\":\"not_found\"}"), lines[2]);
+    assertTrue(lines[3].contains("\"geo_status\":\"invalid\",\"reason\":\"HOSTNAME_NOT_IP\""), lines[3]);
+  }
 }

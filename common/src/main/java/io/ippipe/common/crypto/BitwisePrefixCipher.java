@@ -164,17 +164,4 @@ abstract class BitwisePrefixCipher implements IpCipher {
     }
     return v6Decrypt != null ? v6Decrypt : (v6Decrypt = new LongPairCache(cacheEntries));
   }
-
-  /** Encryption prefix-cache hit rate so far, for metrics and the benchmark. */
-  public final double cacheHitRate() {
-    long h = 0;
-    long m = 0;
-    for (LongPairCache c : new LongPairCache[] {v4Encrypt, v6Encrypt}) {
-      if (c != null) {
-        h += c.hits;
-        m += c.misses;
-      }
-    }
-    return h + m == 0 ? 0.0 : (double) h / (h + m);
-  }
 }

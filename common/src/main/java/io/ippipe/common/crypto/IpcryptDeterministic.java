@@ -25,12 +25,4 @@ final class IpcryptDeterministic implements IpCipher {
   public void decrypt(byte[] in, byte[] ip16) {
     decrypt.block(in, ip16);
   }
-
-  /**
-   * Encrypts {@code count} addresses stored back to back in one AES call: the batched form
-   * the benchmark compares with one call per address.
-   */
-  void encryptMany(byte[] ip16s, int count, byte[] out) {
-    encrypt.apply(ip16s, 0, 16 * count, out, 0);
-  }
 }

@@ -33,20 +33,24 @@ final class IpcryptPfx extends BitwisePrefixCipher {
 
   @Override
   public void encrypt(byte[] ip16, byte[] out) {
-    long hi = Bits128.hi(ip16, 0);
-    long lo = Bits128.lo(ip16, 0);
-    boolean v4 = Bits128.isV4Mapped(hi, lo);
-    encryptWord(hi, lo, v4 ? 96 : 0, 128, v4);
-    Bits128.put(out, 0, resultHi(), resultLo());
+    transform(ip16, out, true);
   }
 
   @Override
   public void decrypt(byte[] in, byte[] ip16) {
+    transform(in, ip16, false);
+  }
+
+  private void transform(byte[] in, byte[] result, boolean encrypt) {
     long hi = Bits128.hi(in, 0);
     long lo = Bits128.lo(in, 0);
     boolean v4 = Bits128.isV4Mapped(hi, lo);
-    decryptWord(hi, lo, v4 ? 96 : 0, 128, v4);
-    Bits128.put(ip16, 0, resultHi(), resultLo());
+    if (encrypt) {
+      encryptWord(hi, lo, v4 ? 96 : 0, 128, v4);
+    } else {
+      decryptWord(hi, lo, v4 ? 96 : 0, 128, v4);
+    }
+    Bits128.put(result, 0, resultHi(), resultLo());
   }
 
   @Override

@@ -13,8 +13,6 @@ final class LongPairCache {
   private final long[] valuesLo;
   private final boolean[] used;
   private final int mask;
-  long hits;
-  long misses;
 
   LongPairCache(int entries) {
     int size = Integer.highestOneBit(Math.max(2, entries));
@@ -37,10 +35,8 @@ final class LongPairCache {
     if (used[i] && keysHi[i] == keyHi && keysLo[i] == keyLo) {
       out[0] = valuesHi[i];
       out[1] = valuesLo[i];
-      hits++;
       return true;
     }
-    misses++;
     return false;
   }
 

@@ -1,10 +1,8 @@
 package io.ippipe.jobs.cli;
 
-import io.ippipe.common.config.Keys;
 import io.ippipe.common.config.PipelineConfig;
 import io.ippipe.common.geo.GeoCatalog;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -34,8 +32,7 @@ final class GeoCommand implements Runnable {
     public Integer call() throws Exception {
       PipelineConfig config = common.resolve(Map.of());
       long start = System.nanoTime();
-      GeoCatalog catalog = GeoCatalog.load(config.get(Keys.GEO_SOURCES),
-          config.get(Keys.GEO_MAX_AGE_DAYS), Instant.now());
+      GeoCatalog catalog = io.ippipe.jobs.geotag.GeotagJob.compileSources(config);
       catalog.write(out);
       System.out.printf("%s from %d sources in %.1f s -> %s (%,d bytes)%n", catalog.index(),
           catalog.sources().size(), (System.nanoTime() - start) / 1e9, out,

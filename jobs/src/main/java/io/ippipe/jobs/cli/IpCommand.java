@@ -10,6 +10,7 @@ import io.ippipe.common.crypto.TextCipher;
 import io.ippipe.common.crypto.TweakSource;
 import io.ippipe.common.error.ConfigException;
 import io.ippipe.common.ip.IpAddress;
+import io.ippipe.jobs.geotag.GeoLookupUdf;
 import io.ippipe.common.ip.IpParser;
 import io.ippipe.common.ip.SpecialPurpose;
 import java.io.BufferedReader;
@@ -259,29 +260,18 @@ final class IpCommand implements Runnable {
         } else {
           IpAddress ip = new IpAddress(parser.hi(), parser.lo(), parser.version());
           row.put("ip", ip.toString());
-          int id = catalog.index().lookup(ip.hi(), ip.lo());
-          if (!SpecialPurpose.classify(ip).globallyReachable()) {
-            row.put("geo_status", "special");
-            row.put("registry_entry", SpecialPurpose.classify(ip).describe());
-          } else if (id < 0) {
-            row.put("geo_status", "not_found");
+          Object[] values = GeoLookupUdf.values(catalog.index(), ip.hi(), ip.lo());
+          String[] fields = GeoLookupUdf.FIELDS;
+          String status = (String) values[fields.length - 1];
+          if (status.equals("ok")) {
+            for (int i = 0; i < fields.length; i++) {
+              row.put(fields[i], values[i]);
+            }
           } else {
-            io.ippipe.common.geo.GeoAttributes a = catalog.index().record(id);
-            row.put("country_code", a.countryCode());
-            row.put("region", a.region());
-            row.put("city", a.city());
-            row.put("latitude", a.latitude());
-            row.put("longitude", a.longitude());
-            row.put("time_zone", a.timeZone());
-            row.put("asn", a.asn());
-            row.put("as_org", a.asOrg());
-            row.put("network_type", a.networkType() == null ? "unknown" : a.networkType());
-            row.put("is_anonymous_vpn", a.anonymousVpn());
-            row.put("is_public_proxy", a.publicProxy());
-            row.put("is_residential_proxy", a.residentialProxy());
-            row.put("is_tor_exit", a.torExit());
-            row.put("is_hosting_provider", a.hostingProvider());
-            row.put("geo_status", "ok");
+            row.put("geo_status", status);
+          }
+          if (status.equals("special")) {
+            row.put("registry_entry", SpecialPurpose.classify(ip).describe());
           }
         }
         System.out.println(json.writeValueAsString(row));

@@ -15,10 +15,10 @@ import org.apache.spark.sql.types.StructType;
  * executor as a broadcast; a lookup is a binary search over its arrays, with no reader and no
  * allocation besides the result row.
  */
-final class GeoLookupUdf implements UDF1<byte[], Row> {
+public final class GeoLookupUdf implements UDF1<byte[], Row> {
   private static final long serialVersionUID = 1L;
 
-  static final String[] FIELDS = {"country_code", "region", "city", "latitude", "longitude",
+  public static final String[] FIELDS = {"country_code", "region", "city", "latitude", "longitude",
       "time_zone", "asn", "as_org", "network_type", "is_anonymous_vpn", "is_public_proxy",
       "is_residential_proxy", "is_tor_exit", "is_hosting_provider", "geo_status"};
 
@@ -44,27 +44,33 @@ final class GeoLookupUdf implements UDF1<byte[], Row> {
       return null;
     }
     if (address.length != 16) {
-      return status("invalid");
+      return RowFactory.create(status("invalid"));
     }
-    long hi = io.ippipe.common.ip.IpText.hi(address);
-    long lo = io.ippipe.common.ip.IpText.lo(address);
+    return RowFactory.create(values(index.value(), io.ippipe.common.ip.IpText.hi(address),
+        io.ippipe.common.ip.IpText.lo(address)));
+  }
+
+  /**
+   * The values of {@link #FIELDS} for an address: geo_status special (never looked up),
+   * not_found, or ok with the record's fields. Shared with {@code ippipe ip geo}.
+   */
+  public static Object[] values(GeoIndex geo, long hi, long lo) {
     if (!SpecialPurpose.classify(hi, lo).globallyReachable()) {
       return status("special");
     }
-    GeoIndex geo = index.value();
     int id = geo.lookup(hi, lo);
     if (id < 0) {
       return status("not_found");
     }
     GeoAttributes a = geo.record(id);
-    return RowFactory.create(a.countryCode(), a.region(), a.city(), a.latitude(), a.longitude(),
+    return new Object[] {a.countryCode(), a.region(), a.city(), a.latitude(), a.longitude(),
         a.timeZone(), a.asn(), a.asOrg(), a.networkType() == null ? "unknown" : a.networkType(),
-        a.anonymousVpn(), a.publicProxy(), a.residentialProxy(), a.torExit(), a.hostingProvider(), "ok");
+        a.anonymousVpn(), a.publicProxy(), a.residentialProxy(), a.torExit(), a.hostingProvider(), "ok"};
   }
 
-  private static Row status(String status) {
+  private static Object[] status(String status) {
     Object[] values = new Object[FIELDS.length];
     values[FIELDS.length - 1] = status;
-    return RowFactory.create(values);
+    return values;
   }
 }

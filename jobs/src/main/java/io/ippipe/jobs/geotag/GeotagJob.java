@@ -55,6 +55,11 @@ public final class GeotagJob {
     if (!compiled.isEmpty()) {
       return GeoCatalog.read(new java.io.File(compiled));
     }
+    return compileSources(config);
+  }
+
+  /** Reads and compiles geo.sources, checking geo.max_age_days against today. */
+  public static GeoCatalog compileSources(PipelineConfig config) {
     return GeoCatalog.load(config.get(Keys.GEO_SOURCES), config.get(Keys.GEO_MAX_AGE_DAYS),
         java.time.Instant.now());
   }
@@ -107,11 +112,10 @@ public final class GeotagJob {
         for (String c : rows.columns()) {
           out.add(col(c));
         }
-        List<String> staged = new ArrayList<>();
+        int staged = 0;
         for (Map.Entry<String, String> target : plan.get(dataset).entrySet()) {
-          String tmp = "__ippipe_geo_" + staged.size();
+          String tmp = "__ippipe_geo_" + staged++;
           rows = rows.withColumn(tmp, lookup.apply(col(target.getKey())));
-          staged.add(tmp);
           for (String field : GeoLookupUdf.FIELDS) {
             out.add(col(tmp).getField(field).as(target.getValue() + field));
           }
