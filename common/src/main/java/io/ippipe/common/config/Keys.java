@@ -138,6 +138,100 @@ public final class Keys {
       "true: also geo-tag requests.client_ip (client_* columns), not only the proxy addresses.",
       Parsers.choice("true", "false"));
 
+  public static final ConfigKey<Double> SCORE_WILSON_Z = key(
+      "score.wilson_z", "1.96",
+      "z of the Wilson lower bound on the success rate (1.96 = 95%).",
+      Parsers.doubleRange(0.5, 5.0));
+  public static final ConfigKey<Double> SCORE_WEIGHT_AVAILABILITY = key(
+      "score.weight.availability", "0.7",
+      "Weight of availability (the Wilson bound) in the observed score.",
+      Parsers.doubleRange(0.0, 100.0));
+  public static final ConfigKey<Double> SCORE_WEIGHT_LATENCY = key(
+      "score.weight.latency", "0.3",
+      "Weight of the latency component in the observed score.",
+      Parsers.doubleRange(0.0, 100.0));
+  public static final ConfigKey<Long> SCORE_LATENCY_GOOD_MS = key(
+      "score.latency.good_ms", "800",
+      "p90 latency at or below this scores 1; linear down to 0 at score.latency.bad_ms.",
+      Parsers.longRange(0, 3_600_000));
+  public static final ConfigKey<Long> SCORE_LATENCY_BAD_MS = key(
+      "score.latency.bad_ms", "8000",
+      "p90 latency at or above this scores 0.",
+      Parsers.longRange(1, 3_600_000));
+  public static final ConfigKey<Double> SCORE_BAN_PENALTY = key(
+      "score.ban_penalty", "1.0",
+      "The observed score is multiplied by (1 - ban_penalty x ban rate): bans burn an address for "
+          + "its targets beyond the failed request itself.",
+      Parsers.doubleRange(0.0, 1.0));
+  public static final ConfigKey<Double> SCORE_FRESHNESS_HALF_LIFE_DAYS = key(
+      "score.freshness_half_life_days", "7",
+      "The score halves for every this many days since the proxy last carried traffic.",
+      Parsers.doubleRange(0.01, 3650.0));
+  public static final ConfigKey<Double> SCORE_GEO_MISMATCH_FACTOR = key(
+      "score.geo_mismatch_factor", "0.5",
+      "Score factor when the supplier's claimed country differs from the geo country.",
+      Parsers.fraction());
+  public static final ConfigKey<Double> SCORE_TYPE_MISMATCH_FACTOR = key(
+      "score.type_mismatch_factor", "0.6",
+      "Score factor when a proxy claimed residential or mobile sits in a hosting network.",
+      Parsers.fraction());
+  public static final ConfigKey<Double> SCORE_PRIOR = key(
+      "score.prior", "50",
+      "The health a proxy starts from before any evidence (0-100).",
+      Parsers.doubleRange(0.0, 100.0));
+  public static final ConfigKey<Double> SCORE_MIN_ATTEMPTS = key(
+      "score.min_attempts", "20",
+      "Pseudo-count of the prior: with n attempts today the observed score weighs n against this.",
+      Parsers.doubleRange(0.0, 1e9));
+  public static final ConfigKey<Double> SCORE_MEMORY_HALF_LIFE_DAYS = key(
+      "score.memory_half_life_days", "7",
+      "Yesterday's evidence weighs half as much after this many days (exponential decay).",
+      Parsers.doubleRange(0.01, 3650.0));
+  public static final ConfigKey<Integer> SCORE_RETIRE_AFTER_DAYS = key(
+      "score.retire_after_days", "14",
+      "A proxy neither listed nor seen in the logs for this many days retires (excluded, then "
+          + "no longer carried).",
+      Parsers.intRange(1, 3650));
+  public static final ConfigKey<Integer> SCORE_LOOKBACK_DAYS = key(
+      "score.lookback_days", "30",
+      "How far back score looks for the previous scores partition (gaps in the schedule).",
+      Parsers.intRange(1, 3650));
+  public static final ConfigKey<String> SCORE_BLOCKLISTS = key(
+      "score.blocklists", "",
+      "Blocklist files (FireHOL .netset/.ipset: CIDRs, addresses, '#' comments), comma-separated; "
+          + "a proxy inside one is excluded with reason blocklisted:<file name without extension>.",
+      Parsers.text());
+  public static final ConfigKey<Double> PUBLISH_MIN_SCORE = key(
+      "publish.min_score", "40",
+      "Only proxies scoring at least this enter the pool.",
+      Parsers.doubleRange(0.0, 100.0));
+  public static final ConfigKey<Integer> PUBLISH_MAX_PER_GROUP = key(
+      "publish.max_per_group", "5000",
+      "At most this many proxies per (country, protocol, proxy_type) group, best scores first.",
+      Parsers.intRange(1, 100_000_000));
+  public static final ConfigKey<String> PUBLISH_REDIS_URL = key(
+      "publish.redis.url", "",
+      "redis://host:port/db of the live pool store; empty: publish writes a JSON-lines snapshot "
+          + "under publish.snapshot_dir instead. Never put a password here.",
+      Parsers.text());
+  public static final ConfigKey<String> PUBLISH_REDIS_PASSWORD = key(
+      "publish.redis.password", "",
+      "Where the Redis password is: env:VAR or file:PATH (mode 0600). Empty: no AUTH.",
+      Parsers.text());
+  public static final ConfigKey<String> PUBLISH_REDIS_PREFIX = key(
+      "publish.redis.prefix", "ippipe",
+      "Prefix of every Redis key publish writes (docs/publish.md).",
+      Parsers.text());
+  public static final ConfigKey<Integer> PUBLISH_KEEP_VERSIONS = key(
+      "publish.keep_versions", "2",
+      "Pool versions kept in the store: the live one plus older ones that gateways may still be "
+          + "reading; older versions are deleted.",
+      Parsers.intRange(2, 100));
+  public static final ConfigKey<String> PUBLISH_SNAPSHOT_DIR = key(
+      "publish.snapshot_dir", "",
+      "Where the JSON-lines pool snapshot goes without Redis; empty: <output root>/live.",
+      Parsers.text());
+
   private Keys() {}
 
   private static <T> ConfigKey<T> key(String name, String def, String doc, ConfigKey.Parser<T> p) {

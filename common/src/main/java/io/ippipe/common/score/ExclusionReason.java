@@ -1,0 +1,14 @@
+package io.ippipe.common.score;
+
+/** Why a scored proxy may not enter the pool; the text is what scores.excluded_reason holds. */
+public final class ExclusionReason {
+  /** Neither listed nor seen for score.retire_after_days; not carried to the next date. */
+  public static final String RETIRED = "retired";
+  public static final String BLOCKLISTED_PREFIX = "blocklisted:";
+  /** The address sits in a special-purpose range (only log-only proxies can). */
+  public static final String SPECIAL_PURPOSE = "special_purpose_address";
+  /** Seen in the logs but listed by no inventory today: no protocol to publish it with. */
+  public static final String NOT_IN_INVENTORY = "not_in_inventory";
+
+  private ExclusionReason() {}
+}

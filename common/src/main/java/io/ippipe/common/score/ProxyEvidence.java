@@ -1,0 +1,20 @@
+package io.ippipe.common.score;
+
+/**
+ * Everything known about one proxy endpoint on one date. Nullable fields are unknown, not zero.
+ *
+ * @param latencyP90Ms p90 of the successful requests' elapsed time; null when the logs carry none
+ * @param daysSinceLastSeen days since the proxy last carried traffic, today or carried from
+ *     earlier dates; null when it never has
+ * @param daysSinceListed days since an inventory last listed it (0: listed today); null: never
+ * @param previousHealth the health carried in the previous scores partition, null if none
+ * @param previousEvidence the evidence (effective attempts) carried with it
+ * @param daysSincePrevious the days between that partition and today
+ * @param blocklist the first blocklist holding the address, null when none does
+ * @param globallyReachable false for an address in a special-purpose range
+ */
+public record ProxyEvidence(long attempts, long successes, long connectFailures, long bans,
+    long upstreamErrors, Double latencyP90Ms, Integer daysSinceLastSeen, Integer daysSinceListed,
+    boolean inInventory, String claimedCountry, String geoCountry, String claimedType,
+    String networkType, Double previousHealth, Double previousEvidence, Integer daysSincePrevious,
+    String blocklist, boolean globallyReachable) {}

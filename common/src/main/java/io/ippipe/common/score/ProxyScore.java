@@ -1,0 +1,30 @@
+package io.ippipe.common.score;
+
+/**
+ * A proxy's score and every component it came from, so that an operator can retrace it:
+ * {@code score = health x freshness x geoFactor x typeFactor}, and
+ * {@code health = (attempts x observed + carriedEvidence x previousHealth + minAttempts x prior)
+ * / (attempts + carriedEvidence + minAttempts)}. docs/score.md has the whole model.
+ *
+ * @param availability Wilson lower bound of the success rate; null without attempts
+ * @param latencyScore 1 at or below the good p90, 0 at or above the bad one; null without latency
+ * @param banRate bans / attempts; null without attempts
+ * @param observed today's score from availability, latency and bans (0-100); null without attempts
+ * @param carriedEvidence the previous evidence after the memory decay
+ * @param evidence attempts + carried evidence: what tomorrow carries
+ * @param health the blend of observed, previous health and prior (0-100): what tomorrow carries
+ * @param freshness 0.5 ^ (days since last seen / half-life); 1 when never seen
+ * @param geoConsistency match, mismatch or unknown (claimed country against geo country)
+ * @param typeConsistency match, mismatch (claimed residential or mobile, hosting network) or unknown
+ * @param score the final 0-100 score, one decimal
+ * @param excludedReason why the proxy may not enter the pool, or null
+ */
+public record ProxyScore(Double availability, Double latencyScore, Double banRate, Double observed,
+    double carriedEvidence, double evidence, double health, double freshness, String geoConsistency,
+    double geoFactor, String typeConsistency, double typeFactor, double score,
+    String excludedReason) {
+
+  public static final String MATCH = "match";
+  public static final String MISMATCH = "mismatch";
+  public static final String UNKNOWN = "unknown";
+}

@@ -1,0 +1,100 @@
+package io.ippipe.common.score;
+
+import io.ippipe.common.input.ProxyType;
+
+/**
+ * The proxy score: pure arithmetic over {@link ProxyEvidence}, so that the Spark job, the tests
+ * and an operator retracing one proxy all compute the same number. docs/score.md is the prose.
+ */
+public final class ScoreModel {
+  private final ScoreParams p;
+
+  public ScoreModel(ScoreParams params) {
+    this.p = params;
+  }
+
+  public ProxyScore score(ProxyEvidence e) {
+    long n = e.attempts();
+    Double availability = n > 0 ? Wilson.lowerBound(e.successes(), n, p.wilsonZ()) : null;
+    Double banRate = n > 0 ? (double) e.bans() / n : null;
+    Double latencyScore = e.latencyP90Ms() == null ? null : latencyScore(e.latencyP90Ms());
+    Double observed = null;
+    if (n > 0) {
+      double weights = p.weightAvailability() + (latencyScore == null ? 0 : p.weightLatency());
+      double base = (p.weightAvailability() * availability
+          + (latencyScore == null ? 0 : p.weightLatency() * latencyScore)) / weights;
+      observed = 100.0 * base * (1.0 - p.banPenalty() * banRate);
+    }
+
+    double carried = 0;
+    double previousHealth = p.prior();
+    if (e.previousHealth() != null && e.previousEvidence() != null) {
+      int days = e.daysSincePrevious() == null ? 1 : Math.max(0, e.daysSincePrevious());
+      carried = e.previousEvidence() * halving(days, p.memoryHalfLifeDays());
+      previousHealth = e.previousHealth();
+    }
+    double weight = n + carried + p.minAttempts();
+    double health = weight == 0 ? p.prior()
+        : ((n > 0 ? n * observed : 0) + carried * previousHealth + p.minAttempts() * p.prior()) / weight;
+
+    double freshness = e.daysSinceLastSeen() == null ? 1.0
+        : halving(Math.max(0, e.daysSinceLastSeen()), p.freshnessHalfLifeDays());
+
+    String geo = ProxyScore.UNKNOWN;
+    double geoFactor = 1.0;
+    if (e.claimedCountry() != null && e.geoCountry() != null) {
+      boolean same = e.claimedCountry().equalsIgnoreCase(e.geoCountry());
+      geo = same ? ProxyScore.MATCH : ProxyScore.MISMATCH;
+      geoFactor = same ? 1.0 : p.geoMismatchFactor();
+    }
+
+    String type = ProxyScore.UNKNOWN;
+    double typeFactor = 1.0;
+    if (e.claimedType() != null && e.networkType() != null && !e.networkType().equals("unknown")) {
+      boolean claimsEndUser = e.claimedType().equals(ProxyType.RESIDENTIAL.text())
+          || e.claimedType().equals(ProxyType.MOBILE.text());
+      boolean mismatch = claimsEndUser && e.networkType().equals("hosting");
+      type = mismatch ? ProxyScore.MISMATCH : ProxyScore.MATCH;
+      typeFactor = mismatch ? p.typeMismatchFactor() : 1.0;
+    }
+
+    double score = Math.round(Math.min(100.0, Math.max(0.0,
+        health * freshness * geoFactor * typeFactor)) * 10.0) / 10.0;
+    return new ProxyScore(availability, latencyScore, banRate, observed, carried, n + carried,
+        health, freshness, geo, geoFactor, type, typeFactor, score, exclusion(e));
+  }
+
+  /** Retirement first (it also ends carrying), then blocklists, address class, inventory. */
+  String exclusion(ProxyEvidence e) {
+    int retire = p.retireAfterDays();
+    boolean unlisted = e.daysSinceListed() == null || e.daysSinceListed() >= retire;
+    boolean unseen = e.daysSinceLastSeen() == null || e.daysSinceLastSeen() >= retire;
+    if (unlisted && unseen) {
+      return ExclusionReason.RETIRED;
+    }
+    if (e.blocklist() != null) {
+      return ExclusionReason.BLOCKLISTED_PREFIX + e.blocklist();
+    }
+    if (!e.globallyReachable()) {
+      return ExclusionReason.SPECIAL_PURPOSE;
+    }
+    if (!e.inInventory()) {
+      return ExclusionReason.NOT_IN_INVENTORY;
+    }
+    return null;
+  }
+
+  private double latencyScore(double p90) {
+    if (p90 <= p.latencyGoodMs()) {
+      return 1.0;
+    }
+    if (p90 >= p.latencyBadMs()) {
+      return 0.0;
+    }
+    return (p.latencyBadMs() - p90) / (double) (p.latencyBadMs() - p.latencyGoodMs());
+  }
+
+  private static double halving(double days, double halfLife) {
+    return Math.pow(0.5, days / halfLife);
+  }
+}

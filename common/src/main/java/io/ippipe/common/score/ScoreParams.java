@@ -1,0 +1,37 @@
+package io.ippipe.common.score;
+
+import io.ippipe.common.config.Keys;
+import io.ippipe.common.config.PipelineConfig;
+import io.ippipe.common.error.ConfigException;
+import java.io.Serializable;
+
+/** The score model's settings (conf/ippipe.conf, score.*); docs/score.md explains each. */
+public record ScoreParams(double wilsonZ, double weightAvailability, double weightLatency,
+    long latencyGoodMs, long latencyBadMs, double banPenalty, double freshnessHalfLifeDays,
+    double geoMismatchFactor, double typeMismatchFactor, double prior, double minAttempts,
+    double memoryHalfLifeDays, int retireAfterDays) implements Serializable {
+
+  public ScoreParams {
+    if (weightAvailability + weightLatency <= 0) {
+      throw new ConfigException("score.weight.availability + score.weight.latency must be > 0");
+    }
+    if (latencyGoodMs >= latencyBadMs) {
+      throw new ConfigException("score.latency.good_ms (" + latencyGoodMs
+          + ") must be below score.latency.bad_ms (" + latencyBadMs + ")");
+    }
+  }
+
+  public static ScoreParams from(PipelineConfig c) {
+    return new ScoreParams(c.get(Keys.SCORE_WILSON_Z), c.get(Keys.SCORE_WEIGHT_AVAILABILITY),
+        c.get(Keys.SCORE_WEIGHT_LATENCY), c.get(Keys.SCORE_LATENCY_GOOD_MS),
+        c.get(Keys.SCORE_LATENCY_BAD_MS), c.get(Keys.SCORE_BAN_PENALTY),
+        c.get(Keys.SCORE_FRESHNESS_HALF_LIFE_DAYS), c.get(Keys.SCORE_GEO_MISMATCH_FACTOR),
+        c.get(Keys.SCORE_TYPE_MISMATCH_FACTOR), c.get(Keys.SCORE_PRIOR),
+        c.get(Keys.SCORE_MIN_ATTEMPTS), c.get(Keys.SCORE_MEMORY_HALF_LIFE_DAYS),
+        c.get(Keys.SCORE_RETIRE_AFTER_DAYS));
+  }
+
+  public static ScoreParams defaults() {
+    return from(PipelineConfig.defaults());
+  }
+}

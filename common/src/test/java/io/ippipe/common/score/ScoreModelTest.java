@@ -1,0 +1,115 @@
+package io.ippipe.common.score;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class ScoreModelTest {
+  private final ScoreParams params = ScoreParams.defaults();
+  private final ScoreModel model = new ScoreModel(params);
+
+  /** A listed, reachable proxy seen today, with no previous score. */
+  private static ProxyEvidence seen(long attempts, long successes, long bans, Double p90) {
+    return new ProxyEvidence(attempts, successes, attempts - successes - bans, bans, 0, p90, 0, 0,
+        true, null, null, null, null, null, null, null, null, true);
+  }
+
+  @Test
+  void noEvidenceScoresThePrior() {
+    ProxyScore s = model.score(new ProxyEvidence(0, 0, 0, 0, 0, null, null, 0, true, null, null,
+        null, null, null, null, null, null, true));
+    assertNull(s.observed());
+    assertNull(s.availability());
+    assertEquals(params.prior(), s.health(), 1e-9);
+    assertEquals(params.prior(), s.score(), 1e-9);
+    assertEquals(1.0, s.freshness());
+    assertNull(s.excludedReason());
+  }
+
+  @Test
+  void healthIsTheEvidenceWeightedMeanOfObservedAndPrior() {
+    ProxyScore s = model.score(seen(1000, 1000, 0, 100.0));
+    double availability = Wilson.lowerBound(1000, 1000, 1.96);
+    double observed = 100 * (0.7 * availability + 0.3 * 1.0);
+    assertEquals(observed, s.observed(), 1e-9);
+    double health = (1000 * observed + 20 * params.prior()) / 1020;
+    assertEquals(health, s.health(), 1e-9);
+    assertEquals(Math.round(health * 10) / 10.0, s.score(), 1e-9);
+    assertEquals(1000, s.evidence(), 1e-9);
+  }
+
+  @Test
+  void oneLuckySuccessStaysNearThePrior() {
+    ProxyScore one = model.score(seen(1, 1, 0, 100.0));
+    ProxyScore many = model.score(seen(500, 500, 0, 100.0));
+    assertTrue(one.score() < params.prior() + 5, "1 of 1 gave " + one.score());
+    assertTrue(many.score() > 95, "500 of 500 gave " + many.score());
+  }
+
+  @Test
+  void bansCostMoreThanTheirShareOfFailures() {
+    ProxyScore failures = model.score(new ProxyEvidence(100, 80, 20, 0, 0, 100.0, 0, 0, true,
+        null, null, null, null, null, null, null, null, true));
+    ProxyScore bans = model.score(seen(100, 80, 20, 100.0));
+    assertEquals(failures.availability(), bans.availability());
+    assertEquals(0.2, bans.banRate(), 1e-12);
+    assertEquals(failures.observed() * 0.8, bans.observed(), 1e-9);
+  }
+
+  @Test
+  void latencyIsPiecewiseBetweenGoodAndBad() {
+    assertEquals(1.0, model.score(seen(10, 10, 0, 800.0)).latencyScore());
+    assertEquals(0.5, model.score(seen(10, 10, 0, 4400.0)).latencyScore(), 1e-12);
+    assertEquals(0.0, model.score(seen(10, 10, 0, 9000.0)).latencyScore());
+    // Without latency the availability alone makes the observed score.
+    ProxyScore none = model.score(seen(10, 10, 0, null));
+    assertNull(none.latencyScore());
+    assertEquals(100 * none.availability(), none.observed(), 1e-9);
+  }
+
+  @Test
+  void yesterdayDecaysWithTheMemoryHalfLife() {
+    // One half-life after a score of 90 on 100 attempts, with nothing new: 50 attempts carried.
+    ProxyScore s = model.score(new ProxyEvidence(0, 0, 0, 0, 0, null, 7, 0, true, null, null,
+        null, null, 90.0, 100.0, 7, null, true));
+    assertEquals(50.0, s.carriedEvidence(), 1e-9);
+    assertEquals((50 * 90.0 + 20 * 50.0) / 70, s.health(), 1e-9);
+    assertEquals(0.5, s.freshness(), 1e-12);
+    assertEquals(Math.round(s.health() * 0.5 * 10) / 10.0, s.score(), 1e-9);
+  }
+
+  @Test
+  void geoAndTypeConsistency() {
+    ProxyScore mismatch = model.score(new ProxyEvidence(0, 0, 0, 0, 0, null, null, 0, true, "DE",
+        "US", "residential", "hosting", null, null, null, null, true));
+    assertEquals(ProxyScore.MISMATCH, mismatch.geoConsistency());
+    assertEquals(ProxyScore.MISMATCH, mismatch.typeConsistency());
+    assertEquals(50 * 0.5 * 0.6, mismatch.score(), 1e-9);
+    ProxyScore match = model.score(new ProxyEvidence(0, 0, 0, 0, 0, null, null, 0, true, "us",
+        "US", "datacenter", "hosting", null, null, null, null, true));
+    assertEquals(ProxyScore.MATCH, match.geoConsistency());
+    assertEquals(ProxyScore.MATCH, match.typeConsistency());
+    assertEquals(50.0, match.score(), 1e-9);
+    ProxyScore unknown = model.score(new ProxyEvidence(0, 0, 0, 0, 0, null, null, 0, true, null,
+        "US", "mobile", "unknown", null, null, null, null, true));
+    assertEquals(ProxyScore.UNKNOWN, unknown.geoConsistency());
+    assertEquals(ProxyScore.UNKNOWN, unknown.typeConsistency());
+  }
+
+  @Test
+  void exclusionsInOrder() {
+    int k = params.retireAfterDays();
+    assertEquals(ExclusionReason.RETIRED, model.score(new ProxyEvidence(0, 0, 0, 0, 0, null, k, k,
+        false, null, null, null, null, 80.0, 10.0, 1, "firehol_level1", true)).excludedReason());
+    // Seen in the logs recently keeps it from retiring even when no inventory lists it.
+    assertEquals("blocklisted:firehol_level1", model.score(new ProxyEvidence(5, 5, 0, 0, 0, null,
+        0, null, false, null, null, null, null, null, null, null, "firehol_level1", false))
+        .excludedReason());
+    assertEquals(ExclusionReason.SPECIAL_PURPOSE, model.score(new ProxyEvidence(5, 5, 0, 0, 0,
+        null, 0, null, false, null, null, null, null, null, null, null, null, false)).excludedReason());
+    assertEquals(ExclusionReason.NOT_IN_INVENTORY, model.score(new ProxyEvidence(5, 5, 0, 0, 0,
+        null, 0, k - 1, false, null, null, null, null, null, null, null, null, true)).excludedReason());
+  }
+}
