@@ -1,0 +1,337 @@
+package io.ippipe.jobs.score;
+
+import static org.apache.spark.sql.functions.approx_count_distinct;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.datediff;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.percentile_approx;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.when;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.ippipe.common.config.Keys;
+import io.ippipe.common.config.PipelineConfig;
+import io.ippipe.common.error.ConfigException;
+import io.ippipe.common.score.Blocklists;
+import io.ippipe.common.score.ExclusionReason;
+import io.ippipe.common.score.RequestOutcome;
+import io.ippipe.common.score.ScoreParams;
+import io.ippipe.jobs.io.OutputWriter;
+import io.ippipe.jobs.io.Partitions;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * score: per proxy endpoint (ip, port, protocol), the day's request evidence from the enriched
+ * logs, joined to the enriched inventory, blocklists and the previous scores partition, then
+ * scored by {@link io.ippipe.common.score.ScoreModel} into {@code scores/dt=D/}.
+ */
+public final class ScoreJob {
+  private static final Logger LOG = LoggerFactory.getLogger(ScoreJob.class);
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** The attributes a score row carries from the inventory and geo, also carried day to day. */
+  static final List<String> ATTRIBUTES = List.of("ip_bytes", "proxy_type", "supplier",
+      "claimed_country", "country_code", "region", "city", "asn", "as_org", "network_type");
+  static final List<String> COUNTS = List.of("attempts", "successes", "connect_failures", "bans",
+      "upstream_errors", "bytes");
+
+  public record Options(LocalDate date, String root) {}
+
+  public record Result(LocalDate date, String output, long proxies, long scored,
+      Map<String, Long> excluded, String previous, String metricsFile) {}
+
+  private ScoreJob() {}
+
+  public static Result run(SparkSession spark, PipelineConfig config, Blocklists blocklists,
+      Options options) throws Exception {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    ScoreParams params = ScoreParams.from(config);
+    String dt = "dt=" + options.date();
+    String inventoryPath = options.root() + "/enriched/inventory/" + dt;
+    String requestsPath = options.root() + "/enriched/requests/" + dt;
+    if (!Partitions.exists(hadoop, inventoryPath)) {
+      throw new ConfigException("Cannot score " + options.date() + ": no enriched inventory at "
+          + inventoryPath + "; run validate and geotag first");
+    }
+    Optional<LocalDate> previous = Partitions.latestBefore(hadoop, options.root() + "/scores",
+        options.date(), config.get(Keys.SCORE_LOOKBACK_DAYS));
+    spark.sparkContext().setJobGroup("score", "ippipe score " + options.date(), false);
+
+    Dataset<Row> today = todaysEndpoints(spark.read().parquet(inventoryPath),
+        Partitions.exists(hadoop, requestsPath) ? spark.read().parquet(requestsPath) : null);
+    Column day = lit(java.sql.Date.valueOf(options.date()));
+    Dataset<Row> joined;
+    if (previous.isPresent()) {
+      Dataset<Row> prev = spark.read().parquet(options.root() + "/scores/dt=" + previous.get())
+          .filter(col("excluded_reason").isNull()
+              .or(col("excluded_reason").notEqual(ExclusionReason.RETIRED)));
+      joined = carry(today, prev, previous.get());
+    } else {
+      joined = today
+          .withColumn("previous_health", lit(null).cast(DataTypes.DoubleType))
+          .withColumn("previous_evidence", lit(null).cast(DataTypes.DoubleType))
+          .withColumn("previous_dt", lit(null).cast(DataTypes.DateType))
+          .withColumn("previous_last_listed", lit(null).cast(DataTypes.DateType));
+    }
+    joined = joined.withColumn("last_listed",
+        when(col("in_inventory"), day).otherwise(col("previous_last_listed")));
+
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Broadcast<Blocklists> lists = jsc.broadcast(blocklists);
+    try {
+      Dataset<Row> evidence = joined
+          .withColumn("__check", functions.udf(new AddressCheckUdf(lists), AddressCheckUdf.RESULT)
+              .apply(col("ip_bytes")))
+          .withColumn("blocklist", col("__check.blocklist"))
+          .withColumn("globally_reachable", col("__check.globally_reachable"))
+          .withColumn("days_since_last_seen", datediff(day, to_date(col("last_seen"))))
+          .withColumn("days_since_listed", datediff(day, col("last_listed")))
+          .withColumn("days_since_previous", datediff(day, col("previous_dt")));
+      Column[] evidenceColumns = Arrays.stream(ScoreUdf.EVIDENCE).map(functions::col)
+          .toArray(Column[]::new);
+      Dataset<Row> scored = evidence.withColumn("__score",
+          functions.udf(new ScoreUdf(params), ScoreUdf.RESULT).apply(struct(evidenceColumns)));
+
+      String output = options.root() + "/scores/" + dt;
+      Dataset<Row> rows = scored.select(outputColumns());
+      long count = rows.count();
+      OutputWriter.writePartition(rows, count, config.get(Keys.OUTPUT_ROWS_PER_FILE), output,
+          "ip", "port");
+      Dataset<Row> written = spark.read().parquet(output);
+      Map<String, Long> excluded = new TreeMap<>();
+      for (Row r : written.groupBy("excluded_reason").count().collectAsList()) {
+        excluded.put(r.isNullAt(0) ? "none" : r.getString(0), r.getLong(1));
+      }
+      long total = excluded.values().stream().mapToLong(Long::longValue).sum();
+      if (total != count) {
+        throw new IllegalStateException("Cannot reconcile score: computed " + count + " rows, wrote "
+            + total);
+      }
+      long scoredToday = written.filter(col("attempts").gt(0)).count();
+      Map<String, Object> doc = new LinkedHashMap<>();
+      doc.put("date", options.date().toString());
+      doc.put("proxies", total);
+      doc.put("with_requests_today", scoredToday);
+      doc.put("previous_partition", previous.map(LocalDate::toString).orElse(null));
+      doc.put("excluded", excluded);
+      doc.put("score_histogram", histogram(written));
+      doc.put("blocklists", Map.of("names", blocklists.names(), "ranges", blocklists.rangeCounts()));
+      doc.put("params", params);
+      String metricsFile = options.root() + "/_metrics/" + dt + "/score.json";
+      OutputWriter.writeText(hadoop, metricsFile, JSON.writeValueAsString(doc));
+      LOG.info("score {}: {} proxies, {} with requests, excluded {}", options.date(), total,
+          scoredToday, excluded);
+      return new Result(options.date(), output, total, scoredToday, excluded,
+          previous.map(LocalDate::toString).orElse(null), metricsFile);
+    } finally {
+      lists.destroy();
+    }
+  }
+
+  /**
+   * One row per endpoint known today: every inventory entry with the request evidence for its
+   * (ip, port), plus the endpoints that only the logs name. Squid native logs carry no proxy
+   * port: their evidence goes to every listed endpoint of that address.
+   */
+  static Dataset<Row> todaysEndpoints(Dataset<Row> inventory, Dataset<Row> requests) {
+    Dataset<Row> inv = inventory.select(col("ip"), col("port"), col("protocol"), col("ip_bytes"),
+        col("proxy_type"), col("supplier"), col("claimed_country"), col("country_code"),
+        col("region"), col("city"), col("asn"), col("as_org"), col("network_type"));
+    if (requests == null) {
+      Dataset<Row> out = inv.withColumn("in_inventory", lit(true));
+      for (String c : COUNTS) {
+        out = out.withColumn(c, lit(0L));
+      }
+      return out
+          .withColumn("latency_p50_ms", lit(null).cast(DataTypes.DoubleType))
+          .withColumn("latency_p90_ms", lit(null).cast(DataTypes.DoubleType))
+          .withColumn("latency_p99_ms", lit(null).cast(DataTypes.DoubleType))
+          .withColumn("distinct_targets", lit(0L))
+          .withColumn("first_seen", lit(null).cast(DataTypes.TimestampType))
+          .withColumn("last_seen", lit(null).cast(DataTypes.TimestampType));
+    }
+    Dataset<Row> evidence = aggregate(requests);
+    Dataset<Row> byPort = prefixed(evidence.filter(col("proxy_port").isNotNull()), "p_");
+    Dataset<Row> byIp = prefixed(evidence.filter(col("proxy_port").isNull()), "q_");
+    Dataset<Row> listed = inv
+        .join(byPort, col("ip").equalTo(col("p_proxy_ip")).and(col("port").equalTo(col("p_proxy_port"))), "left")
+        .join(byIp, col("ip").equalTo(col("q_proxy_ip")), "left");
+    Column[] listedColumns = new Column[inv.columns().length + COUNTS.size() + 7];
+    int i = 0;
+    for (String c : inv.columns()) {
+      listedColumns[i++] = col(c);
+    }
+    listedColumns[i++] = lit(true).as("in_inventory");
+    for (String c : COUNTS) {
+      listedColumns[i++] = coalesce(col("p_" + c), lit(0L)).plus(coalesce(col("q_" + c), lit(0L))).as(c);
+    }
+    // Percentiles do not add up: an endpoint with both kinds of evidence keeps the per-port ones.
+    for (String c : List.of("latency_p50_ms", "latency_p90_ms", "latency_p99_ms")) {
+      listedColumns[i++] = coalesce(col("p_" + c), col("q_" + c)).as(c);
+    }
+    listedColumns[i++] = greatest(coalesce(col("p_distinct_targets"), lit(0L)),
+        coalesce(col("q_distinct_targets"), lit(0L))).as("distinct_targets");
+    listedColumns[i++] = least(col("p_first_seen"), col("q_first_seen")).as("first_seen");
+    listedColumns[i++] = greatest(col("p_last_seen"), col("q_last_seen")).as("last_seen");
+    Dataset<Row> listedRows = listed.select(listedColumns);
+
+    Dataset<Row> logOnly = evidence.join(inv,
+        evidence.col("proxy_ip").equalTo(inv.col("ip")).and(evidence.col("proxy_port").isNull()
+            .or(evidence.col("proxy_port").equalTo(inv.col("port")))), "left_anti")
+        .select(col("proxy_ip").as("ip"), col("proxy_port").as("port"),
+            lit(null).cast(DataTypes.StringType).as("protocol"), col("proxy_ip_bytes").as("ip_bytes"),
+            lit(null).cast(DataTypes.StringType).as("proxy_type"),
+            lit(null).cast(DataTypes.StringType).as("supplier"),
+            lit(null).cast(DataTypes.StringType).as("claimed_country"),
+            col("proxy_country_code").as("country_code"), col("proxy_region").as("region"),
+            col("proxy_city").as("city"), col("proxy_asn").as("asn"), col("proxy_as_org").as("as_org"),
+            col("proxy_network_type").as("network_type"), lit(false).as("in_inventory"),
+            col("attempts"), col("successes"), col("connect_failures"), col("bans"),
+            col("upstream_errors"), col("bytes"), col("latency_p50_ms"), col("latency_p90_ms"),
+            col("latency_p99_ms"), col("distinct_targets"), col("first_seen"), col("last_seen"));
+    return listedRows.unionByName(logOnly);
+  }
+
+  /**
+   * The request evidence per (proxy_ip, proxy_port). Every aggregate here merges partial
+   * results map-side (counts, sums, HyperLogLog, percentile sketches), so a Zipf-popular proxy
+   * costs one partial row per task, not a straggler.
+   */
+  static Dataset<Row> aggregate(Dataset<Row> requests) {
+    Column status = col("http_status");
+    Column deniedCode = coalesce(col("result_code").startsWith(RequestOutcome.BAN_RESULT_PREFIX), lit(false));
+    Column connect = status.isin(RequestOutcome.CONNECT_FAILURE_STATUSES.toArray()).and(deniedCode.unary_$bang());
+    Column ban = deniedCode.or(status.isin(RequestOutcome.BAN_STATUSES.toArray()));
+    Column upstream = status.between(500, 599).and(connect.unary_$bang()).and(ban.unary_$bang());
+    Column success = connect.or(ban).or(upstream).unary_$bang();
+    Column successLatency = when(success, col("elapsed_ms").cast(DataTypes.DoubleType));
+    Column percentiles = percentile_approx(successLatency,
+        functions.array(lit(0.5), lit(0.9), lit(0.99)), lit(10000));
+    return requests.filter(col("proxy_ip").isNotNull())
+        .groupBy(col("proxy_ip"), col("proxy_port"))
+        .agg(count(lit(1)).as("attempts"),
+            sum(when(success, 1L).otherwise(0L)).as("successes"),
+            sum(when(connect, 1L).otherwise(0L)).as("connect_failures"),
+            sum(when(ban, 1L).otherwise(0L)).as("bans"),
+            sum(when(upstream, 1L).otherwise(0L)).as("upstream_errors"),
+            sum(col("bytes")).as("bytes"),
+            percentiles.as("latency"),
+            approx_count_distinct(col("target_host")).as("distinct_targets"),
+            min(col("ts")).as("first_seen"), max(col("ts")).as("last_seen"),
+            first(col("proxy_ip_bytes")).as("proxy_ip_bytes"),
+            first(col("proxy_country_code"), true).as("proxy_country_code"),
+            first(col("proxy_region"), true).as("proxy_region"),
+            first(col("proxy_city"), true).as("proxy_city"),
+            first(col("proxy_asn"), true).as("proxy_asn"),
+            first(col("proxy_as_org"), true).as("proxy_as_org"),
+            first(col("proxy_network_type"), true).as("proxy_network_type"))
+        .withColumn("latency_p50_ms", col("latency").getItem(0))
+        .withColumn("latency_p90_ms", col("latency").getItem(1))
+        .withColumn("latency_p99_ms", col("latency").getItem(2))
+        .drop("latency");
+  }
+
+  private static Dataset<Row> prefixed(Dataset<Row> rows, String prefix) {
+    Column[] cols = Arrays.stream(rows.columns()).map(c -> col(c).as(prefix + c)).toArray(Column[]::new);
+    return rows.select(cols);
+  }
+
+  /**
+   * Joins today's endpoints with the previous partition: endpoints known only from the past are
+   * carried (no new evidence) until they retire; attributes prefer today's values.
+   */
+  static Dataset<Row> carry(Dataset<Row> today, Dataset<Row> prev, LocalDate prevDate) {
+    Dataset<Row> p = prev.select(col("ip").as("v_ip"), col("port").as("v_port"),
+        col("protocol").as("v_protocol"), col("health").as("previous_health"),
+        col("evidence").as("previous_evidence"), col("last_seen").as("v_last_seen"),
+        col("last_listed").as("v_last_listed"), col("ip_bytes").as("v_ip_bytes"),
+        col("proxy_type").as("v_proxy_type"), col("supplier").as("v_supplier"),
+        col("claimed_country").as("v_claimed_country"), col("country_code").as("v_country_code"),
+        col("region").as("v_region"), col("city").as("v_city"), col("asn").as("v_asn"),
+        col("as_org").as("v_as_org"), col("network_type").as("v_network_type"));
+    Dataset<Row> j = today.join(p, col("ip").eqNullSafe(col("v_ip"))
+        .and(col("port").eqNullSafe(col("v_port")))
+        .and(col("protocol").eqNullSafe(col("v_protocol"))), "full_outer");
+    Column inToday = col("in_inventory").isNotNull();
+    j = j.withColumn("ip", coalesce(col("ip"), col("v_ip")))
+        .withColumn("port", when(inToday, col("port")).otherwise(col("v_port")))
+        .withColumn("protocol", when(inToday, col("protocol")).otherwise(col("v_protocol")));
+    for (String a : ATTRIBUTES) {
+      j = j.withColumn(a, when(inToday, coalesce(col(a), col("v_" + a))).otherwise(col("v_" + a)));
+    }
+    j = j.withColumn("last_seen", greatest(col("last_seen"), col("v_last_seen")));
+    for (String c : COUNTS) {
+      j = j.withColumn(c, coalesce(col(c), lit(0L)));
+    }
+    j = j.withColumn("distinct_targets", coalesce(col("distinct_targets"), lit(0L)))
+        .withColumn("in_inventory", coalesce(col("in_inventory"), lit(false)))
+        .withColumn("previous_dt", when(col("v_ip").isNotNull(), lit(java.sql.Date.valueOf(prevDate))));
+    Dataset<Row> out = j.drop(Arrays.stream(j.columns()).filter(c -> c.startsWith("v_") && !c.equals("v_last_listed"))
+        .toArray(String[]::new));
+    return out.withColumnRenamed("v_last_listed", "previous_last_listed");
+  }
+
+  private static Column[] outputColumns() {
+    return new Column[] {col("ip"), col("port"), col("protocol"), col("ip_bytes"),
+        col("proxy_type"), col("supplier"), col("claimed_country"), col("country_code"),
+        col("region"), col("city"), col("asn"), col("as_org"), col("network_type"),
+        col("in_inventory"), col("blocklist"), col("globally_reachable"),
+        col("attempts"), col("successes"), col("connect_failures"), col("bans"),
+        col("upstream_errors"), col("bytes"), col("distinct_targets"), col("latency_p50_ms"),
+        col("latency_p90_ms"), col("latency_p99_ms"), col("first_seen"), col("last_seen"),
+        col("last_listed"), col("days_since_last_seen"), col("days_since_listed"),
+        col("previous_dt"), col("previous_health"), col("previous_evidence"),
+        col("__score.availability").as("availability"),
+        col("__score.latency_score").as("latency_score"), col("__score.ban_rate").as("ban_rate"),
+        col("__score.observed").as("observed"),
+        col("__score.carried_evidence").as("carried_evidence"),
+        col("__score.evidence").as("evidence"), col("__score.health").as("health"),
+        col("__score.freshness").as("freshness"),
+        col("__score.geo_consistency").as("geo_consistency"),
+        col("__score.geo_factor").as("geo_factor"),
+        col("__score.type_consistency").as("type_consistency"),
+        col("__score.type_factor").as("type_factor"), col("__score.score").as("score"),
+        col("__score.excluded_reason").as("excluded_reason")};
+  }
+
+  /** Proxies per 10-point score bucket (100 falls in the last), for the metrics and report. */
+  private static Map<String, Long> histogram(Dataset<Row> scores) {
+    Map<String, Long> h = new TreeMap<>();
+    for (int b = 0; b < 10; b++) {
+      h.put(String.format("%02d-%s", b * 10, b == 9 ? "100" : String.format("%02d", b * 10 + 9)), 0L);
+    }
+    Column bucket = functions.least(functions.floor(col("score").divide(10)), lit(9L));
+    for (Row r : scores.groupBy(bucket.as("b")).count().collectAsList()) {
+      int b = (int) r.getLong(0);
+      h.put(String.format("%02d-%s", b * 10, b == 9 ? "100" : String.format("%02d", b * 10 + 9)), r.getLong(1));
+    }
+    return h;
+  }
+}

@@ -1,0 +1,202 @@
+package io.ippipe.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ippipe.common.score.Wilson;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * validate -> geotag -> score over two days through the CLI: the request evidence per endpoint
+ * (ports, Squid-style port-less evidence, log-only proxies), every exclusion, geo and type
+ * consistency, and the day-over-day memory with its decay.
+ */
+class ScoreJobTest {
+  static final String DAY1 = "2026-11-24";
+  static final String DAY2 = "2026-11-25";
+
+  /** A lake with two validated, geo-tagged days; returns the config overrides used. */
+  static List<String> twoDays(Path dir) throws Exception {
+    Path geo = dir.resolve("geo.csv");
+    Files.writeString(geo, "1.0.0.0,1.0.0.255,US,64500,Example Hosting,hosting\n"
+        + "2.0.0.0,2.0.0.255,DE,64501,Example ISP,isp\n"
+        + "3.0.0.0,3.0.0.255,NL,64502,Example NL,isp\n");
+    Path block = dir.resolve("test-block.netset");
+    Files.writeString(block, "# a FireHOL-style list\n2.0.0.4\n");
+    List<String> conf = List.of("--conf", "geo.sources=csv:" + geo + ":country_code+asn+as_org+network_type",
+        "--conf", "score.blocklists=" + block);
+    Path lake = dir.resolve("lake");
+
+    String inv1 = "ip,port,protocol,proxy_type,supplier,country\n"
+        + "1.0.0.1,8080,http,datacenter,acme,US\n"
+        + "1.0.0.2,8080,http,residential,acme,US\n"
+        + "2.0.0.1,3128,socks5,residential,beta,FR\n"
+        + "2.0.0.2,3128,http,isp,beta,DE\n"
+        + "2.0.0.3,3128,http,isp,beta,DE\n"
+        + "2.0.0.4,80,http,isp,beta,DE\n";
+    List<String> log1 = new ArrayList<>();
+    add(log1, 40, DAY1, "1.0.0.1", 8080, 200, 100);
+    add(log1, 10, DAY1, "2.0.0.2", 3128, 200, 300);
+    add(log1, 10, DAY1, "2.0.0.2", 3128, 403, 300);
+    add(log1, 10, DAY1, "1.0.0.2", 8080, 200, 100);
+    add(log1, 5, DAY1, "3.0.0.9", 1080, 200, 100);
+    add(log1, 4, DAY1, "2.0.0.1", -1, 504, 9000);
+    day(dir, lake, DAY1, inv1, log1, conf);
+
+    // Day 2: 2.0.0.3 is no longer listed; only 1.0.0.1 carries traffic.
+    String inv2 = inv1.replace("2.0.0.3,3128,http,isp,beta,DE\n", "");
+    List<String> log2 = new ArrayList<>();
+    add(log2, 40, DAY2, "1.0.0.1", 8080, 200, 100);
+    day(dir, lake, DAY2, inv2, log2, conf);
+    return conf;
+  }
+
+  private static void add(List<String> lines, int n, String date, String ip, int port, int status,
+      long elapsed) {
+    for (int i = 0; i < n; i++) {
+      lines.add("{\"ts\":\"" + date + "T10:00:" + String.format("%02d", i % 60) + "Z\","
+          + "\"client_ip\":\"198.51.100.7\",\"proxy_ip\":\"" + ip + "\""
+          + (port > 0 ? ",\"proxy_port\":" + port : "") + ",\"status\":" + status
+          + ",\"elapsed_ms\":" + elapsed + ",\"bytes\":1000,\"method\":\"GET\","
+          + "\"target_host\":\"t" + (i % 3) + ".example\"}");
+    }
+  }
+
+  private static void day(Path dir, Path lake, String date, String inventory, List<String> log,
+      List<String> conf) throws Exception {
+    Path in = dir.resolve("in-" + date);
+    Files.createDirectories(in);
+    Files.writeString(in.resolve("inventory.csv"), inventory);
+    Files.write(in.resolve("requests.jsonl"), log);
+    CliTest.Run v = CliTest.run("validate", "--date", date, "--out", lake.toString(), "--inventory",
+        in.resolve("inventory.csv").toString(), "--requests", in.resolve("requests.jsonl").toString());
+    assertEquals(0, v.code(), v.err());
+    List<String> g = new ArrayList<>(List.of("geotag", "--date", date, "--out", lake.toString()));
+    g.addAll(conf);
+    CliTest.Run t = CliTest.run(g.toArray(new String[0]));
+    assertEquals(0, t.code(), t.err());
+  }
+
+  static CliTest.Run score(Path lake, String date, List<String> conf, String... extra) {
+    List<String> args = new ArrayList<>(List.of("score", "--date", date, "--out", lake.toString()));
+    args.addAll(conf);
+    args.addAll(List.of(extra));
+    return CliTest.run(args.toArray(new String[0]));
+  }
+
+  static Map<String, Row> byEndpoint(Path lake, String date) {
+    Map<String, Row> m = new HashMap<>();
+    for (Row r : SharedSpark.get().read().parquet(lake + "/scores/dt=" + date).collectAsList()) {
+      m.put(r.getAs("ip") + ":" + r.getAs("port"), r);
+    }
+    return m;
+  }
+
+  private static double d(Row r, String c) {
+    return ((Number) r.getAs(c)).doubleValue();
+  }
+
+  private static long l(Row r, String c) {
+    return ((Number) r.getAs(c)).longValue();
+  }
+
+  @Test
+  void scoresEvidenceExclusionsAndMemory(@TempDir Path dir) throws Exception {
+    List<String> conf = twoDays(dir);
+    Path lake = dir.resolve("lake");
+    CliTest.Run s1 = score(lake, DAY1, conf);
+    assertEquals(0, s1.code(), s1.err());
+    Map<String, Row> day1 = byEndpoint(lake, DAY1);
+    assertEquals(7, day1.size(), day1.keySet().toString());
+
+    Row good = day1.get("1.0.0.1:8080");
+    assertEquals(40, l(good, "attempts"));
+    assertEquals(40, l(good, "successes"));
+    assertEquals(100.0, d(good, "latency_p90_ms"), 1e-9);
+    assertEquals(3, l(good, "distinct_targets"));
+    double observed = 100 * (0.7 * Wilson.lowerBound(40, 40, 1.96) + 0.3 * 1.0);
+    assertEquals(observed, d(good, "observed"), 1e-9);
+    double health1 = (40 * observed + 20 * 50.0) / 60;
+    assertEquals(health1, d(good, "health"), 1e-9);
+    assertEquals(Math.round(health1 * 10) / 10.0, d(good, "score"), 1e-9);
+    assertEquals("match", good.getAs("geo_consistency"));
+    assertNull(good.getAs("excluded_reason"));
+
+    Row banned = day1.get("2.0.0.2:3128");
+    assertEquals(10, l(banned, "bans"));
+    assertEquals(0.5, d(banned, "ban_rate"), 1e-12);
+    assertTrue(d(banned, "score") < d(good, "score") / 2, "bans cost: " + d(banned, "score"));
+
+    // Port-less (Squid-style) evidence reaches the listed endpoint of that address.
+    Row timeouts = day1.get("2.0.0.1:3128");
+    assertEquals(4, l(timeouts, "connect_failures"));
+    assertEquals(0, l(timeouts, "successes"));
+    assertEquals("mismatch", timeouts.getAs("geo_consistency"));
+    assertEquals(0.5, d(timeouts, "geo_factor"));
+
+    assertEquals("mismatch", day1.get("1.0.0.2:8080").getAs("type_consistency"));
+    Row idle = day1.get("2.0.0.3:3128");
+    assertEquals(0, l(idle, "attempts"));
+    assertEquals(50.0, d(idle, "score"), 1e-9);
+    assertEquals("blocklisted:test-block", day1.get("2.0.0.4:80").getAs("excluded_reason"));
+    Row logOnly = day1.get("3.0.0.9:1080");
+    assertEquals("not_in_inventory", logOnly.getAs("excluded_reason"));
+    assertNull(logOnly.getAs("protocol"));
+    assertEquals("NL", logOnly.getAs("country_code"));
+
+    CliTest.Run s2 = score(lake, DAY2, conf);
+    assertEquals(0, s2.code(), s2.err());
+    assertTrue(s2.out().contains("previous " + DAY1), s2.out());
+    Map<String, Row> day2 = byEndpoint(lake, DAY2);
+    assertEquals(7, day2.size());
+    Row good2 = day2.get("1.0.0.1:8080");
+    double carried = 40 * Math.pow(0.5, 1 / 7.0);
+    assertEquals(carried, d(good2, "carried_evidence"), 1e-9);
+    assertEquals((40 * observed + carried * health1 + 20 * 50.0) / (40 + carried + 20),
+        d(good2, "health"), 1e-9);
+    Row unlisted = day2.get("2.0.0.3:3128");
+    assertFalse((Boolean) unlisted.getAs("in_inventory"));
+    assertEquals("not_in_inventory", unlisted.getAs("excluded_reason"));
+    assertEquals(java.sql.Date.valueOf(DAY1), unlisted.getAs("last_listed"));
+    assertEquals(java.sql.Date.valueOf(DAY1), unlisted.getAs("previous_dt"));
+    // The banned proxy had no traffic today: its health is carried, its freshness decays.
+    Row banned2 = day2.get("2.0.0.2:3128");
+    assertEquals(0, l(banned2, "attempts"));
+    assertEquals(d(banned, "health"), d(banned2, "previous_health"), 1e-9);
+    assertEquals(Math.pow(0.5, 1 / 7.0), d(banned2, "freshness"), 1e-9);
+
+    // A rerun of a scored date reproduces the same rows.
+    Dataset<Row> before = SharedSpark.get().read().parquet(lake + "/scores/dt=" + DAY2).cache();
+    before.count();
+    assertEquals(0, score(lake, DAY2, conf).code());
+    Dataset<Row> after = SharedSpark.get().read().parquet(lake + "/scores/dt=" + DAY2);
+    assertEquals(0, before.exceptAll(after).count() + after.exceptAll(before).count());
+    before.unpersist();
+
+    // With a one-day retirement the unlisted, never-seen proxy retires.
+    assertEquals(0, score(lake, DAY2, conf, "--conf", "score.retire_after_days=1").code());
+    assertEquals("retired", byEndpoint(lake, DAY2).get("2.0.0.3:3128").getAs("excluded_reason"));
+  }
+
+  @Test
+  void missingEnrichedInputOrBlocklistIsExit2(@TempDir Path dir) {
+    CliTest.Run r = score(dir.resolve("lake"), DAY1, List.of());
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("run validate and geotag first"), r.err());
+    CliTest.Run b = score(dir.resolve("lake"), DAY1, List.of("--conf", "score.blocklists=/nope.netset"));
+    assertEquals(2, b.code());
+    assertTrue(b.err().contains("Cannot read blocklist /nope.netset"), b.err());
+    assertFalse(b.err().contains("\tat "));
+  }
+}
