@@ -41,6 +41,7 @@ class ScoreJobTest {
     String inv1 = "ip,port,protocol,proxy_type,supplier,country\n"
         + "1.0.0.1,8080,http,datacenter,acme,US\n"
         + "1.0.0.2,8080,http,residential,acme,US\n"
+        + "1.0.0.3,8080,http,datacenter,acme,US\n"
         + "2.0.0.1,3128,socks5,residential,beta,FR\n"
         + "2.0.0.2,3128,http,isp,beta,DE\n"
         + "2.0.0.3,3128,http,isp,beta,DE\n"
@@ -118,7 +119,7 @@ class ScoreJobTest {
     CliTest.Run s1 = score(lake, DAY1, conf);
     assertEquals(0, s1.code(), s1.err());
     Map<String, Row> day1 = byEndpoint(lake, DAY1);
-    assertEquals(7, day1.size(), day1.keySet().toString());
+    assertEquals(8, day1.size(), day1.keySet().toString());
 
     Row good = day1.get("1.0.0.1:8080");
     assertEquals(40, l(good, "attempts"));
@@ -159,7 +160,7 @@ class ScoreJobTest {
     assertEquals(0, s2.code(), s2.err());
     assertTrue(s2.out().contains("previous " + DAY1), s2.out());
     Map<String, Row> day2 = byEndpoint(lake, DAY2);
-    assertEquals(7, day2.size());
+    assertEquals(8, day2.size());
     Row good2 = day2.get("1.0.0.1:8080");
     double carried = 40 * Math.pow(0.5, 1 / 7.0);
     assertEquals(carried, d(good2, "carried_evidence"), 1e-9);

@@ -1,15 +1,15 @@
 package io.ippipe.common.crypto;
 
 import io.ippipe.common.error.ConfigException;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+
+
+
+
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.EnumSet;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,10 +31,6 @@ public final class KeySources {
     }
   }
 
-  private static final Set<PosixFilePermission> GROUP_OR_OTHER = EnumSet.of(
-      PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
-      PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ,
-      PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
 
   private KeySources() {}
 
@@ -100,32 +96,7 @@ public final class KeySources {
 
   /** Reads a hex key file after checking that only its owner can read it. */
   public static byte[] fromFile(String id, Path file) {
-    Set<PosixFilePermission> perms;
-    try {
-      perms = Files.getPosixFilePermissions(file);
-    } catch (NoSuchFileException e) {
-      throw new ConfigException("Key '" + id + "': key file " + file + " does not exist");
-    } catch (UnsupportedOperationException e) {
-      throw new ConfigException("Key '" + id + "': cannot check the permissions of " + file
-          + " on this file system; keep key files on a POSIX file system");
-    } catch (IOException e) {
-      throw new ConfigException("Key '" + id + "': cannot read key file " + file + ": "
-          + e.getClass().getSimpleName());
-    }
-    Set<PosixFilePermission> open = EnumSet.noneOf(PosixFilePermission.class);
-    open.addAll(perms);
-    open.retainAll(GROUP_OR_OTHER);
-    if (!open.isEmpty()) {
-      throw new ConfigException("Key '" + id + "': key file " + file + " is accessible to group "
-          + "or others (mode " + PosixFilePermissions.toString(perms) + "); run: chmod 600 " + file);
-    }
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.US_ASCII);
-    } catch (IOException e) {
-      throw new ConfigException("Key '" + id + "': cannot read key file " + file + ": "
-          + e.getClass().getSimpleName());
-    }
+    String text = io.ippipe.common.config.Secrets.ownerOnlyFile("Key '" + id + "': key file", file);
     return decode(id, "file " + file, text);
   }
 

@@ -1,0 +1,195 @@
+package io.ippipe.jobs.publish;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.upper;
+import static org.apache.spark.sql.functions.when;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.ippipe.common.config.Keys;
+import io.ippipe.common.config.PipelineConfig;
+import io.ippipe.common.error.ConfigException;
+import io.ippipe.common.publish.PoolEntry;
+import io.ippipe.common.publish.PoolPolicy;
+import io.ippipe.jobs.io.OutputWriter;
+import io.ippipe.jobs.io.Partitions;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF3;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * publish: selects the next live pool from {@code scores/dt=D/} (threshold, per-group caps),
+ * writes {@code pool/dt=D/} and its diff against the previous pool in {@code pool_changes/dt=D/},
+ * then makes it live in the {@link PoolStore} in one atomic step.
+ */
+public final class PublishJob {
+  private static final Logger LOG = LoggerFactory.getLogger(PublishJob.class);
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  /** Attributes a gateway gets with each proxy (the store's hash / the snapshot lines). */
+  static final List<String> GATEWAY_ATTRIBUTES = List.of("protocol", "ip", "port", "country_code",
+      "region", "city", "asn", "as_org", "network_type", "proxy_type", "supplier");
+
+  public record Options(LocalDate date, String root) {}
+
+  public record Result(LocalDate date, String version, boolean changed, long poolSize,
+      Map<String, Long> groups, Map<String, Long> changes, String store, List<String> top,
+      String metricsFile) {}
+
+  private PublishJob() {}
+
+  public static Result run(SparkSession spark, PipelineConfig config, PoolStore store,
+      Options options) throws Exception {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    String dt = "dt=" + options.date();
+    String scoresPath = options.root() + "/scores/" + dt;
+    if (!Partitions.exists(hadoop, scoresPath)) {
+      throw new ConfigException("Cannot publish " + options.date() + ": no scores at " + scoresPath
+          + "; run score first");
+    }
+    spark.sparkContext().setJobGroup("publish", "ippipe publish " + options.date(), false);
+    double minScore = config.get(Keys.PUBLISH_MIN_SCORE);
+    int cap = config.get(Keys.PUBLISH_MAX_PER_GROUP);
+
+    Dataset<Row> scores = spark.read().parquet(scoresPath)
+        .withColumn("member", functions.udf((UDF3<String, String, Integer, String>)
+            (protocol, ip, port) -> protocol == null || port == null ? null
+                : PoolPolicy.member(protocol, ip, port), DataTypes.StringType)
+            .apply(col("protocol"), col("ip"), col("port")))
+        .withColumn("group", functions.concat_ws(":",
+            coalesce(upper(col("country_code")), lit(PoolPolicy.UNKNOWN_COUNTRY)), col("protocol"),
+            coalesce(col("proxy_type"), lit(PoolPolicy.UNKNOWN_TYPE))));
+    // Best score first; ties broken by address so that reruns pick the same proxies.
+    WindowSpec byGroup = Window.partitionBy("group").orderBy(col("score").desc(), col("ip"), col("port"));
+    Dataset<Row> ranked = scores
+        .filter(col("excluded_reason").isNull().and(col("member").isNotNull())
+            .and(col("score").geq(minScore)))
+        .withColumn("rank", row_number().over(byGroup));
+    Dataset<Row> pool = ranked.filter(col("rank").leq(cap))
+        .select(col("group"), col("member"), col("score"), col("rank"), col("protocol"), col("ip"),
+            col("port"), col("country_code"), col("region"), col("city"), col("asn"), col("as_org"),
+            col("network_type"), col("proxy_type"), col("supplier"), col("attempts"),
+            col("availability"), col("latency_p90_ms"));
+    String poolPath = options.root() + "/pool/" + dt;
+    long poolSize = pool.count();
+    OutputWriter.writePartition(pool, poolSize, config.get(Keys.OUTPUT_ROWS_PER_FILE), poolPath,
+        "group", "rank");
+    Dataset<Row> written = spark.read().parquet(poolPath);
+
+    Optional<LocalDate> previous = Partitions.latestBefore(hadoop, options.root() + "/pool",
+        options.date(), config.get(Keys.SCORE_LOOKBACK_DAYS));
+    Dataset<Row> changes = changes(written, previous.map(d -> spark.read().parquet(
+        options.root() + "/pool/dt=" + d)).orElse(null), scores, minScore);
+    String changesPath = options.root() + "/pool_changes/" + dt;
+    long changeRows = changes.count();
+    OutputWriter.writePartition(changes, changeRows, config.get(Keys.OUTPUT_ROWS_PER_FILE),
+        changesPath, "change", "member");
+    Map<String, Long> changeCounts = new TreeMap<>();
+    for (Row r : spark.read().parquet(changesPath).groupBy("change").count().collectAsList()) {
+      changeCounts.put(r.getString(0), r.getLong(1));
+    }
+    Map<String, Long> groups = new TreeMap<>();
+    for (Row r : written.groupBy("group").count().collectAsList()) {
+      groups.put(r.getString(0), r.getLong(1));
+    }
+
+    // The version names the content: a rerun that selects the same pool republishes nothing.
+    Row digest = written.agg(functions.bit_xor(functions.xxhash64(col("member"), col("group"),
+        col("score")))).first();
+    String version = options.date() + "-" + String.format("%016x", digest.isNullAt(0) ? 0L : digest.getLong(0));
+    Iterator<Row> rows = written.orderBy("group", "rank").toLocalIterator();
+    boolean changed = store.publish(version, options.date().toString(), new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return rows.hasNext();
+      }
+
+      @Override
+      public PoolEntry next() {
+        Row r = rows.next();
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        for (String a : GATEWAY_ATTRIBUTES) {
+          Object v = r.getAs(a);
+          if (v != null) {
+            attrs.put(a, v);
+          }
+        }
+        return new PoolEntry(r.getAs("member"), r.getAs("group"), r.<Double>getAs("score"), attrs);
+      }
+    });
+
+    List<String> top = new ArrayList<>();
+    WindowSpec byCountry = Window.partitionBy("country_code").orderBy(col("score").desc(), col("ip"), col("port"));
+    for (Row r : written.withColumn("n", row_number().over(byCountry)).filter(col("n").leq(3))
+        .orderBy(col("country_code"), col("n")).collectAsList()) {
+      top.add(String.format("%-2s %5.1f %s (%s, %s)", r.getAs("country_code") == null ? "??"
+          : r.getAs("country_code"), r.<Double>getAs("score"), r.getAs("member"),
+          r.getAs("proxy_type") == null ? "unknown" : r.getAs("proxy_type"),
+          r.getAs("city") == null ? "-" : r.getAs("city")));
+    }
+
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("date", options.date().toString());
+    doc.put("version", version);
+    doc.put("published", changed);
+    doc.put("store", store.describe());
+    doc.put("pool_size", poolSize);
+    doc.put("min_score", minScore);
+    doc.put("max_per_group", cap);
+    doc.put("groups", groups);
+    doc.put("previous_pool", previous.map(LocalDate::toString).orElse(null));
+    doc.put("changes", changeCounts);
+    String metricsFile = options.root() + "/_metrics/" + dt + "/publish.json";
+    OutputWriter.writeText(hadoop, metricsFile, JSON.writeValueAsString(doc));
+    LOG.info("publish {}: version {} ({}), {} proxies in {} groups, changes {}", options.date(),
+        version, changed ? "now live" : "already live", poolSize, groups.size(), changeCounts);
+    return new Result(options.date(), version, changed, poolSize, groups, changeCounts,
+        store.describe(), top, metricsFile);
+  }
+
+  /**
+   * added, removed and kept proxies against the previous pool, each with a reason from today's
+   * scores: for a removal the exclusion, the threshold, the group cap or absence from the scores.
+   */
+  static Dataset<Row> changes(Dataset<Row> pool, Dataset<Row> previousPool, Dataset<Row> scores,
+      double minScore) {
+    Dataset<Row> now = pool.select(col("member"), col("group").as("new_group"), col("score").as("new_score"));
+    Dataset<Row> before = previousPool == null
+        ? now.sparkSession().createDataFrame(List.of(), new org.apache.spark.sql.types.StructType()
+            .add("member", DataTypes.StringType).add("old_group", DataTypes.StringType)
+            .add("old_score", DataTypes.DoubleType))
+        : previousPool.select(col("member"), col("group").as("old_group"), col("score").as("old_score"));
+    Dataset<Row> today = scores.filter(col("member").isNotNull())
+        .select(col("member"), col("score").as("today_score"), col("excluded_reason"));
+    Dataset<Row> j = now.join(before, "member", "full_outer").join(today, "member", "left");
+    Column change = when(col("old_group").isNull(), lit("added"))
+        .when(col("new_group").isNull(), lit("removed")).otherwise(lit("kept"));
+    Column removedWhy = when(col("today_score").isNull(), lit(PoolPolicy.NOT_SCORED))
+        .when(col("excluded_reason").isNotNull(), col("excluded_reason"))
+        .when(col("today_score").lt(minScore), lit(PoolPolicy.BELOW_MIN_SCORE))
+        .otherwise(lit(PoolPolicy.GROUP_CAP));
+    return j.select(col("member"), change.as("change"),
+        when(col("new_group").isNull(), removedWhy).otherwise(lit(PoolPolicy.ELIGIBLE)).as("reason"),
+        col("old_group"), col("new_group"), col("old_score"),
+        coalesce(col("new_score"), col("today_score")).as("new_score"));
+  }
+}

@@ -1,0 +1,233 @@
+package io.ippipe.jobs.publish;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ippipe.common.error.ConfigException;
+import io.ippipe.common.publish.PoolEntry;
+import io.ippipe.common.publish.PoolKeys;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Transaction;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+import redis.clients.jedis.resps.Tuple;
+
+/**
+ * The live pool in Redis, laid out as {@link PoolKeys} describes: each version is built under
+ * its own keys with pipelined writes, checked, and then made live by flipping the
+ * {@code current} pointer inside MULTI/EXEC. Nothing a gateway may be reading is ever modified.
+ *
+ * <p>Writes go from the driver: the pool is bounded by the per-group caps (thousands to a few
+ * hundred thousand proxies, seconds of pipelined writes), and the password stays on the driver.
+ */
+public final class RedisPoolStore implements PoolStore {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  static final int BATCH = 1000;
+
+  private final Jedis jedis;
+  private final PoolKeys keys;
+  private final int keepVersions;
+  private final String where;
+
+  private RedisPoolStore(Jedis jedis, PoolKeys keys, int keepVersions, String where) {
+    this.jedis = jedis;
+    this.keys = keys;
+    this.keepVersions = keepVersions;
+    this.where = where;
+  }
+
+  /**
+   * Connects and PINGs, so that a wrong URL, password or an unreachable server fails before any
+   * data is read.
+   */
+  public static RedisPoolStore connect(String url, String password, String prefix, int keepVersions) {
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      throw new ConfigException("publish.redis.url '" + url + "' is not a URL: use redis://host:port/db");
+    }
+    if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme()) || uri.getHost() == null) {
+      throw new ConfigException("publish.redis.url '" + url + "' must be redis://host:port/db or rediss://...");
+    }
+    if (uri.getUserInfo() != null) {
+      throw new ConfigException("publish.redis.url must not carry credentials; set "
+          + "publish.redis.password to env:VAR or file:PATH");
+    }
+    int db = 0;
+    String path = uri.getPath() == null ? "" : uri.getPath().replace("/", "");
+    if (!path.isEmpty()) {
+      try {
+        db = Integer.parseInt(path);
+      } catch (NumberFormatException e) {
+        throw new ConfigException("publish.redis.url '" + url + "': database '" + path + "' is not a number");
+      }
+    }
+    String where = uri.getScheme() + "://" + uri.getHost() + ":" + (uri.getPort() < 0 ? 6379 : uri.getPort()) + "/" + db;
+    DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
+        .database(db).ssl("rediss".equals(uri.getScheme())).timeoutMillis(10_000)
+        .clientName("ippipe-publish");
+    if (password != null && !password.isEmpty()) {
+      config.password(password);
+    }
+    Jedis jedis = null;
+    try {
+      // Jedis connects (and authenticates) in its constructor.
+      jedis = new Jedis(new HostAndPort(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort()),
+          config.build());
+      jedis.ping();
+    } catch (RuntimeException e) {
+      if (jedis != null) {
+        jedis.close();
+      }
+      throw new ConfigException("Cannot reach the live pool store at " + where + ": "
+          + rootMessage(e) + " (publish.redis.url, publish.redis.password)");
+    }
+    return new RedisPoolStore(jedis, new PoolKeys(prefix), keepVersions, where);
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+
+  @Override
+  public String currentVersion() {
+    return jedis.get(keys.current());
+  }
+
+  @Override
+  public boolean publish(String version, String date, Iterator<PoolEntry> entries) throws Exception {
+    if (version.equals(currentVersion())) {
+      return false;
+    }
+    // Leftovers of an attempt that died before its flip: never live, safe to drop.
+    deleteVersion(version);
+    Pipeline p = jedis.pipelined();
+    Set<String> groups = new HashSet<>();
+    long count = 0;
+    while (entries.hasNext()) {
+      PoolEntry e = entries.next();
+      p.zadd(keys.group(version, e.group()), e.score(), e.member());
+      Map<String, Object> attrs = new LinkedHashMap<>(e.attributes());
+      attrs.put("group", e.group());
+      attrs.put("score", e.score());
+      p.hset(keys.proxies(version), e.member(), JSON.writeValueAsString(attrs));
+      if (groups.add(e.group())) {
+        p.sadd(keys.groups(version), e.group());
+      }
+      if (++count % BATCH == 0) {
+        p.sync();
+      }
+    }
+    Map<String, String> meta = new HashMap<>();
+    meta.put("date", date);
+    meta.put("proxies", Long.toString(count));
+    meta.put("groups", Integer.toString(groups.size()));
+    meta.put("published_at", java.time.Instant.now().toString());
+    p.hset(keys.meta(version), meta);
+    p.sync();
+
+    long inGroups = 0;
+    for (String g : groups) {
+      inGroups += jedis.zcard(keys.group(version, g));
+    }
+    long inHash = jedis.hlen(keys.proxies(version));
+    if (inGroups != count || inHash != count) {
+      throw new IllegalStateException("Pool version " + version + " is incomplete in Redis: wrote "
+          + count + " proxies, found " + inGroups + " in groups and " + inHash + " in the hash; "
+          + "the live pool was not changed");
+    }
+    Transaction t = jedis.multi();
+    t.set(keys.current(), version);
+    t.zadd(keys.versions(), System.currentTimeMillis(), version);
+    t.exec();
+    retireOldVersions(version);
+    return true;
+  }
+
+  /** Keeps the newest {@code keepVersions} versions (the live one always) and deletes the rest. */
+  private void retireOldVersions(String live) {
+    List<String> byAge = jedis.zrange(keys.versions(), 0, -1);
+    int excess = byAge.size() - keepVersions;
+    for (String v : byAge) {
+      if (excess <= 0) {
+        break;
+      }
+      if (!v.equals(live)) {
+        deleteVersion(v);
+        jedis.zrem(keys.versions(), v);
+        excess--;
+      }
+    }
+  }
+
+  /**
+   * Deletes a version's keys, its meta key first: a reader that finds the meta key after its
+   * reads knows that no key it read had been deleted yet (the gateway protocol relies on this).
+   */
+  private void deleteVersion(String version) {
+    jedis.unlink(keys.meta(version));
+    ScanParams match = new ScanParams().match(keys.versionPattern(version)).count(1000);
+    String cursor = ScanParams.SCAN_POINTER_START;
+    do {
+      ScanResult<String> page = jedis.scan(cursor, match);
+      if (!page.getResult().isEmpty()) {
+        jedis.unlink(page.getResult().toArray(new String[0]));
+      }
+      cursor = page.getCursor();
+    } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+  }
+
+  /** The live pool as a gateway reads it (docs/publish.md): pointer, then that version's keys. */
+  public record Snapshot(String version, Map<String, Map<String, Double>> groups) {}
+
+  /**
+   * Reads the live pool following the gateway protocol: read {@code current}, read that version's
+   * keys, then check that the version still exists; if retention removed it meanwhile, read again.
+   */
+  public Snapshot readLive() {
+    for (int attempt = 0; attempt < 10; attempt++) {
+      String version = currentVersion();
+      if (version == null) {
+        return new Snapshot(null, Map.of());
+      }
+      Map<String, Map<String, Double>> groups = new LinkedHashMap<>();
+      for (String g : new ArrayList<>(jedis.smembers(keys.groups(version)))) {
+        Map<String, Double> members = new LinkedHashMap<>();
+        for (Tuple t : jedis.zrangeWithScores(keys.group(version, g), 0, -1)) {
+          members.put(t.getElement(), t.getScore());
+        }
+        groups.put(g, members);
+      }
+      if (jedis.exists(keys.meta(version))) {
+        return new Snapshot(version, groups);
+      }
+    }
+    throw new IllegalStateException("The live pool kept changing while being read");
+  }
+
+  @Override
+  public String describe() {
+    return where + " (prefix " + keys.prefix() + ")";
+  }
+
+  @Override
+  public void close() {
+    jedis.close();
+  }
+}

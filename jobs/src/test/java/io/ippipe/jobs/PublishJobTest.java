@@ -1,0 +1,246 @@
+package io.ippipe.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ippipe.common.publish.PoolEntry;
+import io.ippipe.common.publish.PoolPolicy;
+import io.ippipe.jobs.publish.RedisPoolStore;
+import io.ippipe.jobs.publish.SnapshotPoolStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.params.ScanParams;
+
+/**
+ * publish through the CLI against a real redis-server and the snapshot default: selection,
+ * caps, the diff with reasons, content-named versions (republish is a no-op), retention, and a
+ * reader that polls the pool while it is swapped and must only ever see whole versions.
+ */
+class PublishJobTest {
+  private static RedisServer redis;
+
+  @BeforeAll
+  static void startRedis() throws Exception {
+    redis = RedisServer.start();
+  }
+
+  @AfterAll
+  static void stopRedis() throws Exception {
+    redis.close();
+  }
+
+  private static CliTest.Run publish(Path lake, String date, String... extra) {
+    List<String> args = new ArrayList<>(List.of("publish", "--date", date, "--out", lake.toString()));
+    args.addAll(List.of(extra));
+    return CliTest.run(args.toArray(new String[0]));
+  }
+
+  /** The pool as the scores say it should be, computed here from the rules, not by the job. */
+  private static Set<String> expectedPool(Path lake, String date, double min) {
+    Set<String> members = new TreeSet<>();
+    for (Row r : SharedSpark.get().read().parquet(lake + "/scores/dt=" + date).collectAsList()) {
+      if (r.getAs("excluded_reason") == null && r.getAs("protocol") != null
+          && r.<Double>getAs("score") >= min) {
+        members.add(r.getAs("protocol") + "://" + r.getAs("ip") + ":" + r.getAs("port"));
+      }
+    }
+    return members;
+  }
+
+  private static Map<String, Row> changes(Path lake, String date) {
+    Map<String, Row> m = new HashMap<>();
+    for (Row r : SharedSpark.get().read().parquet(lake + "/pool_changes/dt=" + date).collectAsList()) {
+      m.put(r.getAs("member"), r);
+    }
+    return m;
+  }
+
+  @Test
+  void publishesToRedisAndSnapshotWithDiffsAndNoOpRepublish(@TempDir Path dir) throws Exception {
+    List<String> conf = ScoreJobTest.twoDays(dir);
+    Path lake = dir.resolve("lake");
+    assertEquals(0, ScoreJobTest.score(lake, ScoreJobTest.DAY1, conf).code());
+    assertEquals(0, ScoreJobTest.score(lake, ScoreJobTest.DAY2, conf).code());
+
+    // Day 1 into the snapshot store (the embedded default).
+    CliTest.Run p1 = publish(lake, ScoreJobTest.DAY1);
+    assertEquals(0, p1.code(), p1.err());
+    assertTrue(p1.out().contains("top of the pool per country:"), p1.out());
+    Set<String> pool1 = new TreeSet<>();
+    for (Row r : SharedSpark.get().read().parquet(lake + "/pool/dt=" + ScoreJobTest.DAY1).collectAsList()) {
+      pool1.add(r.getAs("member"));
+    }
+    assertEquals(expectedPool(lake, ScoreJobTest.DAY1, 40), pool1);
+    assertTrue(pool1.contains("http://2.0.0.3:3128"), pool1.toString());
+    String version1 = Files.readString(lake.resolve("live/" + SnapshotPoolStore.CURRENT)).strip();
+    assertTrue(version1.startsWith(ScoreJobTest.DAY1 + "-"), version1);
+    List<String> lines = Files.readAllLines(lake.resolve("live/" + SnapshotPoolStore.fileName(version1)));
+    assertEquals(pool1.size(), lines.size());
+    assertTrue(changes(lake, ScoreJobTest.DAY1).values().stream()
+        .allMatch(r -> r.getAs("change").equals("added") && r.getAs("reason").equals(PoolPolicy.ELIGIBLE)));
+
+    CliTest.Run again = publish(lake, ScoreJobTest.DAY1);
+    assertEquals(0, again.code(), again.err());
+    assertTrue(again.out().contains("version " + version1 + " already live"), again.out());
+
+    // A cap of one per group: the best of each group stays, the rest leave with group_cap.
+    CliTest.Run capped = publish(lake, ScoreJobTest.DAY2, "--conf", "publish.max_per_group=1");
+    assertEquals(0, capped.code(), capped.err());
+    Map<String, Row> diff = changes(lake, ScoreJobTest.DAY2);
+    assertEquals("removed", diff.get("http://2.0.0.3:3128").getAs("change"));
+    assertEquals("not_in_inventory", diff.get("http://2.0.0.3:3128").getAs("reason"));
+    List<Row> pool2 = SharedSpark.get().read().parquet(lake + "/pool/dt=" + ScoreJobTest.DAY2).collectAsList();
+    Set<String> groups = new HashSet<>();
+    for (Row r : pool2) {
+      assertTrue(groups.add(r.getAs("group")), "one per group: " + pool2);
+    }
+    assertTrue(diff.values().stream().anyMatch(r -> PoolPolicy.GROUP_CAP.equals(r.getAs("reason"))),
+        diff.toString());
+
+    // The same days into Redis: the live snapshot equals the pool table.
+    CliTest.Run r1 = publish(lake, ScoreJobTest.DAY1, "--redis", redis.url());
+    assertEquals(0, r1.code(), r1.err());
+    try (RedisPoolStore gateway = RedisPoolStore.connect(redis.url(), null, "ippipe", 2)) {
+      RedisPoolStore.Snapshot live = gateway.readLive();
+      assertEquals(version1, live.version());
+      Set<String> members = new TreeSet<>();
+      live.groups().values().forEach(g -> members.addAll(g.keySet()));
+      assertEquals(pool1, members);
+      CliTest.Run same = publish(lake, ScoreJobTest.DAY1, "--redis", redis.url());
+      assertTrue(same.out().contains("already live"), same.out());
+      CliTest.Run r2 = publish(lake, ScoreJobTest.DAY2, "--redis", redis.url());
+      assertEquals(0, r2.code(), r2.err());
+      assertNotEquals(version1, gateway.currentVersion());
+    }
+    try (Jedis jedis = new Jedis("127.0.0.1", redis.port)) {
+      String json = jedis.hget("ippipe:v:" + version1 + ":proxy", "http://1.0.0.1:8080");
+      assertTrue(json.contains("\"country_code\":\"US\"") && json.contains("\"score\":"), json);
+    }
+  }
+
+  @Test
+  void readersSeeWholeVersionsWhilePublishSwaps() throws Exception {
+    String prefix = "swap-test";
+    Map<String, Set<String>> expected = new HashMap<>();
+    AtomicBoolean done = new AtomicBoolean();
+    AtomicInteger snapshots = new AtomicInteger();
+    AtomicReference<String> failure = new AtomicReference<>();
+    Thread reader = new Thread(() -> {
+      try (RedisPoolStore gateway = RedisPoolStore.connect(redis.url(), null, prefix, 2)) {
+        while (!done.get()) {
+          RedisPoolStore.Snapshot s = gateway.readLive();
+          if (s.version() == null) {
+            continue;
+          }
+          Set<String> seen = new TreeSet<>();
+          s.groups().values().forEach(g -> seen.addAll(g.keySet()));
+          Set<String> want = expected.get(s.version());
+          if (!seen.equals(want)) {
+            failure.compareAndSet(null, "version " + s.version() + ": saw " + seen.size()
+                + " members, expected " + (want == null ? "unknown version" : want.size()));
+          }
+          snapshots.incrementAndGet();
+        }
+      } catch (RuntimeException e) {
+        failure.compareAndSet(null, e.toString());
+      }
+    });
+    try (RedisPoolStore publisher = RedisPoolStore.connect(redis.url(), null, prefix, 2)) {
+      for (int v = 0; v < 30; v++) {
+        String version = "v" + v;
+        List<PoolEntry> entries = new ArrayList<>();
+        Set<String> members = new TreeSet<>();
+        // Each version a different, overlapping set spread over three groups.
+        for (int i = 0; i < 1500; i++) {
+          String member = "http://10." + v + "." + (i / 250) + "." + (i % 250) + ":8080";
+          members.add(member);
+          entries.add(new PoolEntry(member, "G" + (i % 3), i % 100, Map.of("port", 8080)));
+        }
+        expected.put(version, members);
+        assertTrue(publisher.publish(version, "2026-11-25", entries.iterator()));
+        if (v == 0) {
+          reader.start();
+        }
+      }
+      assertFalse(publisher.publish("v29", "2026-11-25", List.<PoolEntry>of().iterator()),
+          "republishing the live version is a no-op");
+    } finally {
+      done.set(true);
+      reader.join();
+    }
+    assertEquals(null, failure.get());
+    assertTrue(snapshots.get() > 5, "the reader saw only " + snapshots.get() + " snapshots");
+    // Retention: the live version and one older one remain, nothing else.
+    try (Jedis jedis = new Jedis("127.0.0.1", redis.port)) {
+      Set<String> versions = new TreeSet<>();
+      String cursor = ScanParams.SCAN_POINTER_START;
+      do {
+        var page = jedis.scan(cursor, new ScanParams().match(prefix + ":v:*").count(1000));
+        page.getResult().forEach(k -> versions.add(k.split(":")[2]));
+        cursor = page.getCursor();
+      } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+      assertEquals(Set.of("v28", "v29"), versions);
+      assertEquals("v29", jedis.get(prefix + ":current"));
+    }
+  }
+
+  @Test
+  void passwordFromFileAndUnreachableOrWrongStoreExit2(@TempDir Path dir) throws Exception {
+    try (RedisServer secured = RedisServer.start("--requirepass", "s3cret-pw")) {
+      Path pw = dir.resolve("redis.pw");
+      Files.writeString(pw, "s3cret-pw\n");
+      Files.setPosixFilePermissions(pw, PosixFilePermissions.fromString("rw-------"));
+      try (RedisPoolStore ok = RedisPoolStore.connect(secured.url(), "s3cret-pw", "p", 2)) {
+        assertEquals(null, ok.currentVersion());
+      }
+      Path lake = dir.resolve("lake");
+      CliTest.Run wrong = publish(lake, ScoreJobTest.DAY1, "--redis", secured.url(), "--conf",
+          "publish.redis.password=env:IPPIPE_TEST_UNSET_PASSWORD");
+      assertEquals(2, wrong.code(), wrong.err());
+      assertTrue(wrong.err().contains("IPPIPE_TEST_UNSET_PASSWORD is not set"), wrong.err());
+      CliTest.Run noAuth = publish(lake, ScoreJobTest.DAY1, "--redis", secured.url());
+      assertEquals(2, noAuth.code(), noAuth.err());
+      assertTrue(noAuth.err().contains("Cannot reach the live pool store"), noAuth.err());
+      assertFalse(noAuth.err().contains("s3cret"), "no password in messages");
+      // The file works, and the message never shows it: it gets as far as the missing scores.
+      CliTest.Run withFile = publish(lake, ScoreJobTest.DAY1, "--redis", secured.url(), "--conf",
+          "publish.redis.password=file:" + pw);
+      assertEquals(2, withFile.code(), withFile.err());
+      assertTrue(withFile.err().contains("run score first"), withFile.err());
+    }
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    CliTest.Run down = publish(dir.resolve("lake2"), ScoreJobTest.DAY1, "--redis",
+        "redis://127.0.0.1:" + closed + "/0");
+    assertEquals(2, down.code(), down.err());
+    assertTrue(down.err().contains("Cannot reach the live pool store at redis://127.0.0.1:" + closed),
+        down.err());
+    assertFalse(down.err().contains("\tat "), "no stack trace");
+    assertFalse(Files.exists(dir.resolve("lake2")), "nothing written");
+    CliTest.Run creds = publish(dir.resolve("lake2"), ScoreJobTest.DAY1, "--redis",
+        "redis://user:pw@127.0.0.1:" + closed + "/0");
+    assertEquals(2, creds.code());
+    assertTrue(creds.err().contains("must not carry credentials"), creds.err());
+  }
+}
