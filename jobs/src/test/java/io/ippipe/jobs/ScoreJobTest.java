@@ -185,6 +185,13 @@ class ScoreJobTest {
     assertEquals(0, before.exceptAll(after).count() + after.exceptAll(before).count());
     before.unpersist();
 
+    // The ip tool explains one proxy from the written table.
+    CliTest.Run ip = CliTest.run("ip", "score", "1.0.0.1:8080", "--date", DAY2, "--out", lake.toString());
+    assertEquals(0, ip.code(), ip.err());
+    assertTrue(ip.out().contains("\"score\":" + d(good2, "score")), ip.out());
+    assertTrue(ip.out().contains("\"explain\":\"score " + d(good2, "score") + " = health "), ip.out());
+    assertEquals(1, CliTest.run("ip", "score", "9.9.9.9", "--date", DAY2, "--out", lake.toString()).code());
+
     // With a one-day retirement the unlisted, never-seen proxy retires.
     assertEquals(0, score(lake, DAY2, conf, "--conf", "score.retire_after_days=1").code());
     assertEquals("retired", byEndpoint(lake, DAY2).get("2.0.0.3:3128").getAs("excluded_reason"));

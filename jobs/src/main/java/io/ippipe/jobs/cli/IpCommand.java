@@ -26,8 +26,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "ip", mixinStandardHelpOptions = true,
-    description = "Single-IP tools that need no Spark.", subcommands = {IpCommand.Check.class, IpCommand.Geo.class, IpCommand.Encrypt.class,
-        IpCommand.Decrypt.class})
+    description = "Single-IP tools: check, geo, encrypt and decrypt need no Spark; score reads the"
+        + " scores table.", subcommands = {IpCommand.Check.class, IpCommand.Geo.class,
+        IpCommand.Encrypt.class, IpCommand.Decrypt.class, IpCommand.Score.class})
 final class IpCommand implements Runnable {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -278,6 +279,88 @@ final class IpCommand implements Runnable {
       }
       System.out.flush();
       return invalid == 0 ? 0 : 1;
+    }
+  }
+
+  @Command(name = "score", mixinStandardHelpOptions = true,
+      description = {"A proxy's score and every component it came from, from scores/dt=D/: one"
+          + " JSON object per endpoint (an address without a port matches all its ports), with the"
+          + " product the score is (docs/score.md). Exit 1 when the date has no score for it."})
+  static final class Score implements Callable<Integer> {
+    @picocli.CommandLine.Mixin CommonOptions common;
+
+    @Parameters(paramLabel = "IP[:PORT]", description = "1.2.3.4:8080, [2001:db8::1]:1080 or 1.2.3.4.")
+    String endpoint;
+
+    @Option(names = "--date", required = true, description = "The scored date, YYYY-MM-DD.")
+    String date;
+
+    @Option(names = "--out", required = true, description = "Output root (the lake).")
+    String out;
+
+    @Override
+    public Integer call() throws Exception {
+      java.time.LocalDate day = Dates.parse(date);
+      String host = endpoint;
+      Integer port = null;
+      int colon = endpoint.lastIndexOf(':');
+      if (endpoint.startsWith("[") && endpoint.contains("]:")) {
+        host = endpoint.substring(1, endpoint.indexOf(']'));
+        port = parsePort(endpoint.substring(endpoint.indexOf("]:") + 2));
+      } else if (colon > 0 && endpoint.indexOf(':') == colon) {
+        host = endpoint.substring(0, colon);
+        port = parsePort(endpoint.substring(colon + 1));
+      }
+      IpParser parser = new IpParser();
+      if (!parser.parse(host)) {
+        throw new io.ippipe.common.error.ConfigException("'" + endpoint + "' is not IP[:PORT]: "
+            + parser.error().name());
+      }
+      String ip = new IpAddress(parser.hi(), parser.lo(), parser.version()).toString();
+      String table = out + "/scores/dt=" + day;
+      org.apache.spark.sql.SparkSession spark = io.ippipe.jobs.io.Sessions.getOrCreate("ippipe-ip-score", common.master);
+      if (!io.ippipe.jobs.io.Partitions.exists(spark.sparkContext().hadoopConfiguration(), table)) {
+        throw new io.ippipe.common.error.ConfigException("No scores for " + day + " at " + table
+            + "; run score first");
+      }
+      org.apache.spark.sql.Column match = org.apache.spark.sql.functions.col("ip").equalTo(ip);
+      if (port != null) {
+        match = match.and(org.apache.spark.sql.functions.col("port").equalTo(port));
+      }
+      List<org.apache.spark.sql.Row> rows = spark.read().parquet(table).filter(match)
+          .drop("ip_bytes").orderBy("port", "protocol").collectAsList();
+      com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+      for (org.apache.spark.sql.Row r : rows) {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        for (String f : r.schema().fieldNames()) {
+          Object v = r.getAs(f);
+          m.put(f, v == null ? null : (v instanceof Number || v instanceof Boolean) ? v : v.toString());
+        }
+        m.put("explain", String.format(java.util.Locale.ROOT,
+            "score %.1f = health %.2f x freshness %.3f x geo %.2f (%s) x type %.2f (%s)%s",
+            r.<Double>getAs("score"), r.<Double>getAs("health"), r.<Double>getAs("freshness"),
+            r.<Double>getAs("geo_factor"), r.getAs("geo_consistency"), r.<Double>getAs("type_factor"),
+            r.getAs("type_consistency"), r.getAs("excluded_reason") == null ? ""
+                : "; excluded: " + r.getAs("excluded_reason")));
+        System.out.println(json.writeValueAsString(m));
+      }
+      if (rows.isEmpty()) {
+        System.err.println("No score for " + endpoint + " on " + day + " in " + table);
+        return 1;
+      }
+      return 0;
+    }
+
+    private static int parsePort(String s) {
+      try {
+        int p = Integer.parseInt(s);
+        if (p >= 1 && p <= 65535) {
+          return p;
+        }
+      } catch (NumberFormatException ignored) {
+        // falls through to the message
+      }
+      throw new io.ippipe.common.error.ConfigException("Port '" + s + "' is not 1..65535");
     }
   }
 }
