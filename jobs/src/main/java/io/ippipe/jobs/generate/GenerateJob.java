@@ -43,7 +43,8 @@ public final class GenerateJob {
       .add("proxy_ip", DataTypes.StringType).add("proxy_port", DataTypes.IntegerType)
       .add("result_code", DataTypes.StringType).add("status", DataTypes.IntegerType)
       .add("elapsed_ms", DataTypes.LongType).add("bytes", DataTypes.LongType)
-      .add("method", DataTypes.StringType).add("target_host", DataTypes.StringType);
+      .add("method", DataTypes.StringType).add("target_host", DataTypes.StringType)
+      .add("exit_ip", DataTypes.StringType);
 
   public static Result run(SparkSession spark, PipelineConfig config, Options o) {
     SyntheticData.Params params = new SyntheticData.Params(config.get(Keys.GENERATE_SEED),
@@ -159,7 +160,8 @@ public final class GenerateJob {
               ? BAD_CLIENTS[(int) Math.floorMod(j, BAD_CLIENTS.length)] : q.client().toString();
           String host = io.ippipe.common.input.LogParser.targetHost(q.method(), q.target());
           return RowFactory.create(new java.sql.Timestamp(q.tsMillis()), client, proxy.toString(),
-              q.proxy().port(), q.resultCode(), q.status(), q.elapsedMs(), q.bytes(), q.method(), host);
+              q.proxy().port(), q.resultCode(), q.status(), q.elapsedMs(), q.bytes(), q.method(), host,
+              data.exitIp(q) == null ? null : data.exitIp(q).toString());
         }
       };
     }

@@ -60,7 +60,7 @@ public final class ScoreJob {
   static final List<String> ATTRIBUTES = List.of("ip_bytes", "proxy_type", "supplier",
       "claimed_country", "country_code", "region", "city", "asn", "as_org", "network_type");
   static final List<String> COUNTS = List.of("attempts", "successes", "connect_failures", "bans",
-      "upstream_errors", "bytes");
+      "upstream_errors", "bytes", "exit_observed", "exit_mismatches");
 
   public record Options(LocalDate date, String root) {}
 
@@ -214,7 +214,8 @@ public final class ScoreJob {
             col("proxy_city").as("city"), col("proxy_asn").as("asn"), col("proxy_as_org").as("as_org"),
             col("proxy_network_type").as("network_type"), lit(false).as("in_inventory"),
             col("attempts"), col("successes"), col("connect_failures"), col("bans"),
-            col("upstream_errors"), col("bytes"), col("latency_p50_ms"), col("latency_p90_ms"),
+            col("upstream_errors"), col("bytes"), col("exit_observed"), col("exit_mismatches"),
+            col("latency_p50_ms"), col("latency_p90_ms"),
             col("latency_p99_ms"), col("distinct_targets"), col("first_seen"), col("last_seen"));
     return listedRows.unionByName(logOnly);
   }
@@ -232,6 +233,10 @@ public final class ScoreJob {
     Column upstream = status.between(500, 599).and(connect.unary_$bang()).and(ban.unary_$bang());
     Column success = connect.or(ban).or(upstream).unary_$bang();
     Column successLatency = when(success, col("elapsed_ms").cast(DataTypes.DoubleType));
+    if (!Arrays.asList(requests.columns()).contains("exit_ip")) {
+      requests = requests.withColumn("exit_ip", lit(null).cast(DataTypes.StringType));
+    }
+    Column exitSeen = col("exit_ip").isNotNull();
     Column percentiles = percentile_approx(successLatency,
         functions.array(lit(0.5), lit(0.9), lit(0.99)), lit(10000));
     return requests.filter(col("proxy_ip").isNotNull())
@@ -242,6 +247,9 @@ public final class ScoreJob {
             sum(when(ban, 1L).otherwise(0L)).as("bans"),
             sum(when(upstream, 1L).otherwise(0L)).as("upstream_errors"),
             sum(col("bytes")).as("bytes"),
+            sum(when(exitSeen, 1L).otherwise(0L)).as("exit_observed"),
+            sum(when(exitSeen.and(col("exit_ip").notEqual(col("proxy_ip"))), 1L).otherwise(0L))
+                .as("exit_mismatches"),
             percentiles.as("latency"),
             approx_count_distinct(col("target_host")).as("distinct_targets"),
             min(col("ts")).as("first_seen"), max(col("ts")).as("last_seen"),
@@ -304,7 +312,10 @@ public final class ScoreJob {
         col("region"), col("city"), col("asn"), col("as_org"), col("network_type"),
         col("in_inventory"), col("blocklist"), col("globally_reachable"),
         col("attempts"), col("successes"), col("connect_failures"), col("bans"),
-        col("upstream_errors"), col("bytes"), col("distinct_targets"), col("latency_p50_ms"),
+        col("upstream_errors"), col("bytes"), col("distinct_targets"), col("exit_observed"),
+        col("exit_mismatches"), when(col("exit_observed").gt(0),
+            col("exit_mismatches").divide(col("exit_observed"))).as("exit_mismatch_rate"),
+        col("latency_p50_ms"),
         col("latency_p90_ms"), col("latency_p99_ms"), col("first_seen"), col("last_seen"),
         col("last_listed"), col("days_since_last_seen"), col("days_since_listed"),
         col("previous_dt"), col("previous_health"), col("previous_evidence"),

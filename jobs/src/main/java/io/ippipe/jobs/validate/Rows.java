@@ -64,7 +64,8 @@ final class Rows {
       v[i++] = r.bytes();
       v[i++] = r.method();
       v[i++] = r.targetHost();
-      v[i] = r.authenticated();
+      v[i++] = r.authenticated();
+      v[i] = r.exitIp() == null ? null : r.exitIp().toString();
     } else {
       reject(v, p.reason(), p.detail(), raw);
     }

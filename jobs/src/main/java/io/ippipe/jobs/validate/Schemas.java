@@ -47,7 +47,7 @@ public final class Schemas {
       f("result_code", StringType, true), f("http_status", IntegerType, false),
       f("elapsed_ms", LongType, true), f("bytes", LongType, false),
       f("method", StringType, true), f("target_host", StringType, true),
-      f("authenticated", BooleanType, false),
+      f("authenticated", BooleanType, false), f("exit_ip", StringType, true),
       f("source_file", StringType, false), f("source_line", LongType, false)});
 
   public static final StructType REJECTS = new StructType(new StructField[] {
