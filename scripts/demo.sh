@@ -63,4 +63,20 @@ for name, d in doc["datasets"].items():
         reasons.update(f["rejectedByReason"])
     print(f"  {name}: " + ", ".join(f"{k} {v}" for k, v in reasons.most_common()))
 PY
+if [[ -f "$out/lake/live/CURRENT" ]]; then
+  echo "== the live pool: top 3 per country (from $out/lake/live)"
+  python3 - "$out/lake/live" <<'PY' || true
+import json, sys, os, collections
+live = sys.argv[1]
+version = open(os.path.join(live, "CURRENT")).read().strip()
+by_country = collections.defaultdict(list)
+for line in open(os.path.join(live, f"pool-{version}.jsonl")):
+    p = json.loads(line)
+    by_country[p.get("country_code", "??")].append(p)
+print(f"  version {version}: {sum(map(len, by_country.values()))} proxies in {len(by_country)} countries")
+for country in sorted(by_country, key=lambda c: -len(by_country[c]))[:8]:
+    best = sorted(by_country[country], key=lambda p: -p["score"])[:3]
+    print(f"  {country} ({len(by_country[country])}): " + ", ".join(f'{p["member"]} {p["score"]}' for p in best))
+PY
+fi
 echo "demo done in $(( $(date +%s) - start ))s"
