@@ -232,6 +232,12 @@ public final class Keys {
       "Where the JSON-lines pool snapshot goes without Redis; empty: <output root>/live.",
       Parsers.text());
 
+  public static final ConfigKey<String> RUN_STAGES = key(
+      "run.stages", "validate, geotag, encrypt, score, publish",
+      "The stages 'ippipe run' chains, in this order; leave one out (e.g. encrypt without keys) "
+          + "to skip it.",
+      Parsers.text());
+
   private Keys() {}
 
   private static <T> ConfigKey<T> key(String name, String def, String doc, ConfigKey.Parser<T> p) {

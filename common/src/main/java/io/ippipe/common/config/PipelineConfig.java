@@ -151,4 +151,25 @@ public final class PipelineConfig implements Serializable {
     }
     return out;
   }
+
+  /**
+   * A short digest of every key's effective value (secrets masked): two runs with the same digest
+   * ran with the same configuration. Recorded in the run metrics.
+   */
+  public String digest() {
+    try {
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      for (ConfigKey<?> key : Keys.all()) {
+        String v = key.secret() ? "****" : values.get(key.name());
+        sha.update((key.name() + "=" + v + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      StringBuilder hex = new StringBuilder();
+      for (byte b : java.util.Arrays.copyOf(sha.digest(), 8)) {
+        hex.append(String.format("%02x", b));
+      }
+      return hex.toString();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 }

@@ -32,7 +32,16 @@ public final class EncryptJob {
   private static final Logger LOG = LoggerFactory.getLogger(EncryptJob.class);
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  public record Options(LocalDate date, String root) {}
+  /**
+   * @param root the lake the inputs are read from
+   * @param outputRoot where this run's outputs go: the lake itself, or a staging directory that
+   *     {@code ippipe run} commits into the lake afterwards
+   */
+  public record Options(LocalDate date, String root, String outputRoot) {
+    public Options(LocalDate date, String root) {
+      this(date, root, root);
+    }
+  }
 
   public record DatasetResult(String dataset, String input, String output, long rows,
       List<String> columns) {}
@@ -97,7 +106,7 @@ public final class EncryptJob {
       spark.sparkContext().setJobGroup("encrypt-" + dataset, "ippipe encrypt " + dataset + " "
           + options.date(), false);
       long read = e.getValue().count();
-      String output = options.root() + "/encrypted/" + dataset + "/" + dt;
+      String output = options.outputRoot() + "/encrypted/" + dataset + "/" + dt;
       Dataset<Row> encrypted = layout.apply(e.getValue(), keys, keyId, cacheEntries);
       // No repartition: the input files are already sized by output.rows_per_file.
       OutputWriter.writeAsIs(encrypted, output);
@@ -123,7 +132,7 @@ public final class EncryptJob {
       LOG.info("encrypt {} {}: {} rows, columns {}, key id {}", options.date(), dataset, written,
           byDataset.get(dataset), keyId);
     }
-    String metricsFile = options.root() + "/_metrics/" + dt + "/encrypt.json";
+    String metricsFile = options.outputRoot() + "/_metrics/" + dt + "/encrypt.json";
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("date", options.date().toString());
     doc.put("key_id", keyId);

@@ -40,7 +40,16 @@ public final class GeotagJob {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   public static final String SOURCES_FILE = "_geo_sources.json";
 
-  public record Options(LocalDate date, String root) {}
+  /**
+   * @param root the lake the inputs are read from
+   * @param outputRoot where this run's outputs go: the lake itself, or a staging directory that
+   *     {@code ippipe run} commits into the lake afterwards
+   */
+  public record Options(LocalDate date, String root, String outputRoot) {
+    public Options(LocalDate date, String root) {
+      this(date, root, root);
+    }
+  }
 
   public record DatasetResult(String dataset, String output, long rows,
       Map<String, Map<String, Long>> geoStatus) {}
@@ -120,7 +129,7 @@ public final class GeotagJob {
             out.add(col(tmp).getField(field).as(target.getValue() + field));
           }
         }
-        String output = options.root() + "/enriched/" + dataset + "/" + dt;
+        String output = options.outputRoot() + "/enriched/" + dataset + "/" + dt;
         OutputWriter.writeAsIs(rows.select(out.toArray(new Column[0])), output);
         Dataset<Row> written = spark.read().parquet(output);
         Map<String, Map<String, Long>> status = new TreeMap<>();
@@ -143,7 +152,7 @@ public final class GeotagJob {
     } finally {
       index.destroy();
     }
-    String metricsFile = options.root() + "/_metrics/" + dt + "/geotag.json";
+    String metricsFile = options.outputRoot() + "/_metrics/" + dt + "/geotag.json";
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("date", options.date().toString());
     doc.put("sources", catalog.sources());

@@ -49,7 +49,16 @@ public final class PublishJob {
   static final List<String> GATEWAY_ATTRIBUTES = List.of("protocol", "ip", "port", "country_code",
       "region", "city", "asn", "as_org", "network_type", "proxy_type", "supplier");
 
-  public record Options(LocalDate date, String root) {}
+  /**
+   * @param root the lake the inputs are read from
+   * @param outputRoot where this run's outputs go: the lake itself, or a staging directory that
+   *     {@code ippipe run} commits into the lake afterwards
+   */
+  public record Options(LocalDate date, String root, String outputRoot) {
+    public Options(LocalDate date, String root) {
+      this(date, root, root);
+    }
+  }
 
   public record Result(LocalDate date, String version, boolean changed, long poolSize,
       Map<String, Long> groups, Map<String, Long> changes, String store, List<String> top,
@@ -89,7 +98,7 @@ public final class PublishJob {
             col("port"), col("country_code"), col("region"), col("city"), col("asn"), col("as_org"),
             col("network_type"), col("proxy_type"), col("supplier"), col("attempts"),
             col("availability"), col("latency_p90_ms"));
-    String poolPath = options.root() + "/pool/" + dt;
+    String poolPath = options.outputRoot() + "/pool/" + dt;
     long poolSize = pool.count();
     OutputWriter.writePartition(pool, poolSize, config.get(Keys.OUTPUT_ROWS_PER_FILE), poolPath,
         "group", "rank");
@@ -99,7 +108,7 @@ public final class PublishJob {
         options.date(), config.get(Keys.SCORE_LOOKBACK_DAYS));
     Dataset<Row> changes = changes(written, previous.map(d -> spark.read().parquet(
         options.root() + "/pool/dt=" + d)).orElse(null), scores, minScore);
-    String changesPath = options.root() + "/pool_changes/" + dt;
+    String changesPath = options.outputRoot() + "/pool_changes/" + dt;
     long changeRows = changes.count();
     OutputWriter.writePartition(changes, changeRows, config.get(Keys.OUTPUT_ROWS_PER_FILE),
         changesPath, "change", "member");
@@ -158,7 +167,8 @@ public final class PublishJob {
     doc.put("groups", groups);
     doc.put("previous_pool", previous.map(LocalDate::toString).orElse(null));
     doc.put("changes", changeCounts);
-    String metricsFile = options.root() + "/_metrics/" + dt + "/publish.json";
+    doc.put("top", top);
+    String metricsFile = options.outputRoot() + "/_metrics/" + dt + "/publish.json";
     OutputWriter.writeText(hadoop, metricsFile, JSON.writeValueAsString(doc));
     LOG.info("publish {}: version {} ({}), {} proxies in {} groups, changes {}", options.date(),
         version, changed ? "now live" : "already live", poolSize, groups.size(), changeCounts);

@@ -62,7 +62,16 @@ public final class ScoreJob {
   static final List<String> COUNTS = List.of("attempts", "successes", "connect_failures", "bans",
       "upstream_errors", "bytes", "exit_observed", "exit_mismatches");
 
-  public record Options(LocalDate date, String root) {}
+  /**
+   * @param root the lake the inputs are read from
+   * @param outputRoot where this run's outputs go: the lake itself, or a staging directory that
+   *     {@code ippipe run} commits into the lake afterwards
+   */
+  public record Options(LocalDate date, String root, String outputRoot) {
+    public Options(LocalDate date, String root) {
+      this(date, root, root);
+    }
+  }
 
   public record Result(LocalDate date, String output, long proxies, long scored,
       Map<String, Long> excluded, String previous, String metricsFile) {}
@@ -119,7 +128,7 @@ public final class ScoreJob {
       Dataset<Row> scored = evidence.withColumn("__score",
           functions.udf(new ScoreUdf(params), ScoreUdf.RESULT).apply(struct(evidenceColumns)));
 
-      String output = options.root() + "/scores/" + dt;
+      String output = options.outputRoot() + "/scores/" + dt;
       Dataset<Row> rows = scored.select(outputColumns());
       long count = rows.count();
       OutputWriter.writePartition(rows, count, config.get(Keys.OUTPUT_ROWS_PER_FILE), output,
@@ -144,7 +153,7 @@ public final class ScoreJob {
       doc.put("score_histogram", histogram(written));
       doc.put("blocklists", Map.of("names", blocklists.names(), "ranges", blocklists.rangeCounts()));
       doc.put("params", params);
-      String metricsFile = options.root() + "/_metrics/" + dt + "/score.json";
+      String metricsFile = options.outputRoot() + "/_metrics/" + dt + "/score.json";
       OutputWriter.writeText(hadoop, metricsFile, JSON.writeValueAsString(doc));
       LOG.info("score {}: {} proxies, {} with requests, excluded {}", options.date(), total,
           scoredToday, excluded);
