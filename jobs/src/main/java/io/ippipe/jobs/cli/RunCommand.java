@@ -87,8 +87,11 @@ final class RunCommand implements Callable<Integer> {
     System.out.println("metrics: " + r.runMetrics());
     System.out.println("report:  " + r.report());
     if (!r.top().isEmpty()) {
-      System.out.println("top of the live pool per country:");
-      r.top().forEach(line -> System.out.println("  " + line));
+      System.out.println("top of the live pool per country (3 each; all in run.json):");
+      r.top().stream().limit(12).forEach(line -> System.out.println("  " + line));
+      if (r.top().size() > 12) {
+        System.out.println("  ... " + (r.top().size() - 12) + " more");
+      }
     }
     return 0;
   }
