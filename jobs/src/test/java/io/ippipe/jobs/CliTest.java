@@ -36,7 +36,7 @@ class CliTest {
 
   @Test
   void everyJobHasHelp() {
-    for (String job : new String[] {"run", "generate", "validate", "geotag", "score", "publish", "encrypt", "decrypt", "keygen", "geo", "ip"}) {
+    for (String job : new String[] {"run", "sql", "generate", "validate", "geotag", "score", "publish", "encrypt", "decrypt", "keygen", "geo", "ip"}) {
       Run r = run(job, "--help");
       assertEquals(0, r.code(), job);
       assertTrue(r.out().contains("Usage: ippipe " + job), r.out());

@@ -127,17 +127,24 @@ class RunJobTest {
 
     // The Spark SQL examples in docs/tables.md run against this lake.
     String docs = Files.readString(Path.of(System.getProperty("ippipe.repo", "..")).resolve("docs/tables.md"));
-    Matcher m = Pattern.compile("(?s)Spark SQL[^\\n]*\\n```sql\\n(.*?)```").matcher(docs);
+    Matcher m = Pattern.compile("(?s)(Spark SQL|ippipe sql)[^\\n]*\\n```sql\\n(.*?)```").matcher(docs);
     int queries = 0;
     while (m.find()) {
-      for (String statement : m.group(1).split(";")) {
+      if (m.group(1).equals("ippipe sql")) {
+        CliTest.Run q = CliTest.run("sql", "--lake", lake.toString(), m.group(2));
+        assertEquals(0, q.code(), q.err());
+        assertTrue(q.out().contains("mean_score"), q.out());
+        queries++;
+        continue;
+      }
+      for (String statement : m.group(2).split(";")) {
         if (!statement.isBlank()) {
           SharedSpark.get().sql(statement.replace("out/demo/lake", lake.toString())).collectAsList();
           queries++;
         }
       }
     }
-    assertTrue(queries >= 4, "ran " + queries + " statements from docs/tables.md");
+    assertTrue(queries >= 5, "ran " + queries + " statements from docs/tables.md");
     scores.unpersist();
     pool.unpersist();
     encrypted.unpersist();
