@@ -27,7 +27,7 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class GeoCatalog implements Serializable {
   private static final long serialVersionUID = 1L;
-  private static final String MAGIC = "ippipe-geo-index-v1";
+  private static final String MAGIC = "ippipe-geo-index-v3";
 
   /** What a run records about each source. buildEpoch is -1 when the source has no build date. */
   public record Provenance(String name, String path, String kind, String databaseType,
@@ -183,7 +183,7 @@ public final class GeoCatalog implements Serializable {
         ObjectInputStream in = new ObjectInputStream(is)) {
       // Only the index's own classes, records and arrays: never arbitrary classes from a file.
       in.setObjectInputFilter(java.io.ObjectInputFilter.Config.createFilter(
-          "io.ippipe.common.geo.*;java.lang.*;java.util.*;[I;[J;[Lio.ippipe.common.geo.*;maxdepth=20;!*"));
+          "io.ippipe.common.geo.*;java.lang.*;java.util.*;[I;[J;[S;[D;[Ljava.lang.String;[Lio.ippipe.common.geo.*;maxdepth=20;!*"));
       if (!MAGIC.equals(in.readUTF())) {
         throw new ConfigException("Geo index " + file + " was not written by this ippipe version; "
             + "rebuild it with ippipe geo compile");

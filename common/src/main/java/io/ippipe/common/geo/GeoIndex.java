@@ -20,7 +20,7 @@ import java.util.function.UnaryOperator;
  * serialisable: built once, broadcast once.
  */
 public final class GeoIndex implements Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 3L;
   private static final long V4_MAPPED = 0xffff_0000_0000L;
 
   private static final long V4_FIRST = V4_MAPPED;
@@ -30,12 +30,23 @@ public final class GeoIndex implements Serializable {
   private final int[] v4Record;
   /** v4Directory[k] = index of the first IPv4 range starting at or after k << 16. */
   private final int[] v4Directory;
-  private final long[] v6StartHi;
-  private final long[] v6StartLo;
+  /**
+   * IPv6 entries whose start has a zero low half (a /64 boundary: all but about 0.2% of them on
+   * DB-IP) keep only the high half, and of that only the low 32 bits: entries are grouped by the
+   * top 32 bits of their start ({@link #v6Prefix}, sorted, with {@link #v6PrefixFirst} the index
+   * of each group's first entry). 8 bytes per entry. The others sit in the small full table
+   * below; a lookup takes the later of the two candidates.
+   */
+  private final int[] v6StartMid;
   private final int[] v6Record;
+  private final int[] v6Prefix;
+  private final int[] v6PrefixFirst;
+  private final long[] v6OddHi;
+  private final long[] v6OddLo;
+  private final int[] v6OddRecord;
   private final int v4Ranges;
   private final int v6Ranges;
-  private final GeoAttributes[] records;
+  private final GeoRecords records;
 
   /**
    * Splits the merged table at the IPv4-mapped block ::ffff:0:0/96 into the two tables. Each
@@ -71,9 +82,39 @@ public final class GeoIndex implements Serializable {
     for (int i = 0; i < v4.size; i++) {
       v4Start[i] = (int) v4.lo[i];
     }
-    v6StartHi = Arrays.copyOf(v6.hi, v6.size);
-    v6StartLo = Arrays.copyOf(v6.lo, v6.size);
-    v6Record = Arrays.copyOf(v6.records, v6.size);
+    int odd = 0;
+    for (int i = 0; i < v6.size; i++) {
+      odd += v6.lo[i] != 0 ? 1 : 0;
+    }
+    long[] evenHi = new long[v6.size - odd];
+    v6Record = new int[v6.size - odd];
+    v6OddHi = new long[odd];
+    v6OddLo = new long[odd];
+    v6OddRecord = new int[odd];
+    for (int i = 0, even = 0, o = 0; i < v6.size; i++) {
+      if (v6.lo[i] == 0) {
+        evenHi[even] = v6.hi[i];
+        v6Record[even++] = v6.records[i];
+      } else {
+        v6OddHi[o] = v6.hi[i];
+        v6OddLo[o] = v6.lo[i];
+        v6OddRecord[o++] = v6.records[i];
+      }
+    }
+    v6StartMid = new int[evenHi.length];
+    int groups = 0;
+    for (int i = 0; i < evenHi.length; i++) {
+      v6StartMid[i] = (int) evenHi[i];
+      groups += i == 0 || (evenHi[i] >>> 32) != (evenHi[i - 1] >>> 32) ? 1 : 0;
+    }
+    v6Prefix = new int[groups];
+    v6PrefixFirst = new int[groups];
+    for (int i = 0, g = 0; i < evenHi.length; i++) {
+      if (i == 0 || (evenHi[i] >>> 32) != (evenHi[i - 1] >>> 32)) {
+        v6Prefix[g] = (int) (evenHi[i] >>> 32);
+        v6PrefixFirst[g++] = i;
+      }
+    }
     v4Ranges = v4.ranges;
     v6Ranges = v6.ranges;
     v4Directory = new int[65537];
@@ -85,7 +126,7 @@ public final class GeoIndex implements Serializable {
       }
       v4Directory[k] = j;
     }
-    records = merged.dictionary().toArray(new GeoAttributes[0]);
+    records = GeoRecords.of(merged.dictionary());
   }
 
   /** Builds a start-only table: ranges in order, with a no-record entry for every gap. */
@@ -146,19 +187,77 @@ public final class GeoIndex implements Serializable {
     if (hi == 0 && (lo >>> 32) == 0xffffL) {
       return lookupV4((int) lo);
     }
+    // The last start at or before the address is the later of the last even start (hi, 0) at
+    // or before it and the last odd start at or before it.
+    long evenAt = lastEvenAtOrBefore(hi);
+    int even = (int) evenAt;
     int low = 0;
-    int high = v6StartHi.length - 1;
-    int found = -1;
+    int high = v6OddHi.length - 1;
+    int odd = -1;
     while (low <= high) {
       int mid = (low + high) >>> 1;
-      if (GeoRange.compare(v6StartHi[mid], v6StartLo[mid], hi, lo) <= 0) {
+      if (GeoRange.compare(v6OddHi[mid], v6OddLo[mid], hi, lo) <= 0) {
+        odd = mid;
+        low = mid + 1;
+      } else {
+        high = mid - 1;
+      }
+    }
+    if (odd < 0) {
+      return even < 0 ? -1 : v6Record[even];
+    }
+    if (even < 0 || GeoRange.compare(v6OddHi[odd], v6OddLo[odd],
+        ((long) v6Prefix[(int) (evenAt >>> 32)] << 32) | Integer.toUnsignedLong(v6StartMid[even]), 0) > 0) {
+      return v6OddRecord[odd];
+    }
+    return v6Record[even];
+  }
+
+  /**
+   * The last /64-aligned start whose high half is at or before {@code hi}, as (group << 32 |
+   * entry), or -1. Returning both avoids a second search for the entry's group.
+   */
+  private long lastEvenAtOrBefore(long hi) {
+    int top = (int) (hi >>> 32);
+    int low = 0;
+    int high = v6Prefix.length - 1;
+    int group = -1;
+    while (low <= high) {
+      int mid = (low + high) >>> 1;
+      if (Integer.compareUnsigned(v6Prefix[mid], top) <= 0) {
+        group = mid;
+        low = mid + 1;
+      } else {
+        high = mid - 1;
+      }
+    }
+    if (group < 0) {
+      return -1;
+    }
+    int first = v6PrefixFirst[group];
+    int last = group + 1 < v6Prefix.length ? v6PrefixFirst[group + 1] - 1 : v6StartMid.length - 1;
+    if (v6Prefix[group] != top) {
+      // Every entry of the group starts below the address's /32: the group's last one wins.
+      return ((long) group << 32) | last;
+    }
+    int found = -1;
+    low = first;
+    high = last;
+    int mid32 = (int) hi;
+    while (low <= high) {
+      int mid = (low + high) >>> 1;
+      if (Integer.compareUnsigned(v6StartMid[mid], mid32) <= 0) {
         found = mid;
         low = mid + 1;
       } else {
         high = mid - 1;
       }
     }
-    return found < 0 ? -1 : v6Record[found];
+    if (found >= 0) {
+      return ((long) group << 32) | found;
+    }
+    // Every entry of the address's /32 group starts after it: the previous group's last one.
+    return group == 0 ? -1 : ((long) (group - 1) << 32) | (first - 1);
   }
 
   private int lookupV4(int ip) {
@@ -180,8 +279,13 @@ public final class GeoIndex implements Serializable {
     return found < 0 ? -1 : v4Record[found];
   }
 
+  /** The record as an object (allocates); the tagging path reads fields through {@link #records()}. */
   public GeoAttributes record(int id) {
-    return records[id];
+    return records.get(id);
+  }
+
+  public GeoRecords records() {
+    return records;
   }
 
   /** Ranges with a record (the gap entries of the start-only tables not counted). */
@@ -194,12 +298,13 @@ public final class GeoIndex implements Serializable {
   }
 
   public int recordCount() {
-    return records.length;
+    return records.size();
   }
 
-  /** Bytes held by the range arrays (the records' strings come on top). */
+  /** Bytes held by the range arrays (the records come on top: {@link GeoRecords#approximateBytes}). */
   public long rangeBytes() {
-    return 8L * v4Start.length + 4L * v4Directory.length + 20L * v6StartHi.length;
+    return 8L * v4Start.length + 4L * v4Directory.length + 8L * v6StartMid.length
+        + 8L * v6Prefix.length + 20L * v6OddHi.length;
   }
 
   /**
@@ -364,6 +469,6 @@ public final class GeoIndex implements Serializable {
   @Override
   public String toString() {
     return "GeoIndex[" + v4Ranges + " IPv4 ranges, " + v6Ranges + " IPv6 ranges, "
-        + records.length + " records]";
+        + records.size() + " records]";
   }
 }

@@ -117,4 +117,59 @@ class GeoIndexTest {
       }
     }
   }
+
+  /**
+   * IPv6 starts on and off /64 boundaries (the index keeps the two kinds in separate tables):
+   * disjoint random ranges over a few /64s, every start, end and neighbour checked against a
+   * linear scan, with coordinates and flags surviving the column-wise records.
+   */
+  @Test
+  void ipv6StartsOnAndOffSlash64BoundariesAndRecordColumns() {
+    Random random = new Random(11);
+    for (int round = 0; round < 200; round++) {
+      List<GeoRange> ranges = new ArrayList<>();
+      long hi = 0x2001_0db8_0000_0000L;
+      long lo = 0;
+      for (int k = 0; k < 1 + random.nextInt(12); k++) {
+        // Gap, then a range that starts on a /64 boundary or inside one, ends anywhere.
+        if (random.nextBoolean()) {
+          // Sometimes into another /32: the index groups /64 starts by their top 32 bits.
+          hi += random.nextInt(3) == 0 ? (1L << 32) * (1 + random.nextInt(3)) : 1 + random.nextInt(3);
+          lo = random.nextBoolean() ? 0 : random.nextLong() >>> 1;
+        } else {
+          lo += 1 + random.nextInt(1000);
+        }
+        long endHi = hi;
+        long endLo = random.nextBoolean() ? -1L : lo + random.nextInt(1000);
+        GeoAttributes a = GeoAttributes.builder().countryCode("R" + k)
+            .latitude(random.nextInt(180_000_000) / 1e6 - 90).longitude(k * 1.5)
+            .asn((long) k).torExit(random.nextBoolean() ? null : random.nextBoolean()).build();
+        ranges.add(new GeoRange(hi, lo, endHi, endLo, a));
+        if (endLo == -1L) {
+          hi = endHi + 1;
+          lo = 0;
+        } else {
+          lo = endLo + 1;
+        }
+      }
+      GeoIndex index = GeoIndex.compile(List.of(ranges), x -> x);
+      for (GeoRange r : ranges) {
+        long[][] probes = {{r.startHi(), r.startLo()}, {r.endHi(), r.endLo()},
+            {r.startHi(), r.startLo() - 1}, {r.endHi(), r.endLo() + 1}, {r.startHi() - 1, -1L},
+            {(r.startHi() & 0xffff_ffff_0000_0000L) - 1, 0}, {r.endHi() | 0xffff_ffffL, 5}};
+        for (long[] p : probes) {
+          GeoAttributes expected = null;
+          for (GeoRange q : ranges) {
+            if (GeoRange.compare(q.startHi(), q.startLo(), p[0], p[1]) <= 0
+                && GeoRange.compare(p[0], p[1], q.endHi(), q.endLo()) <= 0) {
+              expected = q.attributes();
+            }
+          }
+          int id = index.lookup(p[0], p[1]);
+          assertEquals(expected, id < 0 ? null : index.record(id),
+              "round " + round + " at " + Long.toHexString(p[0]) + ":" + Long.toHexString(p[1]));
+        }
+      }
+    }
+  }
 }

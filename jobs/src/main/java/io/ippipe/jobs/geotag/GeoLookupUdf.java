@@ -1,6 +1,6 @@
 package io.ippipe.jobs.geotag;
 
-import io.ippipe.common.geo.GeoAttributes;
+import io.ippipe.common.geo.GeoRecords;
 import io.ippipe.common.geo.GeoIndex;
 import io.ippipe.common.ip.SpecialPurpose;
 import org.apache.spark.broadcast.Broadcast;
@@ -62,10 +62,12 @@ public final class GeoLookupUdf implements UDF1<byte[], Row> {
     if (id < 0) {
       return status("not_found");
     }
-    GeoAttributes a = geo.record(id);
-    return new Object[] {a.countryCode(), a.region(), a.city(), a.latitude(), a.longitude(),
-        a.timeZone(), a.asn(), a.asOrg(), a.networkType() == null ? "unknown" : a.networkType(),
-        a.anonymousVpn(), a.publicProxy(), a.residentialProxy(), a.torExit(), a.hostingProvider(), "ok"};
+    GeoRecords r = geo.records();
+    String type = r.networkType(id);
+    return new Object[] {r.countryCode(id), r.region(id), r.city(id), r.latitude(id),
+        r.longitude(id), r.timeZone(id), r.asn(id), r.asOrg(id), type == null ? "unknown" : type,
+        r.anonymousVpn(id), r.publicProxy(id), r.residentialProxy(id), r.torExit(id),
+        r.hostingProvider(id), "ok"};
   }
 
   private static Object[] status(String status) {
