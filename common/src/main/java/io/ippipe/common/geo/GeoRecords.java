@@ -17,71 +17,64 @@ import java.util.Map;
  * (so the double a reader gets back is the source's own decimal), else as doubles.
  */
 public final class GeoRecords implements Serializable {
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
   private static final int NO = -1;
   private static final long NO_ASN = Long.MIN_VALUE;
   private static final int NO_COORDINATE = Integer.MIN_VALUE;
   private static final double SCALE = 1e6;
 
-  private final int[] recordLocation;
-  private final int[] recordNetwork;
-
+  /** Per record: location id in the high 32 bits, network id in the low 32. */
+  private final long[] recordPair;
   private final String[] strings;
-  private final int[] locCountry;
-  private final int[] locRegion;
-  private final int[] locCity;
-  private final int[] locTimeZone;
-  /** Millionths of a degree, or null when {@link #latDouble} holds them. */
-  private final int[] latE6;
-  private final int[] lonE6;
-  private final double[] latDouble;
-  private final double[] lonDouble;
-
+  /**
+   * Per location, {@link #LOC_STRIDE} ints side by side (one cache line per lookup rather than
+   * one per column): country, region, city and time zone string ids, then latitude and longitude
+   * in millionths, or when {@link #coordinates} is set, unused.
+   */
+  private final int[] locations;
+  /** Coordinates as doubles (latitude, longitude per location) when not exact in millionths. */
+  private final double[] coordinates;
+  /** Per network, {@link #NET_STRIDE} ints: organisation and network type string ids, flags. */
+  private final int[] networks;
   private final long[] netAsn;
-  private final int[] netOrg;
-  private final int[] netType;
-  /** Two bits per flag (0 unknown, 1 false, 2 true): vpn, public proxy, residential, tor, hosting. */
-  private final short[] netFlags;
+
+  private static final int LOC_STRIDE = 6;
+  private static final int NET_STRIDE = 3;
 
   private GeoRecords(Builder b, boolean fixedPoint) {
-    recordLocation = b.recordLocation;
-    recordNetwork = b.recordNetwork;
+    recordPair = new long[b.recordLocation.length];
+    for (int i = 0; i < recordPair.length; i++) {
+      recordPair[i] = ((long) b.recordLocation[i] << 32) | b.recordNetwork[i];
+    }
     strings = b.strings.toArray(new String[0]);
-    int locations = b.locations.size();
-    locCountry = new int[locations];
-    locRegion = new int[locations];
-    locCity = new int[locations];
-    locTimeZone = new int[locations];
-    latE6 = fixedPoint ? new int[locations] : null;
-    lonE6 = fixedPoint ? new int[locations] : null;
-    latDouble = fixedPoint ? null : new double[locations];
-    lonDouble = fixedPoint ? null : new double[locations];
-    for (int i = 0; i < locations; i++) {
+    int locationCount = b.locations.size();
+    locations = new int[LOC_STRIDE * locationCount];
+    coordinates = fixedPoint ? null : new double[2 * locationCount];
+    for (int i = 0; i < locationCount; i++) {
       GeoAttributes a = b.locations.get(i);
-      locCountry[i] = b.string(a.countryCode());
-      locRegion[i] = b.string(a.region());
-      locCity[i] = b.string(a.city());
-      locTimeZone[i] = b.string(a.timeZone());
+      int o = LOC_STRIDE * i;
+      locations[o] = b.string(a.countryCode());
+      locations[o + 1] = b.string(a.region());
+      locations[o + 2] = b.string(a.city());
+      locations[o + 3] = b.string(a.timeZone());
       if (fixedPoint) {
-        latE6[i] = a.latitude() == null ? NO_COORDINATE : (int) Math.round(a.latitude() * SCALE);
-        lonE6[i] = a.longitude() == null ? NO_COORDINATE : (int) Math.round(a.longitude() * SCALE);
+        locations[o + 4] = a.latitude() == null ? NO_COORDINATE : (int) Math.round(a.latitude() * SCALE);
+        locations[o + 5] = a.longitude() == null ? NO_COORDINATE : (int) Math.round(a.longitude() * SCALE);
       } else {
-        latDouble[i] = a.latitude() == null ? Double.NaN : a.latitude();
-        lonDouble[i] = a.longitude() == null ? Double.NaN : a.longitude();
+        coordinates[2 * i] = a.latitude() == null ? Double.NaN : a.latitude();
+        coordinates[2 * i + 1] = a.longitude() == null ? Double.NaN : a.longitude();
       }
     }
-    int networks = b.networks.size();
-    netAsn = new long[networks];
-    netOrg = new int[networks];
-    netType = new int[networks];
-    netFlags = new short[networks];
-    for (int i = 0; i < networks; i++) {
+    int networkCount = b.networks.size();
+    networks = new int[NET_STRIDE * networkCount];
+    netAsn = new long[networkCount];
+    for (int i = 0; i < networkCount; i++) {
       GeoAttributes a = b.networks.get(i);
       netAsn[i] = a.asn() == null ? NO_ASN : a.asn();
-      netOrg[i] = b.string(a.asOrg());
-      netType[i] = b.string(a.networkType());
-      netFlags[i] = (short) (flag(a.anonymousVpn()) | flag(a.publicProxy()) << 2
-          | flag(a.residentialProxy()) << 4 | flag(a.torExit()) << 6 | flag(a.hostingProvider()) << 8);
+      networks[NET_STRIDE * i] = b.string(a.asOrg());
+      networks[NET_STRIDE * i + 1] = b.string(a.networkType());
+      networks[NET_STRIDE * i + 2] = flag(a.anonymousVpn()) | flag(a.publicProxy()) << 2
+          | flag(a.residentialProxy()) << 4 | flag(a.torExit()) << 6 | flag(a.hostingProvider()) << 8;
     }
   }
 
@@ -108,100 +101,118 @@ public final class GeoRecords implements Serializable {
   }
 
   public int size() {
-    return recordLocation.length;
+    return recordPair.length;
   }
 
   /** A record as an object (allocates; the lookup path reads the fields it needs instead). */
   public GeoAttributes get(int id) {
-    return new GeoAttributes(countryCode(id), region(id), city(id), latitude(id), longitude(id),
-        timeZone(id), asn(id), asOrg(id), networkType(id), anonymousVpn(id), publicProxy(id),
-        residentialProxy(id), torExit(id), hostingProvider(id));
+    int l = location(id);
+    int n = network(id);
+    return new GeoAttributes(string(locations[l]), string(locations[l + 1]),
+        string(locations[l + 2]), coordinate(l, 0), coordinate(l, 1), string(locations[l + 3]),
+        asnOf(n), string(networks[n]), string(networks[n + 1]), flag(networks[n + 2] & 3),
+        flag(networks[n + 2] >> 2 & 3), flag(networks[n + 2] >> 4 & 3),
+        flag(networks[n + 2] >> 6 & 3), flag(networks[n + 2] >> 8 & 3));
+  }
+
+  /** Offset of the record's location in {@link #locations}. */
+  private int location(int id) {
+    return LOC_STRIDE * (int) (recordPair[id] >>> 32);
+  }
+
+  /** Offset of the record's network in {@link #networks}. */
+  private int network(int id) {
+    return NET_STRIDE * (int) recordPair[id];
   }
 
   public String countryCode(int id) {
-    return string(locCountry[recordLocation[id]]);
+    return string(locations[location(id)]);
   }
 
   public String region(int id) {
-    return string(locRegion[recordLocation[id]]);
+    return string(locations[location(id) + 1]);
   }
 
   public String city(int id) {
-    return string(locCity[recordLocation[id]]);
+    return string(locations[location(id) + 2]);
   }
 
   public String timeZone(int id) {
-    return string(locTimeZone[recordLocation[id]]);
+    return string(locations[location(id) + 3]);
   }
 
   public Double latitude(int id) {
-    return coordinate(latE6, latDouble, recordLocation[id]);
+    return coordinate(location(id), 0);
   }
 
   public Double longitude(int id) {
-    return coordinate(lonE6, lonDouble, recordLocation[id]);
+    return coordinate(location(id), 1);
   }
 
   public Long asn(int id) {
-    long v = netAsn[recordNetwork[id]];
+    return asnOf(network(id));
+  }
+
+  private Long asnOf(int networkOffset) {
+    long v = netAsn[networkOffset / NET_STRIDE];
     return v == NO_ASN ? null : v;
   }
 
   public String asOrg(int id) {
-    return string(netOrg[recordNetwork[id]]);
+    return string(networks[network(id)]);
   }
 
   public String networkType(int id) {
-    return string(netType[recordNetwork[id]]);
+    return string(networks[network(id) + 1]);
   }
 
   public Boolean anonymousVpn(int id) {
-    return flag(netFlags[recordNetwork[id]] & 3);
+    return flag(networks[network(id) + 2] & 3);
   }
 
   public Boolean publicProxy(int id) {
-    return flag(netFlags[recordNetwork[id]] >> 2 & 3);
+    return flag(networks[network(id) + 2] >> 2 & 3);
   }
 
   public Boolean residentialProxy(int id) {
-    return flag(netFlags[recordNetwork[id]] >> 4 & 3);
+    return flag(networks[network(id) + 2] >> 4 & 3);
   }
 
   public Boolean torExit(int id) {
-    return flag(netFlags[recordNetwork[id]] >> 6 & 3);
+    return flag(networks[network(id) + 2] >> 6 & 3);
   }
 
   public Boolean hostingProvider(int id) {
-    return flag(netFlags[recordNetwork[id]] >> 8 & 3);
+    return flag(networks[network(id) + 2] >> 8 & 3);
   }
 
   private String string(int i) {
     return i == NO ? null : strings[i];
   }
 
-  private static Double coordinate(int[] fixed, double[] doubles, int location) {
-    if (fixed != null) {
-      int v = fixed[location];
+  /** which: 0 latitude, 1 longitude. */
+  private Double coordinate(int locationOffset, int which) {
+    if (coordinates == null) {
+      int v = locations[locationOffset + 4 + which];
       return v == NO_COORDINATE ? null : v / SCALE;
     }
-    double d = doubles[location];
+    double d = coordinates[2 * (locationOffset / LOC_STRIDE) + which];
     return Double.isNaN(d) ? null : d;
   }
 
-  /** Approximate heap bytes: arrays at their element size, strings at 40 + length bytes. */
+  /** Approximate heap bytes: arrays at their element size, strings at 48 + length bytes. */
   public long approximateBytes() {
-    long bytes = 4L * (recordLocation.length + recordNetwork.length)
-        + 4L * (locCountry.length + locRegion.length + locCity.length + locTimeZone.length)
-        + (latE6 != null ? 8L * latE6.length : 16L * latDouble.length)
-        + 8L * netAsn.length + 4L * (netOrg.length + netType.length) + 2L * netFlags.length;
+    long bytes = 8L * recordPair.length + 4L * locations.length
+        + (coordinates == null ? 0 : 8L * coordinates.length) + 4L * networks.length
+        + 8L * netAsn.length;
     for (String s : strings) {
-      bytes += 40 + s.length();
+      bytes += 48 + s.length();
     }
     return bytes;
   }
 
   public int locationCount() {
-    return locCountry.length;
+    return locations.length / LOC_STRIDE;
   }
 
   public int networkCount() {
