@@ -30,15 +30,15 @@ case "$what" in
     else
       skip_validate=0; rm -rf "$dir"
     fi
-    if [[ $skip_validate == 0 ]]; then
-    "$here/ippipe" generate --date 2026-11-25 --proxies "$proxies" --requests "$rows" \
-      --conf "generate.zipf_exponent=$zipf" \
-      --inventory-format parquet --log-format parquet --out "$dir/input"
     report() {  # stage start end
       python3 -c "
 w=$3-$2; r=$rows+$proxies; import os; c=os.cpu_count()
 print(f'$1: {w:.1f} s wall, {r/w:,.0f} rows/s, {r/w/c:,.0f} rows/s/core ({c} cores), {r:,} rows')"
     }
+    if [[ $skip_validate == 0 ]]; then
+    "$here/ippipe" generate --date 2026-11-25 --proxies "$proxies" --requests "$rows" \
+      --conf "generate.zipf_exponent=$zipf" \
+      --inventory-format parquet --log-format parquet --out "$dir/input"
     start=$(date +%s.%N)
     "$here/ippipe" validate --date 2026-11-25 --out "$dir/lake" \
       --inventory "$dir/input/inventory" --requests "$dir/input/requests"
