@@ -10,7 +10,7 @@ import io.ippipe.common.crypto.TextCipher;
 import io.ippipe.common.crypto.TweakSource;
 import io.ippipe.common.error.ConfigException;
 import io.ippipe.common.ip.IpAddress;
-import io.ippipe.jobs.geotag.GeoLookupUdf;
+import io.ippipe.jobs.geotag.GeoFields;
 import io.ippipe.common.ip.IpParser;
 import io.ippipe.common.ip.SpecialPurpose;
 import java.io.BufferedReader;
@@ -261,8 +261,8 @@ final class IpCommand implements Runnable {
         } else {
           IpAddress ip = new IpAddress(parser.hi(), parser.lo(), parser.version());
           row.put("ip", ip.toString());
-          Object[] values = GeoLookupUdf.values(catalog.index(), ip.hi(), ip.lo());
-          String[] fields = GeoLookupUdf.FIELDS;
+          Object[] values = GeoFields.values(catalog.index(), ip.hi(), ip.lo());
+          String[] fields = GeoFields.FIELDS;
           String status = (String) values[fields.length - 1];
           if (status.equals("ok")) {
             for (int i = 0; i < fields.length; i++) {

@@ -45,7 +45,7 @@ public final class GeoTagger implements FlatMapFunction<Iterator<InternalRow>, I
     this.addressOrdinals = addressOrdinals;
   }
 
-  /** {@code rows} plus, per (address column, prefix), the {@link GeoLookupUdf#FIELDS} columns. */
+  /** {@code rows} plus, per (address column, prefix), the {@link GeoFields#FIELDS} columns. */
   public static Dataset<Row> tag(Dataset<Row> rows, Broadcast<GeoIndex> index,
       Map<String, String> columnsToPrefixes) {
     StructType out = rows.schema();
@@ -53,7 +53,7 @@ public final class GeoTagger implements FlatMapFunction<Iterator<InternalRow>, I
     int t = 0;
     for (Map.Entry<String, String> e : columnsToPrefixes.entrySet()) {
       ordinals[t++] = rows.schema().fieldIndex(e.getKey());
-      for (StructField f : GeoLookupUdf.RESULT.fields()) {
+      for (StructField f : GeoFields.RESULT.fields()) {
         out = out.add(e.getValue() + f.name(), f.dataType(), true);
       }
     }
@@ -78,7 +78,7 @@ public final class GeoTagger implements FlatMapFunction<Iterator<InternalRow>, I
     GeoIndex geo = index.value();
     GeoRecords records = geo.records();
     UTF8String[] strings = utf8(records);
-    int width = GeoLookupUdf.FIELDS.length;
+    int width = GeoFields.FIELDS.length;
     return new Iterator<>() {
       @Override
       public boolean hasNext() {
@@ -104,7 +104,7 @@ public final class GeoTagger implements FlatMapFunction<Iterator<InternalRow>, I
       return;
     }
     byte[] address = in.getBinary(ordinal);
-    int status = o + GeoLookupUdf.FIELDS.length - 1;
+    int status = o + GeoFields.FIELDS.length - 1;
     if (address.length != 16) {
       v[status] = INVALID;
       return;

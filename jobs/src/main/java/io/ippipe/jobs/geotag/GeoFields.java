@@ -3,21 +3,14 @@ package io.ippipe.jobs.geotag;
 import io.ippipe.common.geo.GeoRecords;
 import io.ippipe.common.geo.GeoIndex;
 import io.ippipe.common.ip.SpecialPurpose;
-import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The 16-byte address column to its geo fields and geo_status. The index arrives once per
- * executor as a broadcast; a lookup is a binary search over its arrays, with no reader and no
- * allocation besides the result row.
+ * The geo columns every tagged address gets (their names, types and values), shared by geotag
+ * ({@link GeoTagger}) and {@code ippipe ip geo}.
  */
-public final class GeoLookupUdf implements UDF1<byte[], Row> {
-  private static final long serialVersionUID = 1L;
-
+public final class GeoFields {
   public static final String[] FIELDS = {"country_code", "region", "city", "latitude", "longitude",
       "time_zone", "asn", "as_org", "network_type", "is_anonymous_vpn", "is_public_proxy",
       "is_residential_proxy", "is_tor_exit", "is_hosting_provider", "geo_status"};
@@ -32,23 +25,7 @@ public final class GeoLookupUdf implements UDF1<byte[], Row> {
       .add("is_tor_exit", DataTypes.BooleanType).add("is_hosting_provider", DataTypes.BooleanType)
       .add("geo_status", DataTypes.StringType);
 
-  private final Broadcast<GeoIndex> index;
-
-  GeoLookupUdf(Broadcast<GeoIndex> index) {
-    this.index = index;
-  }
-
-  @Override
-  public Row call(byte[] address) {
-    if (address == null) {
-      return null;
-    }
-    if (address.length != 16) {
-      return RowFactory.create(status("invalid"));
-    }
-    return RowFactory.create(values(index.value(), io.ippipe.common.ip.IpText.hi(address),
-        io.ippipe.common.ip.IpText.lo(address)));
-  }
+  private GeoFields() {}
 
   /**
    * The values of {@link #FIELDS} for an address: geo_status special (never looked up),
