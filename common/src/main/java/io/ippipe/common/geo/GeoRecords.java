@@ -125,30 +125,6 @@ public final class GeoRecords implements Serializable {
     return NET_STRIDE * (int) recordPair[id];
   }
 
-  /** String fields by {@link #stringRef}: country, region, city, time zone, AS org, network type. */
-  public static final int COUNTRY = 0;
-  public static final int REGION = 1;
-  public static final int CITY = 2;
-  public static final int TIME_ZONE = 3;
-  public static final int AS_ORG = 4;
-  public static final int NETWORK_TYPE = 5;
-
-  /**
-   * The string table index of one of the record's string fields, or -1 when it has none: lets a
-   * caller keep its own per-string form (Spark's UTF8String) instead of converting per row.
-   */
-  public int stringRef(int id, int field) {
-    return field <= TIME_ZONE ? locations[location(id) + field] : networks[network(id) + field - AS_ORG];
-  }
-
-  public String stringAt(int ref) {
-    return strings[ref];
-  }
-
-  public int stringCount() {
-    return strings.length;
-  }
-
   public String countryCode(int id) {
     return string(locations[location(id)]);
   }

@@ -15,7 +15,7 @@ public final class GeoFields {
       "time_zone", "asn", "as_org", "network_type", "is_anonymous_vpn", "is_public_proxy",
       "is_residential_proxy", "is_tor_exit", "is_hosting_provider", "geo_status"};
 
-  static final StructType RESULT = new StructType()
+  public static final StructType RESULT = new StructType()
       .add("country_code", DataTypes.StringType).add("region", DataTypes.StringType)
       .add("city", DataTypes.StringType).add("latitude", DataTypes.DoubleType)
       .add("longitude", DataTypes.DoubleType).add("time_zone", DataTypes.StringType)
@@ -47,7 +47,7 @@ public final class GeoFields {
         r.hostingProvider(id), "ok"};
   }
 
-  private static Object[] status(String status) {
+  static Object[] status(String status) {
     Object[] values = new Object[FIELDS.length];
     values[FIELDS.length - 1] = status;
     return values;

@@ -1,6 +1,6 @@
 package io.ippipe.jobs.geotag;
 
-
+import static org.apache.spark.sql.functions.col;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -25,8 +25,8 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-
-
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.functions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,6 +108,7 @@ public final class GeotagJob {
 
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<GeoIndex> index = jsc.broadcast(catalog.index());
+    UserDefinedFunction lookup = functions.udf(new GeoLookupUdf(index), GeoFields.RESULT);
     List<DatasetResult> results = new ArrayList<>();
     try {
       for (Map.Entry<String, Dataset<Row>> e : inputs.entrySet()) {
@@ -116,8 +117,20 @@ public final class GeotagJob {
             + options.date(), false);
         Dataset<Row> rows = e.getValue();
         long read = rows.count();
+        List<Column> out = new ArrayList<>();
+        for (String c : rows.columns()) {
+          out.add(col(c));
+        }
+        int staged = 0;
+        for (Map.Entry<String, String> target : plan.get(dataset).entrySet()) {
+          String tmp = "__ippipe_geo_" + staged++;
+          rows = rows.withColumn(tmp, lookup.apply(col(target.getKey())));
+          for (String field : GeoFields.FIELDS) {
+            out.add(col(tmp).getField(field).as(target.getValue() + field));
+          }
+        }
         String output = options.outputRoot() + "/enriched/" + dataset + "/" + dt;
-        OutputWriter.writeAsIs(GeoTagger.tag(rows, index, plan.get(dataset)), output);
+        OutputWriter.writeAsIs(rows.select(out.toArray(new Column[0])), output);
         Dataset<Row> written = spark.read().parquet(output);
         Map<String, Map<String, Long>> status = new TreeMap<>();
         for (String prefix : plan.get(dataset).values()) {
