@@ -26,14 +26,10 @@ final class RunMetrics {
 
   private final LocalDate date;
   private final Map<String, Object> doc;
-  private final String lake;
-  private final Configuration conf;
 
-  private RunMetrics(LocalDate date, Map<String, Object> doc, String lake, Configuration conf) {
+  private RunMetrics(LocalDate date, Map<String, Object> doc) {
     this.date = date;
     this.doc = doc;
-    this.lake = lake;
-    this.conf = conf;
   }
 
   Map<String, Object> document() {
@@ -107,7 +103,7 @@ final class RunMetrics {
       pool.put("top", JSON.convertValue(publish.path("top"), List.class));
       doc.put("pool", pool);
     }
-    return new RunMetrics(date, doc, lake, conf);
+    return new RunMetrics(date, doc);
   }
 
   private static JsonNode read(Configuration conf, String lake, LocalDate date, String name)

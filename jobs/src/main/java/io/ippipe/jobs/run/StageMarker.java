@@ -5,7 +5,6 @@ import io.ippipe.jobs.io.OutputWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.LocalDate;
-import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -43,10 +42,5 @@ public record StageMarker(String stage, String date, long finishedAtMillis, doub
   static void delete(Configuration conf, String lake, LocalDate date, Stage stage) throws IOException {
     Path p = new Path(path(lake, date, stage));
     p.getFileSystem(conf).delete(p, false);
-  }
-
-  Map<String, Object> summary() {
-    return Map.of("finished_at", java.time.Instant.ofEpochMilli(finishedAtMillis).toString(),
-        "seconds", seconds);
   }
 }
