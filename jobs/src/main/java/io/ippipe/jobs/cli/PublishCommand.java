@@ -2,7 +2,6 @@ package io.ippipe.jobs.cli;
 
 import io.ippipe.common.config.Keys;
 import io.ippipe.common.config.PipelineConfig;
-import io.ippipe.common.config.Secrets;
 import io.ippipe.jobs.io.Sessions;
 import io.ippipe.jobs.publish.PoolStore;
 import io.ippipe.jobs.publish.PublishJob;
@@ -43,22 +42,12 @@ final class PublishCommand implements Callable<Integer> {
     }
     PipelineConfig config = common.resolve(extra);
     java.time.LocalDate day = Dates.parse(date);
-    String url = config.get(Keys.PUBLISH_REDIS_URL);
-    int keep = config.get(Keys.PUBLISH_KEEP_VERSIONS);
     // The store is reached (and the password read) before Spark starts: an unreachable Redis or a
     // missing password exits 2 with nothing written.
-    RedisPoolStore redisStore = null;
-    if (!url.isEmpty()) {
-      String passwordSpec = config.get(Keys.PUBLISH_REDIS_PASSWORD);
-      String password = passwordSpec.isEmpty() ? null
-          : Secrets.read(Keys.PUBLISH_REDIS_PASSWORD.name(), passwordSpec);
-      redisStore = RedisPoolStore.connect(url, password, config.get(Keys.PUBLISH_REDIS_PREFIX), keep);
-    }
+    RedisPoolStore redisStore = RedisPoolStore.fromConfig(config);
     SparkSession spark = Sessions.getOrCreate("ippipe-publish", common.master);
-    String snapshotDir = config.get(Keys.PUBLISH_SNAPSHOT_DIR).isEmpty() ? out + "/live"
-        : config.get(Keys.PUBLISH_SNAPSHOT_DIR);
     try (PoolStore store = redisStore != null ? redisStore
-        : new SnapshotPoolStore(snapshotDir, spark.sparkContext().hadoopConfiguration(), keep)) {
+        : SnapshotPoolStore.fromConfig(config, out, spark.sparkContext().hadoopConfiguration())) {
       PublishJob.Result r = PublishJob.run(spark, config, store, new PublishJob.Options(day, out));
       System.out.printf("pool      %,d proxies in %d groups, version %s %s %s%n", r.poolSize(),
           r.groups().size(), r.version(), r.changed() ? "now live in" : "already live in", r.store());

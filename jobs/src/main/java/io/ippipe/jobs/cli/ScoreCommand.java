@@ -1,9 +1,7 @@
 package io.ippipe.jobs.cli;
 
-import io.ippipe.common.config.Keys;
 import io.ippipe.common.config.PipelineConfig;
 import io.ippipe.common.score.Blocklists;
-import io.ippipe.common.score.ScoreParams;
 import io.ippipe.jobs.io.Sessions;
 import io.ippipe.jobs.score.ScoreJob;
 import java.util.Map;
@@ -32,8 +30,7 @@ final class ScoreCommand implements Callable<Integer> {
     PipelineConfig config = common.resolve(Map.of());
     java.time.LocalDate day = Dates.parse(date);
     // Settings and blocklists are checked before Spark starts: a bad value exits 2.
-    ScoreParams.from(config);
-    Blocklists blocklists = Blocklists.load(config.get(Keys.SCORE_BLOCKLISTS));
+    Blocklists blocklists = ScoreJob.prepare(config);
     SparkSession spark = Sessions.getOrCreate("ippipe-score", common.master);
     ScoreJob.Result r = ScoreJob.run(spark, config, blocklists, new ScoreJob.Options(day, out));
     System.out.printf("scores    %,d proxies (%,d with requests today), previous %s, excluded %s -> %s%n",

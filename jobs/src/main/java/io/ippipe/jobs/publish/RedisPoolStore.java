@@ -1,6 +1,9 @@
 package io.ippipe.jobs.publish;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ippipe.common.config.Keys;
+import io.ippipe.common.config.PipelineConfig;
+import io.ippipe.common.config.Secrets;
 import io.ippipe.common.error.ConfigException;
 import io.ippipe.common.publish.PoolEntry;
 import io.ippipe.common.publish.PoolKeys;
@@ -45,6 +48,22 @@ public final class RedisPoolStore implements PoolStore {
     this.keys = keys;
     this.keepVersions = keepVersions;
     this.where = where;
+  }
+
+  /**
+   * The store publish.redis.* configures, connected, or null when publish.redis.url is empty. The
+   * password is read from publish.redis.password (env: or file:), never taken from the URL.
+   */
+  public static RedisPoolStore fromConfig(PipelineConfig config) {
+    String url = config.get(Keys.PUBLISH_REDIS_URL);
+    if (url.isEmpty()) {
+      return null;
+    }
+    String passwordSpec = config.get(Keys.PUBLISH_REDIS_PASSWORD);
+    String password = passwordSpec.isEmpty() ? null
+        : Secrets.read(Keys.PUBLISH_REDIS_PASSWORD.name(), passwordSpec);
+    return connect(url, password, config.get(Keys.PUBLISH_REDIS_PREFIX),
+        config.get(Keys.PUBLISH_KEEP_VERSIONS));
   }
 
   /**

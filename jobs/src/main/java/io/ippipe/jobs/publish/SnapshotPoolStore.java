@@ -1,6 +1,8 @@
 package io.ippipe.jobs.publish;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ippipe.common.config.Keys;
+import io.ippipe.common.config.PipelineConfig;
 import io.ippipe.common.publish.PoolEntry;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -43,6 +45,14 @@ public final class SnapshotPoolStore implements PoolStore {
     this.fs = this.dir.getFileSystem(conf);
     this.conf = conf;
     this.keepVersions = keepVersions;
+  }
+
+  /** The snapshot store of publish.snapshot_dir, by default {@code <lake>/live}. */
+  public static SnapshotPoolStore fromConfig(PipelineConfig config, String lake, Configuration conf)
+      throws IOException {
+    String dir = config.get(Keys.PUBLISH_SNAPSHOT_DIR);
+    return new SnapshotPoolStore(dir.isEmpty() ? lake + "/live" : dir, conf,
+        config.get(Keys.PUBLISH_KEEP_VERSIONS));
   }
 
   public static String fileName(String version) {

@@ -2,13 +2,11 @@ package io.ippipe.jobs.run;
 
 import io.ippipe.common.config.Keys;
 import io.ippipe.common.config.PipelineConfig;
-import io.ippipe.common.config.Secrets;
 import io.ippipe.common.crypto.KeyRing;
 import io.ippipe.common.error.ConfigException;
 import io.ippipe.common.error.QualityGateException;
 import io.ippipe.common.geo.GeoCatalog;
 import io.ippipe.common.score.Blocklists;
-import io.ippipe.common.score.ScoreParams;
 import io.ippipe.jobs.encrypt.EncryptJob;
 import io.ippipe.jobs.encrypt.KeyLoader;
 import io.ippipe.jobs.geotag.GeotagJob;
@@ -50,8 +48,8 @@ public final class RunJob {
   public record Options(LocalDate date, String lake, List<String> inventory, List<String> requests,
       boolean force, Stage from, Stage only) {}
 
-  /** Per stage: run it, or why not. */
-  public record Plan(Map<Stage, String> decisions) {
+  /** Per stage: run it, or why not; and the done markers read to decide (absent: none). */
+  public record Plan(Map<Stage, String> decisions, Map<Stage, StageMarker> markers) {
     public boolean runs(Stage s) {
       return decisions.get(s).startsWith("run");
     }
@@ -74,6 +72,7 @@ public final class RunJob {
           + config.get(Keys.RUN_STAGES) + ")");
     }
     Map<Stage, String> decisions = new LinkedHashMap<>();
+    Map<Stage, StageMarker> markers = new LinkedHashMap<>();
     long upstreamFinished = 0;
     for (Stage s : Stage.values()) {
       StageMarker marker = configured.contains(s) ? StageMarker.read(conf, o.lake(), o.date(), s) : null;
@@ -94,6 +93,7 @@ public final class RunJob {
         decision = "skip: done at " + java.time.Instant.ofEpochMilli(marker.finishedAtMillis());
       }
       if (marker != null) {
+        markers.put(s, marker);
         upstreamFinished = Math.max(upstreamFinished, marker.finishedAtMillis());
       }
       if (decision.startsWith("run")) {
@@ -102,7 +102,7 @@ public final class RunJob {
       }
       decisions.put(s, decision);
     }
-    return new Plan(decisions);
+    return new Plan(decisions, markers);
   }
 
   /** Loads geo, keys, blocklists and reaches Redis for the stages that will run: exit 2 here. */
@@ -116,18 +116,8 @@ public final class RunJob {
       keys = KeyLoader.load(config);
       EncryptJob.checkKeys(config, keys);
     }
-    Blocklists blocklists = null;
-    if (plan.runs(Stage.SCORE)) {
-      ScoreParams.from(config);
-      blocklists = Blocklists.load(config.get(Keys.SCORE_BLOCKLISTS));
-    }
-    RedisPoolStore redis = null;
-    if (plan.runs(Stage.PUBLISH) && !config.get(Keys.PUBLISH_REDIS_URL).isEmpty()) {
-      String spec = config.get(Keys.PUBLISH_REDIS_PASSWORD);
-      redis = RedisPoolStore.connect(config.get(Keys.PUBLISH_REDIS_URL),
-          spec.isEmpty() ? null : Secrets.read(Keys.PUBLISH_REDIS_PASSWORD.name(), spec),
-          config.get(Keys.PUBLISH_REDIS_PREFIX), config.get(Keys.PUBLISH_KEEP_VERSIONS));
-    }
+    Blocklists blocklists = plan.runs(Stage.SCORE) ? ScoreJob.prepare(config) : null;
+    RedisPoolStore redis = plan.runs(Stage.PUBLISH) ? RedisPoolStore.fromConfig(config) : null;
     return new Prepared(geo, keys, blocklists, redis);
   }
 
@@ -136,14 +126,13 @@ public final class RunJob {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     String digest = config.digest();
     List<StageRun> runs = new ArrayList<>();
-    List<String> top = List.of();
     try (Progress progress = new Progress(console, 10)) {
       spark.sparkContext().addSparkListener(progress);
       try {
         for (Stage s : Stage.values()) {
           String decision = plan.decisions().get(s);
           if (!plan.runs(s)) {
-            StageMarker m = StageMarker.read(conf, o.lake(), o.date(), s);
+            StageMarker m = plan.markers().get(s);
             runs.add(new StageRun(s.id(), decision.startsWith("skip: done") ? "done earlier" : "skipped",
                 m == null ? 0 : m.seconds(), decision.substring("skip: ".length())));
             console.printf("== %-8s skipped (%s)%n", s.id(), decision.substring("skip: ".length()));
@@ -196,8 +185,7 @@ public final class RunJob {
     RunMetrics metrics = RunMetrics.collect(conf, o.lake(), o.date(), runs, digest);
     String runFile = metrics.write(conf, o.lake());
     String report = RunReport.write(conf, o.lake(), o.date(), metrics.document());
-    top = metrics.topOfPool();
-    return new Result(o.date(), runs, runFile, report, top);
+    return new Result(o.date(), runs, runFile, report, metrics.topOfPool());
   }
 
   private static double seconds(long start) {
@@ -233,10 +221,8 @@ public final class RunJob {
             r.scored(), r.previous() == null ? "none" : r.previous(), r.excluded());
       }
       case PUBLISH: {
-        String snapshotDir = config.get(Keys.PUBLISH_SNAPSHOT_DIR).isEmpty() ? o.lake() + "/live"
-            : config.get(Keys.PUBLISH_SNAPSHOT_DIR);
-        PoolStore store = p.redis() != null ? p.redis() : new SnapshotPoolStore(snapshotDir,
-            spark.sparkContext().hadoopConfiguration(), config.get(Keys.PUBLISH_KEEP_VERSIONS));
+        PoolStore store = p.redis() != null ? p.redis()
+            : SnapshotPoolStore.fromConfig(config, o.lake(), spark.sparkContext().hadoopConfiguration());
         PublishJob.Result r = PublishJob.run(spark, config, store, new PublishJob.Options(o.date(), o.lake(), staging));
         return String.format("%,d proxies in %d groups, version %s %s %s", r.poolSize(),
             r.groups().size(), r.version(), r.changed() ? "now live in" : "already live in", r.store());

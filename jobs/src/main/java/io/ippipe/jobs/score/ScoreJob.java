@@ -29,6 +29,7 @@ import io.ippipe.common.score.ScoreParams;
 import io.ippipe.jobs.io.OutputWriter;
 import io.ippipe.jobs.io.Partitions;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,6 +78,12 @@ public final class ScoreJob {
       Map<String, Long> excluded, String previous, String metricsFile) {}
 
   private ScoreJob() {}
+
+  /** Checks the score settings and loads score.blocklists: every problem is a ConfigException. */
+  public static Blocklists prepare(PipelineConfig config) {
+    ScoreParams.from(config);
+    return Blocklists.load(config.get(Keys.SCORE_BLOCKLISTS));
+  }
 
   public static Result run(SparkSession spark, PipelineConfig config, Blocklists blocklists,
       Options options) throws Exception {
@@ -129,10 +136,8 @@ public final class ScoreJob {
           functions.udf(new ScoreUdf(params), ScoreUdf.RESULT).apply(struct(evidenceColumns)));
 
       String output = options.outputRoot() + "/scores/" + dt;
-      Dataset<Row> rows = scored.select(outputColumns());
-      long count = rows.count();
-      OutputWriter.writePartition(rows, count, config.get(Keys.OUTPUT_ROWS_PER_FILE), output,
-          "ip", "port");
+      long count = OutputWriter.countAndWritePartition(scored.select(outputColumns()),
+          config.get(Keys.OUTPUT_ROWS_PER_FILE), output, "ip", "port");
       Dataset<Row> written = spark.read().parquet(output);
       Map<String, Long> excluded = new TreeMap<>();
       for (Row r : written.groupBy("excluded_reason").count().collectAsList()) {
@@ -192,24 +197,23 @@ public final class ScoreJob {
     Dataset<Row> listed = inv
         .join(byPort, col("ip").equalTo(col("p_proxy_ip")).and(col("port").equalTo(col("p_proxy_port"))), "left")
         .join(byIp, col("ip").equalTo(col("q_proxy_ip")), "left");
-    Column[] listedColumns = new Column[inv.columns().length + COUNTS.size() + 7];
-    int i = 0;
+    List<Column> listedColumns = new ArrayList<>();
     for (String c : inv.columns()) {
-      listedColumns[i++] = col(c);
+      listedColumns.add(col(c));
     }
-    listedColumns[i++] = lit(true).as("in_inventory");
+    listedColumns.add(lit(true).as("in_inventory"));
     for (String c : COUNTS) {
-      listedColumns[i++] = coalesce(col("p_" + c), lit(0L)).plus(coalesce(col("q_" + c), lit(0L))).as(c);
+      listedColumns.add(coalesce(col("p_" + c), lit(0L)).plus(coalesce(col("q_" + c), lit(0L))).as(c));
     }
     // Percentiles do not add up: an endpoint with both kinds of evidence keeps the per-port ones.
     for (String c : List.of("latency_p50_ms", "latency_p90_ms", "latency_p99_ms")) {
-      listedColumns[i++] = coalesce(col("p_" + c), col("q_" + c)).as(c);
+      listedColumns.add(coalesce(col("p_" + c), col("q_" + c)).as(c));
     }
-    listedColumns[i++] = greatest(coalesce(col("p_distinct_targets"), lit(0L)),
-        coalesce(col("q_distinct_targets"), lit(0L))).as("distinct_targets");
-    listedColumns[i++] = least(col("p_first_seen"), col("q_first_seen")).as("first_seen");
-    listedColumns[i++] = greatest(col("p_last_seen"), col("q_last_seen")).as("last_seen");
-    Dataset<Row> listedRows = listed.select(listedColumns);
+    listedColumns.add(greatest(coalesce(col("p_distinct_targets"), lit(0L)),
+        coalesce(col("q_distinct_targets"), lit(0L))).as("distinct_targets"));
+    listedColumns.add(least(col("p_first_seen"), col("q_first_seen")).as("first_seen"));
+    listedColumns.add(greatest(col("p_last_seen"), col("q_last_seen")).as("last_seen"));
+    Dataset<Row> listedRows = listed.select(listedColumns.toArray(new Column[0]));
 
     Dataset<Row> logOnly = evidence.join(inv,
         evidence.col("proxy_ip").equalTo(inv.col("ip")).and(evidence.col("proxy_port").isNull()
@@ -347,13 +351,17 @@ public final class ScoreJob {
   private static Map<String, Long> histogram(Dataset<Row> scores) {
     Map<String, Long> h = new TreeMap<>();
     for (int b = 0; b < 10; b++) {
-      h.put(String.format("%02d-%s", b * 10, b == 9 ? "100" : String.format("%02d", b * 10 + 9)), 0L);
+      h.put(bucketLabel(b), 0L);
     }
     Column bucket = functions.least(functions.floor(col("score").divide(10)), lit(9L));
     for (Row r : scores.groupBy(bucket.as("b")).count().collectAsList()) {
-      int b = (int) r.getLong(0);
-      h.put(String.format("%02d-%s", b * 10, b == 9 ? "100" : String.format("%02d", b * 10 + 9)), r.getLong(1));
+      h.put(bucketLabel((int) r.getLong(0)), r.getLong(1));
     }
     return h;
+  }
+
+  /** 00-09, 10-19, ..., 90-100. */
+  private static String bucketLabel(int b) {
+    return String.format("%02d-%s", b * 10, b == 9 ? "100" : String.format("%02d", b * 10 + 9));
   }
 }
