@@ -5,9 +5,7 @@ import io.ippipe.common.config.PipelineConfig;
 import io.ippipe.jobs.io.Sessions;
 import io.ippipe.jobs.run.RunJob;
 import io.ippipe.jobs.run.Stage;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
@@ -30,11 +28,7 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "Output root (the lake).")
   String out;
 
-  @Option(names = "--inventory", paramLabel = "PATH", description = "Inventory file, directory or glob; repeatable.")
-  List<String> inventory = new ArrayList<>();
-
-  @Option(names = "--requests", paramLabel = "PATH", description = "Gateway log file, directory or glob; repeatable.")
-  List<String> requests = new ArrayList<>();
+  @Mixin DayInputs inputs;
 
   @Option(names = "--force", description = "Redo every stage, done or not.")
   boolean force;
@@ -72,7 +66,8 @@ final class RunCommand implements Callable<Integer> {
       extra.put(Keys.PUBLISH_REDIS_URL.name(), redis);
     }
     PipelineConfig config = common.resolve(extra);
-    RunJob.Options options = new RunJob.Options(Dates.parse(date), out, inventory, requests, force,
+    RunJob.Options options = new RunJob.Options(Dates.parse(date), out, inputs.inventory,
+        inputs.requests, force,
         from == null ? null : Stage.of(from), stage == null ? null : Stage.of(stage));
     RunJob.Plan plan = RunJob.plan(new Configuration(), config, options);
     System.out.println("run " + options.date() + " into " + out + " (config " + config.digest() + ")");

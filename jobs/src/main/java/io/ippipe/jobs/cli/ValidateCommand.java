@@ -4,9 +4,7 @@ import io.ippipe.common.config.Keys;
 import io.ippipe.common.config.PipelineConfig;
 import io.ippipe.jobs.io.Sessions;
 import io.ippipe.jobs.validate.ValidateJob;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -30,11 +28,7 @@ final class ValidateCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "Output root (the lake).")
   String out;
 
-  @Option(names = "--inventory", paramLabel = "PATH", description = "Inventory file, directory or glob; repeatable.")
-  List<String> inventory = new ArrayList<>();
-
-  @Option(names = "--requests", paramLabel = "PATH", description = "Gateway log file, directory or glob; repeatable.")
-  List<String> requests = new ArrayList<>();
+  @Mixin DayInputs inputs;
 
   @Option(names = "--inventory-format", description = "Overrides validate.inventory.format.")
   String inventoryFormat;
@@ -58,7 +52,8 @@ final class ValidateCommand implements Callable<Integer> {
       extra.put(Keys.VALIDATE_MAX_REJECT_RATE.name(), maxRejectRate);
     }
     PipelineConfig config = common.resolve(extra);
-    ValidateJob.Options options = new ValidateJob.Options(Dates.parse(date), inventory, requests, out);
+    ValidateJob.Options options =
+        new ValidateJob.Options(Dates.parse(date), inputs.inventory, inputs.requests, out);
     config.describe().forEach(line -> LOG.info("config: {}", line));
     SparkSession spark = Sessions.getOrCreate("ippipe-validate", common.master);
     try {
