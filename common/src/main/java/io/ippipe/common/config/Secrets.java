@@ -30,17 +30,21 @@ public final class Secrets {
   public static String read(String what, String spec) {
     if (spec.startsWith("env:")) {
       String variable = spec.substring(4);
-      String value = System.getenv(variable);
-      if (value == null || value.isBlank()) {
-        throw new ConfigException(what + ": environment variable " + variable + " is not set or empty");
-      }
-      return value.strip();
+      return fromEnv(what, variable, System.getenv(variable));
     }
     if (spec.startsWith("file:")) {
       return ownerOnlyFile(what + ": file", Path.of(spec.substring(5))).strip();
     }
     throw new ConfigException(what + " must be env:VAR or file:PATH (the secret itself is never "
         + "accepted in config or on the command line)");
+  }
+
+  /** {@code value}, the content of environment variable {@code variable}, stripped; blank fails. */
+  public static String fromEnv(String what, String variable, String value) {
+    if (value == null || value.isBlank()) {
+      throw new ConfigException(what + ": environment variable " + variable + " is not set or empty");
+    }
+    return value.strip();
   }
 
   /**

@@ -101,11 +101,8 @@ public final class KeySources {
   }
 
   static byte[] fromEnv(String id, String variable, String value) {
-    if (value == null || value.isBlank()) {
-      throw new ConfigException("Key '" + id + "': environment variable " + variable
-          + " is not set or empty");
-    }
-    return decode(id, "environment variable " + variable, value);
+    String text = io.ippipe.common.config.Secrets.fromEnv("Key '" + id + "'", variable, value);
+    return decode(id, "environment variable " + variable, text);
   }
 
   /** Hex text (surrounding whitespace ignored) to bytes; the message never contains the text. */
