@@ -9,6 +9,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
+import org.apache.spark.storage.StorageLevel;
 
 /** Writes the outputs of one date: Parquet partitions and small JSON side files. */
 public final class OutputWriter {
@@ -37,6 +38,22 @@ public final class OutputWriter {
           java.util.Arrays.copyOfRange(sortColumns, 1, sortColumns.length));
     }
     out.write().mode(SaveMode.Overwrite).parquet(dir);
+  }
+
+  /**
+   * {@link #writePartition} for rows not yet counted: they are computed once, kept (memory, then
+   * disk) for the count and the write, and released. Returns the row count.
+   */
+  public static long countAndWritePartition(Dataset<Row> rows, long rowsPerFile, String dir,
+      String... sortColumns) {
+    Dataset<Row> kept = rows.persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      long count = kept.count();
+      writePartition(kept, count, rowsPerFile, dir, sortColumns);
+      return count;
+    } finally {
+      kept.unpersist();
+    }
   }
 
   /**

@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.upper;
 import static org.apache.spark.sql.functions.when;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -84,9 +83,10 @@ public final class PublishJob {
             (protocol, ip, port) -> protocol == null || port == null ? null
                 : PoolPolicy.member(protocol, ip, port), DataTypes.StringType)
             .apply(col("protocol"), col("ip"), col("port")))
-        .withColumn("group", functions.concat_ws(":",
-            coalesce(upper(col("country_code")), lit(PoolPolicy.UNKNOWN_COUNTRY)), col("protocol"),
-            coalesce(col("proxy_type"), lit(PoolPolicy.UNKNOWN_TYPE))));
+        .withColumn("group", functions.udf((UDF3<String, String, String, String>)
+            (country, protocol, type) -> protocol == null ? null
+                : PoolPolicy.group(country, protocol, type), DataTypes.StringType)
+            .apply(col("country_code"), col("protocol"), col("proxy_type")));
     // Best score first; ties broken by address so that reruns pick the same proxies.
     WindowSpec byGroup = Window.partitionBy("group").orderBy(col("score").desc(), col("ip"), col("port"));
     Dataset<Row> ranked = scores
@@ -99,9 +99,8 @@ public final class PublishJob {
             col("network_type"), col("proxy_type"), col("supplier"), col("attempts"),
             col("availability"), col("latency_p90_ms"));
     String poolPath = options.outputRoot() + "/pool/" + dt;
-    long poolSize = pool.count();
-    OutputWriter.writePartition(pool, poolSize, config.get(Keys.OUTPUT_ROWS_PER_FILE), poolPath,
-        "group", "rank");
+    long poolSize = OutputWriter.countAndWritePartition(pool, config.get(Keys.OUTPUT_ROWS_PER_FILE),
+        poolPath, "group", "rank");
     Dataset<Row> written = spark.read().parquet(poolPath);
 
     Optional<LocalDate> previous = Partitions.latestBefore(hadoop, options.root() + "/pool",
@@ -109,8 +108,7 @@ public final class PublishJob {
     Dataset<Row> changes = changes(written, previous.map(d -> spark.read().parquet(
         options.root() + "/pool/dt=" + d)).orElse(null), scores, minScore);
     String changesPath = options.outputRoot() + "/pool_changes/" + dt;
-    long changeRows = changes.count();
-    OutputWriter.writePartition(changes, changeRows, config.get(Keys.OUTPUT_ROWS_PER_FILE),
+    OutputWriter.countAndWritePartition(changes, config.get(Keys.OUTPUT_ROWS_PER_FILE),
         changesPath, "change", "member");
     Map<String, Long> changeCounts = new TreeMap<>();
     for (Row r : spark.read().parquet(changesPath).groupBy("change").count().collectAsList()) {
