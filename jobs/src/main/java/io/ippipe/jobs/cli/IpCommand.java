@@ -352,15 +352,11 @@ final class IpCommand implements Runnable {
     }
 
     private static int parsePort(String s) {
-      try {
-        int p = Integer.parseInt(s);
-        if (p >= 1 && p <= 65535) {
-          return p;
-        }
-      } catch (NumberFormatException ignored) {
-        // falls through to the message
+      io.ippipe.common.input.Parsed<Integer> port = io.ippipe.common.input.Endpoints.port(s, 0, s.length());
+      if (!port.isValid()) {
+        throw new io.ippipe.common.error.ConfigException("Port '" + s + "': " + port.detail());
       }
-      throw new io.ippipe.common.error.ConfigException("Port '" + s + "' is not 1..65535");
+      return port.value();
     }
   }
 }

@@ -10,6 +10,7 @@ import io.ippipe.common.error.ConfigException;
 import io.ippipe.common.geo.GeoCatalog;
 import io.ippipe.common.geo.GeoIndex;
 import io.ippipe.jobs.io.OutputWriter;
+import io.ippipe.jobs.io.Partitions;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
@@ -90,8 +90,7 @@ public final class GeotagJob {
     Map<String, Dataset<Row>> inputs = new LinkedHashMap<>();
     for (String dataset : plan.keySet()) {
       String input = options.root() + "/validated/" + dataset + "/" + dt;
-      Path p = new Path(input);
-      if (p.getFileSystem(hadoop).exists(p)) {
+      if (Partitions.exists(hadoop, input)) {
         Dataset<Row> rows = spark.read().parquet(input);
         for (String column : plan.get(dataset).keySet()) {
           if (!Arrays.asList(rows.columns()).contains(column)) {
