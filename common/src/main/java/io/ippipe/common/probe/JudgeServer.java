@@ -1,0 +1,166 @@
+package io.ippipe.common.probe;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The judge: a tiny HTTP echo server that checks reach through a proxy. {@code GET /PATH/MARKER}
+ * answers 200 with a {@link JudgeReport}: the marker, the address the request came from (the
+ * proxy's exit) and every header received. Anything else is 404. It keeps no state and logs
+ * nothing per request, so operators can run it next to their checkers at any rate.
+ */
+public final class JudgeServer implements AutoCloseable {
+  private final EventLoopGroup group;
+  private final Channel channel;
+  private final String path;
+  private final AtomicLong answered;
+
+  private JudgeServer(EventLoopGroup group, Channel channel, String path, AtomicLong answered) {
+    this.group = group;
+    this.channel = channel;
+    this.path = path;
+    this.answered = answered;
+  }
+
+  /** Binds {@code host:port} (port 0: any free port) and serves {@code path}/MARKER. */
+  public static JudgeServer start(String host, int port, String path, int threads)
+      throws InterruptedException {
+    EventLoopGroup group = new NioEventLoopGroup(threads,
+        new io.netty.util.concurrent.DefaultThreadFactory("ippipe-judge", true));
+    String base = path.replaceAll("/+$", "");
+    AtomicLong answered = new AtomicLong();
+    try {
+      Channel ch = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+          .childHandler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel c) {
+              c.pipeline().addLast(new ReadTimeoutHandler(30), new HttpServerCodec(),
+                  new HttpObjectAggregator(16 * 1024), new Echo(base, answered));
+            }
+          })
+          .bind(host, port).sync().channel();
+      return new JudgeServer(group, ch, base, answered);
+    } catch (RuntimeException | InterruptedException e) {
+      group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+      throw e;
+    }
+  }
+
+  public int port() {
+    return ((InetSocketAddress) channel.localAddress()).getPort();
+  }
+
+  /** The URL checkers use as probe.judge_url. */
+  public String url() {
+    InetSocketAddress a = (InetSocketAddress) channel.localAddress();
+    String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
+    return "http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort()
+        + path;
+  }
+
+  public Channel channel() {
+    return channel;
+  }
+
+  @Override
+  public void close() {
+    channel.close().syncUninterruptibly();
+    group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  /** The marker in a request target, or null. Accepts origin-form and absolute-form targets. */
+  static String marker(String requestTarget, String base) {
+    String p = requestTarget;
+    if (!p.startsWith("/")) {
+      try {
+        p = new URI(requestTarget).getRawPath();
+      } catch (java.net.URISyntaxException e) {
+        return null;
+      }
+      if (p == null) {
+        return null;
+      }
+    }
+    int q = p.indexOf('?');
+    if (q >= 0) {
+      p = p.substring(0, q);
+    }
+    if (!p.startsWith(base + "/")) {
+      return null;
+    }
+    String m = p.substring(base.length() + 1);
+    return m.matches("[0-9A-Za-z_-]{8,128}") ? m : null;
+  }
+
+  private static final class Echo extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private final String base;
+    private final AtomicLong answered;
+
+    Echo(String base, AtomicLong answered) {
+      this.base = base;
+      this.answered = answered;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+      String marker = req.decoderResult().isSuccess() ? marker(req.uri(), base) : null;
+      FullHttpResponse resp;
+      if (marker == null) {
+        resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_FOUND,
+            Unpooled.copiedBuffer("not a judge request\n", StandardCharsets.US_ASCII));
+        resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain");
+      } else {
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (Map.Entry<String, String> h : req.headers()) {
+          headers.merge(h.getKey(), h.getValue(), (a, b) -> a + ", " + b);
+        }
+        String origin = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress()
+            .getHostAddress();
+        byte[] body = new JudgeReport(marker, origin, headers).toJson()
+            .getBytes(StandardCharsets.UTF_8);
+        resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+            Unpooled.wrappedBuffer(body));
+        resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+        answered.incrementAndGet();
+      }
+      resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, resp.content().readableBytes());
+      resp.headers().set(HttpHeaderNames.CONNECTION, "close");
+      resp.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+      ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close();
+    }
+  }
+
+  /** Requests answered with a report since start. */
+  public long answered() {
+    return answered.get();
+  }
+}

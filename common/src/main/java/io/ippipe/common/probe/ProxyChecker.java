@@ -1,0 +1,497 @@
+package io.ippipe.common.probe;
+
+import io.ippipe.common.input.ProxyProtocol;
+import io.ippipe.common.ip.IpParser;
+import io.ippipe.common.ip.SpecialPurpose;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.proxy.HttpProxyHandler;
+import io.netty.handler.proxy.ProxyConnectException;
+import io.netty.handler.proxy.ProxyHandler;
+import io.netty.handler.proxy.Socks4ProxyHandler;
+import io.netty.handler.proxy.Socks5ProxyHandler;
+import io.netty.resolver.NoopAddressResolverGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Checks proxies with non-blocking I/O: every check is a small state machine on a shared Netty
+ * event loop, so thousands are in flight on one or two threads while the calling thread only
+ * feeds them in under the politeness limits. One attempt: TCP connect to the proxy (timed), the
+ * proxy's handshake (HTTP CONNECT, SOCKS4 or SOCKS5 through Netty's proxy handlers; plain HTTP
+ * proxies get an absolute-form request instead, so that the headers they add reach the judge),
+ * then {@code GET judge/MARKER} through it, timed to the first byte and to the end. The answer
+ * counts only if it carries this attempt's random marker.
+ */
+public final class ProxyChecker {
+  private static final String USER_AGENT = "ippipe-probe/1";
+  private static EventLoopGroup sharedGroup;
+
+  private final ProbeSettings settings;
+  private final EventLoopGroup group;
+  private final SecureRandom random = new SecureRandom();
+  private final Set<String> ownAddresses = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  public ProxyChecker(ProbeSettings settings, EventLoopGroup group) {
+    this.settings = settings;
+    this.group = group;
+    this.ownAddresses.addAll(settings.ownAddresses());
+  }
+
+  /**
+   * One event loop group per JVM, shared by every task of an executor: the checks are I/O-bound,
+   * so more threads would only add switching. Daemon threads, so the JVM can always exit.
+   */
+  public static synchronized EventLoopGroup sharedGroup(int threads) {
+    if (sharedGroup == null || sharedGroup.isShuttingDown()) {
+      sharedGroup = new NioEventLoopGroup(threads, new DefaultThreadFactory("ippipe-probe", true));
+    }
+    return sharedGroup;
+  }
+
+  public Set<String> ownAddresses() {
+    return Set.copyOf(ownAddresses);
+  }
+
+  /**
+   * Asks the judge directly, without a proxy, which address it sees us as; that address in a
+   * header the judge received through a proxy makes the proxy transparent. Returns it, or null
+   * when the judge cannot be reached directly (then only local and configured addresses count).
+   */
+  public String discoverOwnAddress() {
+    ProbeTarget self = new ProbeTarget(settings.judgeHost(), settings.judgePort(),
+        ProxyProtocol.HTTP, null);
+    ProbeResult r = attempt(self, 1, Route.DIRECT).join();
+    if (r.outcome() == ProbeOutcome.OK && r.exitIp() != null) {
+      ownAddresses.add(r.exitIp());
+      return r.exitIp();
+    }
+    return null;
+  }
+
+  /**
+   * Runs every target's check, at most {@code concurrency} at once, at most
+   * {@code perHostInFlight} per address and {@code perSupplierInFlight} per supplier, starts
+   * spaced by the rate limit. Blocks the calling thread (only it waits on the limits) until the
+   * last check ends; returns one result per attempt.
+   */
+  public List<ProbeResult> checkAll(Iterator<ProbeTarget> targets) throws InterruptedException {
+    ConcurrentLinkedQueue<ProbeResult> results = new ConcurrentLinkedQueue<>();
+    int concurrency = settings.concurrency();
+    Semaphore inFlight = new Semaphore(concurrency);
+    Map<String, Semaphore> perHost = new HashMap<>();
+    Map<String, Semaphore> perSupplier = new HashMap<>();
+    RateLimiter rate = new RateLimiter(settings.ratePerSecond());
+    try {
+      while (targets.hasNext()) {
+        ProbeTarget t = targets.next();
+        Semaphore supplier = perSupplier.computeIfAbsent(
+            t.supplier() == null ? "" : t.supplier(), s -> new Semaphore(settings.perSupplierInFlight()));
+        Semaphore host = perHost.computeIfAbsent(t.ip(), h -> new Semaphore(settings.perHostInFlight()));
+        supplier.acquire();
+        host.acquire();
+        inFlight.acquire();
+        rate.acquire();
+        check(t).whenComplete((attempts, error) -> {
+          results.addAll(attempts);
+          inFlight.release();
+          host.release();
+          supplier.release();
+        });
+      }
+    } finally {
+      // Every permit back means every check has ended, also when this thread was interrupted.
+      inFlight.acquireUninterruptibly(concurrency);
+    }
+    return new ArrayList<>(results);
+  }
+
+  /** One check: attempts until one is not retryable or probe.retries are spent. */
+  public CompletableFuture<List<ProbeResult>> check(ProbeTarget target) {
+    List<ProbeResult> attempts = new ArrayList<>();
+    CompletableFuture<List<ProbeResult>> done = new CompletableFuture<>();
+    if (!settings.allowSpecialPurpose() && !globallyReachable(target.ip())) {
+      attempts.add(new ProbeResult(target, 1, System.currentTimeMillis(),
+          ProbeOutcome.NOT_ALLOWED, null, null, null, 0.0, null, null, null, null,
+          "special-purpose address: probes go only to globally reachable proxies"));
+      done.complete(attempts);
+      return done;
+    }
+    next(target, 1, attempts, done);
+    return done;
+  }
+
+  private void next(ProbeTarget target, int attemptNo, List<ProbeResult> attempts,
+      CompletableFuture<List<ProbeResult>> done) {
+    attempt(target, attemptNo, Route.of(target.protocol())).whenComplete((r, error) -> {
+      ProbeResult result = r != null ? r : failure(target, attemptNo, System.currentTimeMillis(),
+          ProbeOutcome.BAD_RESPONSE, null, null, 0, "internal error: " + error);
+      attempts.add(result);
+      if (result.outcome().retryable() && attemptNo <= settings.retries()) {
+        next(target, attemptNo + 1, attempts, done);
+      } else {
+        done.complete(attempts);
+      }
+    });
+  }
+
+  static boolean globallyReachable(String ip) {
+    IpParser parser = new IpParser();
+    return parser.parse(ip) && SpecialPurpose.classify(parser.hi(), parser.lo()).globallyReachable();
+  }
+
+  enum Route {
+    /** To the judge itself: how we learn our own address. */
+    DIRECT,
+    /** A plain HTTP proxy: absolute-form request, so it can add (and show) its headers. */
+    HTTP_FORWARD,
+    /** HTTP CONNECT (https proxies), SOCKS4, SOCKS5: a tunnel, then an origin-form request. */
+    TUNNEL;
+
+    static Route of(ProxyProtocol p) {
+      return p == ProxyProtocol.HTTP ? HTTP_FORWARD : TUNNEL;
+    }
+  }
+
+  private CompletableFuture<ProbeResult> attempt(ProbeTarget target, int attemptNo, Route route) {
+    Attempt a = new Attempt(target, attemptNo, route, newMarker());
+    InetSocketAddress proxyAddress = new InetSocketAddress(literal(target.ip()), target.port());
+    Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, settings.connectTimeoutMs())
+        .option(ChannelOption.TCP_NODELAY, true)
+        .handler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            ChannelPipeline p = ch.pipeline();
+            p.addLast("tcp", a.new TcpTiming());
+            if (route == Route.TUNNEL) {
+              ProxyHandler handler = proxyHandler(target, proxyAddress);
+              handler.setConnectTimeoutMillis(settings.handshakeTimeoutMs());
+              p.addLast("proxy", handler);
+              a.handshake = handler.connectFuture();
+            }
+            p.addLast("firstByte", a.new FirstByte());
+            p.addLast("http", new HttpClientCodec());
+            p.addLast("aggregate", new HttpObjectAggregator(ProbeSettings.MAX_RESPONSE_BYTES));
+            p.addLast("response", a.new Response());
+          }
+        });
+    SocketAddress remote;
+    if (route == Route.TUNNEL) {
+      // The proxy handler connects to the proxy and names the judge in its handshake; a judge
+      // given by name is resolved by the proxy, as a client of that proxy would have it.
+      b.resolver(NoopAddressResolverGroup.INSTANCE);
+      remote = isLiteral(settings.judgeHost())
+          ? new InetSocketAddress(literal(settings.judgeHost()), settings.judgePort())
+          : InetSocketAddress.createUnresolved(settings.judgeHost(), settings.judgePort());
+    } else {
+      remote = proxyAddress;
+    }
+    a.startNanos = System.nanoTime();
+    ChannelFuture connect = b.connect(remote);
+    a.channel = connect.channel();
+    // The channel connects when TCP does; a proxy handler's own future, when its handshake does.
+    connect.addListener(f -> {
+      if (!f.isSuccess()) {
+        a.connectFailed(f.cause());
+      } else if (a.handshake == null) {
+        a.connected();
+      } else {
+        a.handshake.addListener(h -> {
+          if (h.isSuccess()) {
+            a.connected();
+          } else {
+            a.connectFailed(h.cause());
+          }
+        });
+      }
+    });
+    return a.result;
+  }
+
+  private ProxyHandler proxyHandler(ProbeTarget t, InetSocketAddress proxy) {
+    switch (t.protocol()) {
+      case SOCKS5:
+        return t.hasCredentials() ? new Socks5ProxyHandler(proxy, t.username(), t.password())
+            : new Socks5ProxyHandler(proxy);
+      case SOCKS4:
+        return t.hasCredentials() ? new Socks4ProxyHandler(proxy, t.username())
+            : new Socks4ProxyHandler(proxy);
+      default:
+        return t.hasCredentials() ? new HttpProxyHandler(proxy, t.username(), t.password())
+            : new HttpProxyHandler(proxy);
+    }
+  }
+
+  private String newMarker() {
+    byte[] bytes = new byte[16];
+    random.nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+
+  private static boolean isLiteral(String host) {
+    return new IpParser().parse(host);
+  }
+
+  /** An address from an IP literal, never a DNS lookup (inventory IPs are literals). */
+  private static InetAddress literal(String ip) {
+    try {
+      return InetAddress.getByName(ip.indexOf(':') >= 0 ? ip.replaceAll("^\\[|\\]$", "") : ip);
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalArgumentException("not an IP literal: " + ip, e);
+    }
+  }
+
+  static ProbeResult failure(ProbeTarget t, int attemptNo, long startedAtMs, ProbeOutcome outcome,
+      Double connectMs, Double handshakeMs, double totalMs, String detail) {
+    return new ProbeResult(t, attemptNo, startedAtMs, outcome, connectMs, handshakeMs, null,
+        totalMs, null, null, null, null, detail);
+  }
+
+  /** The mutable state of one attempt; touched only on its channel's event loop after start. */
+  private final class Attempt {
+    final ProbeTarget target;
+    final int attemptNo;
+    final Route route;
+    final String marker;
+    final long startedAtMs = System.currentTimeMillis();
+    final CompletableFuture<ProbeResult> result = new CompletableFuture<>();
+    final AtomicBoolean finished = new AtomicBoolean();
+    long startNanos;
+    long tcpNanos = -1;
+    long handshakeNanos = -1;
+    long requestNanos = -1;
+    long firstByteNanos = -1;
+    Channel channel;
+    io.netty.util.concurrent.Future<Channel> handshake;
+    ScheduledFuture<?> responseTimer;
+
+    Attempt(ProbeTarget target, int attemptNo, Route route, String marker) {
+      this.target = target;
+      this.attemptNo = attemptNo;
+      this.route = route;
+      this.marker = marker;
+    }
+
+    Double ms(long from, long to) {
+      return from < 0 || to < 0 ? null : (to - from) / 1e6;
+    }
+
+    void finish(ProbeOutcome outcome, Integer status, JudgeReport report, String detail) {
+      if (!finished.compareAndSet(false, true)) {
+        return;
+      }
+      if (responseTimer != null) {
+        responseTimer.cancel(false);
+      }
+      long end = System.nanoTime();
+      Double connectMs = ms(startNanos, tcpNanos);
+      Double handshakeMs = route == Route.TUNNEL ? ms(tcpNanos, handshakeNanos) : null;
+      Double ttfbMs = ms(requestNanos, firstByteNanos);
+      String exitIp = report == null ? null : report.origin();
+      Boolean matches = exitIp == null ? null : sameAddress(exitIp, target.ip());
+      Anonymity anonymity = null;
+      if (report != null && outcome == ProbeOutcome.OK) {
+        Set<String> own = new HashSet<>(ownAddresses);
+        if (channel != null && channel.localAddress() instanceof InetSocketAddress local) {
+          own.add(local.getAddress().getHostAddress());
+        }
+        anonymity = Anonymity.classify(report.headers(), own);
+      }
+      result.complete(new ProbeResult(target, attemptNo, startedAtMs, outcome, connectMs,
+          handshakeMs, ttfbMs, (end - startNanos) / 1e6, status, exitIp, matches, anonymity,
+          detail));
+      if (channel != null) {
+        channel.close();
+      }
+    }
+
+    void connectFailed(Throwable cause) {
+      if (tcpNanos < 0) {
+        if (cause instanceof io.netty.channel.ConnectTimeoutException) {
+          finish(ProbeOutcome.CONNECT_TIMEOUT, null, null, "no TCP connection within "
+              + settings.connectTimeoutMs() + " ms");
+        } else {
+          finish(ProbeOutcome.REFUSED, null, null, describe(cause));
+        }
+        return;
+      }
+      String message = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
+      if (cause instanceof ProxyConnectException && message.contains("timeout")) {
+        finish(ProbeOutcome.HANDSHAKE_TIMEOUT, null, null, "no handshake within "
+            + settings.handshakeTimeoutMs() + " ms");
+      } else if (message.contains("status: 407") || message.contains("status: 401")
+          || message.contains("authstatus: failure")) {
+        finish(ProbeOutcome.AUTH_FAILED, null, null, "the proxy rejected the credentials");
+      } else {
+        finish(ProbeOutcome.HANDSHAKE_FAILED, null, null, describe(cause));
+      }
+    }
+
+    void connected() {
+      handshakeNanos = System.nanoTime();
+      FullHttpRequest request;
+      String path = settings.judgePath() + "/" + marker;
+      if (route == Route.HTTP_FORWARD) {
+        request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET,
+            "http://" + settings.judgeAuthority() + path);
+        if (target.hasCredentials()) {
+          String basic = Base64.getEncoder().encodeToString(
+              (target.username() + ":" + target.password()).getBytes(StandardCharsets.UTF_8));
+          request.headers().set(HttpHeaderNames.PROXY_AUTHORIZATION, "Basic " + basic);
+        }
+      } else {
+        request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path);
+      }
+      request.headers().set(HttpHeaderNames.HOST, settings.judgeAuthority());
+      request.headers().set(HttpHeaderNames.USER_AGENT, USER_AGENT);
+      request.headers().set(HttpHeaderNames.ACCEPT, "application/json");
+      request.headers().set(HttpHeaderNames.CONNECTION, "close");
+      requestNanos = System.nanoTime();
+      responseTimer = channel.eventLoop().schedule(() -> finish(ProbeOutcome.RESPONSE_TIMEOUT,
+          null, null, "no response within " + settings.responseTimeoutMs() + " ms"),
+          settings.responseTimeoutMs(), TimeUnit.MILLISECONDS);
+      channel.writeAndFlush(request);
+    }
+
+    /** Marks the TCP connect: the first handler sees channelActive before any handshake. */
+    final class TcpTiming extends ChannelInboundHandlerAdapter {
+      @Override
+      public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        tcpNanos = System.nanoTime();
+        super.channelActive(ctx);
+      }
+
+    }
+
+    /** Sits after the proxy handler, so it sees only the bytes of the judge's response. */
+    final class FirstByte extends ChannelDuplexHandler {
+      @Override
+      public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (firstByteNanos < 0 && requestNanos >= 0 && msg instanceof ByteBuf buf
+            && buf.isReadable()) {
+          firstByteNanos = System.nanoTime();
+        }
+        super.channelRead(ctx, msg);
+      }
+    }
+
+    final class Response extends SimpleChannelInboundHandler<FullHttpResponse> {
+      /** At the tail, so that a body delimited by the close has been decoded first. */
+      @Override
+      public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (requestNanos >= 0) {
+          finish(firstByteNanos < 0 ? ProbeOutcome.CLOSED : ProbeOutcome.BAD_RESPONSE, null, null,
+              firstByteNanos < 0 ? "closed before any response"
+                  : "closed in the middle of a response");
+        }
+        super.channelInactive(ctx);
+      }
+
+      @Override
+      protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse resp) {
+        if (!resp.decoderResult().isSuccess()) {
+          finish(ProbeOutcome.BAD_RESPONSE, null, null, "not an HTTP response");
+          return;
+        }
+        int status = resp.status().code();
+        // tinyproxy, among others, answers wrong credentials with 401 rather than 407; the judge
+        // never asks for authentication, so on the forward route a 401 is the proxy's.
+        boolean proxyAuth = status == 407
+            || (status == 401 && route == Route.HTTP_FORWARD && target.hasCredentials());
+        if (proxyAuth) {
+          finish(ProbeOutcome.AUTH_FAILED, status, null, "the proxy rejected the credentials");
+        } else if (status == 502 || status == 503 || status == 504) {
+          finish(ProbeOutcome.UPSTREAM_ERROR, status, null, "the proxy could not reach the judge");
+        } else if (status != 200) {
+          finish(ProbeOutcome.BAD_RESPONSE, status, null, "HTTP " + status);
+        } else {
+          JudgeReport report = JudgeReport.parse(resp.content().toString(StandardCharsets.UTF_8));
+          if (report == null || !marker.equals(report.marker())) {
+            finish(ProbeOutcome.JUDGE_MISMATCH, status, null,
+                report == null ? "200 without a judge report" : "200 with another marker");
+          } else {
+            finish(ProbeOutcome.OK, status, report, null);
+          }
+        }
+      }
+
+      @Override
+      public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (requestNanos < 0) {
+          return; // the connect future reports handshake failures
+        }
+        boolean reset = cause instanceof IOException && firstByteNanos < 0;
+        finish(reset ? ProbeOutcome.CLOSED : ProbeOutcome.BAD_RESPONSE, null, null,
+            describe(cause));
+      }
+    }
+  }
+
+  private static boolean sameAddress(String a, String b) {
+    IpParser pa = new IpParser();
+    IpParser pb = new IpParser();
+    if (pa.parse(a) && pb.parse(b)) {
+      return pa.hi() == pb.hi() && pa.lo() == pb.lo();
+    }
+    return a.equalsIgnoreCase(b);
+  }
+
+  /** The failure's class and message, cut short; messages of Netty's handlers hold no secrets. */
+  private static String describe(Throwable cause) {
+    Throwable c = cause;
+    while (c.getCause() != null && c.getMessage() == null) {
+      c = c.getCause();
+    }
+    String text = c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage());
+    return text.length() > 200 ? text.substring(0, 200) : text;
+  }
+
+  /** For tests and the bench: exceptions a connect future can end with. */
+  static boolean isRefusal(Throwable t) {
+    return t instanceof ConnectException;
+  }
+}

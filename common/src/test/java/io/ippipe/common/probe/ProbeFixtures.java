@@ -1,0 +1,285 @@
+package io.ippipe.common.probe;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Real proxies and deliberately broken endpoints on 127.0.0.1, for the checker's tests: Debian's
+ * tinyproxy (HTTP forward and CONNECT) and dante (SOCKS4/5) as child processes on free ports,
+ * and small socket servers that misbehave in one way each. scripts/test.sh installs the two
+ * packages.
+ */
+final class ProbeFixtures {
+  static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
+  private ProbeFixtures() {}
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, LOOPBACK)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** A proxy daemon in the foreground, stopped on close. */
+  static final class Daemon implements AutoCloseable {
+    final Process process;
+    final int port;
+
+    Daemon(Process process, int port) {
+      this.process = process;
+      this.port = port;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      process.destroy();
+      if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
+  }
+
+  /** tinyproxy on a free port; {@code basicAuth} "user pass" makes it demand credentials. */
+  static Daemon tinyproxy(Path dir, String basicAuth) throws Exception {
+    int port = freePort();
+    Path conf = dir.resolve("tinyproxy-" + port + ".conf");
+    Files.writeString(conf, String.join("\n",
+        "Port " + port, "Listen 127.0.0.1", "Timeout 10", "MaxClients 200", "Allow 127.0.0.1",
+        "LogLevel Warning", "XTinyproxy No", basicAuth == null ? "" : "BasicAuth " + basicAuth, ""));
+    return start(List.of(binary("tinyproxy", "/usr/bin/tinyproxy"), "-d", "-c", conf.toString()),
+        dir.resolve("tinyproxy-" + port + ".log"), port);
+  }
+
+  /** dante's danted on a free port, SOCKS4 and SOCKS5 without authentication, loopback only. */
+  static Daemon dante(Path dir) throws Exception {
+    int port = freePort();
+    Path conf = dir.resolve("danted-" + port + ".conf");
+    Files.writeString(conf, String.join("\n",
+        "logoutput: stderr", "internal: 127.0.0.1 port = " + port, "external: 127.0.0.1",
+        "clientmethod: none", "socksmethod: none", "user.privileged: root",
+        "user.unprivileged: nobody",
+        "client pass { from: 127.0.0.0/8 to: 0.0.0.0/0 }",
+        "socks pass { from: 127.0.0.0/8 to: 127.0.0.0/8 }", ""));
+    return start(List.of(binary("danted", "/usr/sbin/danted"), "-f", conf.toString(), "-N", "1",
+        "-p", dir.resolve("danted-" + port + ".pid").toString()),
+        dir.resolve("danted-" + port + ".log"), port);
+  }
+
+  private static String binary(String name, String path) {
+    if (!Files.isExecutable(Path.of(path))) {
+      throw new IllegalStateException(name + " is not installed (" + path + "): scripts/test.sh "
+          + "installs it from Debian packages (tinyproxy, dante-server)");
+    }
+    return path;
+  }
+
+  private static Daemon start(List<String> command, Path log, int port) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(log.toFile()).start();
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      if (!p.isAlive()) {
+        throw new IllegalStateException(command.get(0) + " exited: " + Files.readString(log));
+      }
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress(LOOPBACK, port), 200);
+        return new Daemon(p, port);
+      } catch (IOException notYet) {
+        Thread.sleep(50);
+      }
+    }
+    p.destroyForcibly();
+    throw new IllegalStateException(command.get(0) + " did not listen on " + port);
+  }
+
+  enum Behaviour {
+    /** Accepts and never answers. */
+    BLACKHOLE,
+    /** Closes each connection at once. */
+    CLOSE,
+    /** Answers with bytes that are no protocol at all. */
+    GARBAGE,
+    /** A 200 page without the judge's marker, as a captive portal would. */
+    NO_MARKER,
+    /** 502 Bad Gateway: a proxy that cannot reach its upstream. */
+    BAD_GATEWAY,
+    /** A working forward proxy that tells the judge who its client is (Via, X-Forwarded-For). */
+    TRANSPARENT,
+    /** NO_MARKER after 50 ms, counting the connections open at once. */
+    SLOW
+  }
+
+  /** A one-behaviour endpoint on a free loopback port, a thread per connection. */
+  static final class Endpoint implements AutoCloseable {
+    final ServerSocket server;
+    final Behaviour behaviour;
+    final AtomicInteger open = new AtomicInteger();
+    final AtomicInteger maxOpen = new AtomicInteger();
+    private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "fake-endpoint");
+      t.setDaemon(true);
+      return t;
+    });
+    private final List<Socket> held = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    Endpoint(Behaviour behaviour) throws IOException {
+      this.behaviour = behaviour;
+      this.server = new ServerSocket(0, 512, LOOPBACK);
+      threads.submit(this::acceptLoop);
+    }
+
+    int port() {
+      return server.getLocalPort();
+    }
+
+    private void acceptLoop() {
+      while (!server.isClosed()) {
+        try {
+          Socket s = server.accept();
+          threads.submit(() -> serve(s));
+        } catch (IOException closed) {
+          return;
+        }
+      }
+    }
+
+    private void serve(Socket s) {
+      maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+      try {
+        switch (behaviour) {
+          case BLACKHOLE -> {
+            held.add(s);
+            return;
+          }
+          case CLOSE -> s.close();
+          case GARBAGE -> {
+            s.getOutputStream().write("\u0000\u00ffSSH-2.0-nonsense \u0007\u0008\r\n\r\n"
+                .getBytes(StandardCharsets.ISO_8859_1));
+            s.close();
+          }
+          case NO_MARKER, SLOW -> {
+            readHead(s.getInputStream());
+            if (behaviour == Behaviour.SLOW) {
+              Thread.sleep(50);
+            }
+            respond(s, "200 OK", "<html>Welcome to the free Wi-Fi</html>");
+          }
+          case BAD_GATEWAY -> {
+            readHead(s.getInputStream());
+            respond(s, "502 Bad Gateway", "upstream unreachable");
+          }
+          case TRANSPARENT -> forward(s);
+          default -> throw new IllegalStateException();
+        }
+      } catch (Exception ignored) {
+        // a client that went away is part of the game
+      } finally {
+        open.decrementAndGet();
+      }
+    }
+
+    private static List<String> readHead(InputStream in) throws IOException {
+      BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.ISO_8859_1));
+      List<String> lines = new ArrayList<>();
+      for (String line = r.readLine(); line != null && !line.isEmpty(); line = r.readLine()) {
+        lines.add(line);
+      }
+      return lines;
+    }
+
+    private static void respond(Socket s, String status, String body) throws IOException {
+      byte[] b = body.getBytes(StandardCharsets.UTF_8);
+      OutputStream out = s.getOutputStream();
+      out.write(("HTTP/1.1 " + status + "\r\nContent-Type: text/html\r\nContent-Length: "
+          + b.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(b);
+      out.flush();
+      s.close();
+    }
+
+    /** Forwards an absolute-form GET to its host, adding the headers of a transparent proxy. */
+    private static void forward(Socket client) throws Exception {
+      List<String> head = readHead(client.getInputStream());
+      String[] requestLine = head.get(0).split(" ");
+      URI target = new URI(requestLine[1]);
+      StringBuilder out = new StringBuilder("GET " + target.getRawPath() + " HTTP/1.1\r\n");
+      for (String h : head.subList(1, head.size())) {
+        if (!h.toLowerCase().startsWith("proxy-") && !h.toLowerCase().startsWith("connection")) {
+          out.append(h).append("\r\n");
+        }
+      }
+      out.append("Via: 1.1 fake-transparent-proxy\r\n");
+      out.append("X-Forwarded-For: ").append(client.getInetAddress().getHostAddress()).append("\r\n");
+      out.append("Connection: close\r\n\r\n");
+      try (Socket upstream = new Socket(target.getHost(), target.getPort())) {
+        upstream.getOutputStream().write(out.toString().getBytes(StandardCharsets.ISO_8859_1));
+        upstream.getInputStream().transferTo(client.getOutputStream());
+      }
+      client.close();
+    }
+
+    @Override
+    public void close() throws IOException {
+      server.close();
+      synchronized (held) {
+        for (Socket s : held) {
+          s.close();
+        }
+      }
+      threads.shutdownNow();
+    }
+  }
+
+  /**
+   * A listening port whose accept queue is full, so that further SYNs are dropped: the loopback
+   * way to make a TCP connect time out.
+   */
+  static final class FullBacklog implements AutoCloseable {
+    final ServerSocket server;
+    final List<Socket> queued = new ArrayList<>();
+
+    FullBacklog() throws IOException {
+      server = new ServerSocket(0, 1, LOOPBACK);
+      for (int i = 0; i < 16; i++) {
+        Socket s = new Socket();
+        try {
+          s.connect(new InetSocketAddress(LOOPBACK, server.getLocalPort()), 300);
+          queued.add(s);
+        } catch (SocketTimeoutException full) {
+          s.close();
+          return;
+        }
+      }
+      throw new IllegalStateException("the accept queue never filled");
+    }
+
+    int port() {
+      return server.getLocalPort();
+    }
+
+    @Override
+    public void close() throws IOException {
+      for (Socket s : queued) {
+        s.close();
+      }
+      server.close();
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package io.ippipe.common.probe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ippipe.common.error.ConfigException;
+import io.ippipe.common.input.ProxyProtocol;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ProbeModelTest {
+  @Test
+  void anonymityLevels() {
+    Set<String> own = Set.of("198.51.100.7");
+    assertEquals(Anonymity.ELITE, Anonymity.classify(Map.of("Host", "j", "User-Agent", "x"), own));
+    assertEquals(Anonymity.ANONYMOUS, Anonymity.classify(Map.of("Via", "1.1 squid"), own));
+    assertEquals(Anonymity.ANONYMOUS,
+        Anonymity.classify(Map.of("X-Forwarded-For", "unknown"), own));
+    assertEquals(Anonymity.TRANSPARENT,
+        Anonymity.classify(Map.of("X-Forwarded-For", "10.0.0.1, 198.51.100.7"), own));
+    assertEquals(Anonymity.TRANSPARENT,
+        Anonymity.classify(Map.of("Forwarded", "for=198.51.100.7;proto=http"), own));
+    // A longer address that merely contains ours is not ours.
+    assertEquals(Anonymity.ANONYMOUS,
+        Anonymity.classify(Map.of("X-Forwarded-For", "198.51.100.71"), own));
+  }
+
+  @Test
+  void judgeMarkersAndReports() {
+    assertEquals("0123456789abcdef", JudgeServer.marker("/judge/0123456789abcdef", "/judge"));
+    assertEquals("0123456789abcdef",
+        JudgeServer.marker("http://j:8899/judge/0123456789abcdef?x=1", "/judge"));
+    assertNull(JudgeServer.marker("/judge/", "/judge"));
+    assertNull(JudgeServer.marker("/other/0123456789abcdef", "/judge"));
+    assertNull(JudgeServer.marker("/judge/../../etc/passwd", "/judge"));
+    JudgeReport r = new JudgeReport("m1234567", "203.0.113.9", Map.of("Via", "1.1 p"));
+    assertEquals(r, JudgeReport.parse(r.toJson()));
+    assertNull(JudgeReport.parse("<html>"));
+    assertNull(JudgeReport.parse("{\"marker\": 5, \"origin\": \"x\", \"headers\": {}}"));
+  }
+
+  @Test
+  void judgeUrlIsCheckedUpFront() {
+    ProbeSettings s = ProbeSettings.of("http://judge.example.net:8899/j/", 1, 1, 1, 0, 1, 1, 1, 0,
+        Set.of(), false);
+    assertEquals("judge.example.net", s.judgeHost());
+    assertEquals(8899, s.judgePort());
+    assertEquals("/j", s.judgePath());
+    assertEquals("/judge", ProbeSettings.of("http://[2001:db8::1]", 1, 1, 1, 0, 1, 1, 1, 0,
+        Set.of(), false).judgePath());
+    for (String bad : new String[] {"https://j/", "ftp://j", "judge:80", "http://u:p@j/x",
+        "http://j/x?q=1"}) {
+      assertThrows(ConfigException.class, () -> ProbeSettings.judgeUri(bad), bad);
+    }
+  }
+
+  @Test
+  void credentialsByEndpointThenSupplierAndNeverPrinted() {
+    ProxyCredentials c = ProxyCredentials.parse("""
+        # suppliers
+        supplier.acme = alice:pa:ss
+        endpoint.203.0.113.5:8080 = bob:hunter2
+        endpoint.[2001:db8::1]:1080 = carol:x
+        """);
+    ProbeTarget acme = new ProbeTarget("198.51.100.1", 3128, ProxyProtocol.HTTP, "acme");
+    assertEquals(new ProxyCredentials.UserPassword("alice", "pa:ss"), c.lookup(acme));
+    ProbeTarget bob = new ProbeTarget("203.0.113.5", 8080, ProxyProtocol.HTTP, "acme");
+    assertEquals("bob", c.lookup(bob).user());
+    ProbeTarget v6 = new ProbeTarget("2001:db8::1", 1080, ProxyProtocol.SOCKS5, null);
+    assertEquals("carol", c.lookup(v6).user());
+    assertNull(c.lookup(new ProbeTarget("198.51.100.1", 1, ProxyProtocol.HTTP, "other")));
+    String shown = c + " " + c.lookup(bob) + " " + bob.withCredentials(c.lookup(bob));
+    assertFalse(shown.contains("hunter2"), shown);
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ProxyCredentials.parse("supplier.x = nopassword-here"));
+    assertTrue(e.getMessage().contains("line 1"));
+    assertFalse(e.getMessage().contains("nopassword-here"));
+    assertThrows(ConfigException.class, () -> ProxyCredentials.parse("acme = a:b"));
+  }
+
+  @Test
+  void rateLimiterSpacesStarts() throws InterruptedException {
+    RateLimiter limiter = new RateLimiter(200);
+    long start = System.nanoTime();
+    for (int i = 0; i < 21; i++) {
+      limiter.acquire();
+    }
+    // 20 intervals of 5 ms at least; an upper bound would be a timing test, so none.
+    assertTrue(System.nanoTime() - start >= 95_000_000L);
+  }
+}

@@ -1,0 +1,217 @@
+package io.ippipe.common.probe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ippipe.common.input.ProxyProtocol;
+import io.ippipe.common.probe.ProbeFixtures.Behaviour;
+import io.ippipe.common.probe.ProbeFixtures.Daemon;
+import io.ippipe.common.probe.ProbeFixtures.Endpoint;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every outcome class, through real proxies (tinyproxy, dante) and broken endpoints on loopback. */
+class ProxyCheckerTest {
+  @TempDir
+  static Path dir;
+  static JudgeServer judge;
+  static Daemon tinyproxy;
+  static Daemon tinyproxyAuth;
+  static Daemon dante;
+  static final EnumSet<ProbeOutcome> SEEN = EnumSet.noneOf(ProbeOutcome.class);
+
+  @BeforeAll
+  static void start() throws Exception {
+    judge = JudgeServer.start("127.0.0.1", 0, "/judge", 1);
+    tinyproxy = ProbeFixtures.tinyproxy(dir, null);
+    tinyproxyAuth = ProbeFixtures.tinyproxy(dir, "alice s3cret");
+    dante = ProbeFixtures.dante(dir);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    judge.close();
+    tinyproxy.close();
+    tinyproxyAuth.close();
+    dante.close();
+  }
+
+  static ProbeSettings settings(int retries, boolean allowSpecial) {
+    return ProbeSettings.of(judge.url(), 500, 1000, 1500, retries, 64, 64, 1000, 0, Set.of(),
+        allowSpecial);
+  }
+
+  static ProxyChecker checker() {
+    return new ProxyChecker(settings(0, true), ProxyChecker.sharedGroup(1));
+  }
+
+  static ProbeResult once(ProbeTarget t) {
+    List<ProbeResult> attempts = checker().check(t).join();
+    assertEquals(1, attempts.size(), attempts.toString());
+    ProbeResult r = attempts.get(0);
+    synchronized (SEEN) {
+      SEEN.add(r.outcome());
+    }
+    return r;
+  }
+
+  static ProbeTarget at(int port, ProxyProtocol protocol) {
+    return new ProbeTarget("127.0.0.1", port, protocol, "test");
+  }
+
+  @Test
+  void httpForwardThroughTinyproxyIsOkAndAnonymousBecauseOfVia() {
+    ProbeResult r = once(at(tinyproxy.port, ProxyProtocol.HTTP));
+    assertEquals(ProbeOutcome.OK, r.outcome(), r.detail());
+    assertEquals(200, r.httpStatus());
+    assertEquals("127.0.0.1", r.exitIp());
+    assertTrue(r.exitIpMatches());
+    assertEquals(Anonymity.ANONYMOUS, r.anonymity());
+    assertNotNull(r.connectMs());
+    assertNull(r.handshakeMs(), "a forward proxy has no handshake");
+    assertNotNull(r.ttfbMs());
+    assertTrue(r.totalMs() >= r.ttfbMs());
+  }
+
+  @Test
+  void connectTunnelThroughTinyproxyHidesEverything() {
+    ProbeResult r = once(at(tinyproxy.port, ProxyProtocol.HTTPS));
+    assertEquals(ProbeOutcome.OK, r.outcome(), r.detail());
+    assertEquals(Anonymity.ELITE, r.anonymity());
+    assertNotNull(r.handshakeMs());
+  }
+
+  @Test
+  void socks5AndSocks4ThroughDante() {
+    for (ProxyProtocol p : List.of(ProxyProtocol.SOCKS5, ProxyProtocol.SOCKS4)) {
+      ProbeResult r = once(at(dante.port, p));
+      assertEquals(ProbeOutcome.OK, r.outcome(), p + ": " + r.detail());
+      assertEquals(Anonymity.ELITE, r.anonymity());
+      assertNotNull(r.handshakeMs());
+      assertEquals("127.0.0.1", r.exitIp());
+    }
+  }
+
+  @Test
+  void credentialsAreSentAndWrongOnesAreAuthFailures() {
+    ProbeTarget good = at(tinyproxyAuth.port, ProxyProtocol.HTTP)
+        .withCredentials(new ProxyCredentials.UserPassword("alice", "s3cret"));
+    assertEquals(ProbeOutcome.OK, once(good).outcome());
+    ProbeTarget none = at(tinyproxyAuth.port, ProxyProtocol.HTTP);
+    assertEquals(ProbeOutcome.AUTH_FAILED, once(none).outcome());
+    for (ProxyProtocol p : List.of(ProxyProtocol.HTTP, ProxyProtocol.HTTPS)) {
+      ProbeTarget wrong = at(tinyproxyAuth.port, p)
+          .withCredentials(new ProxyCredentials.UserPassword("alice", "wrong"));
+      ProbeResult r = once(wrong);
+      assertEquals(ProbeOutcome.AUTH_FAILED, r.outcome(), p + ": " + r.detail());
+      assertFalse(String.valueOf(r.detail()).contains("wrong"), "no password in the detail");
+      assertFalse(r.toString().contains("wrong"), "no password in the result's text");
+    }
+  }
+
+  @Test
+  void brokenEndpointsGetTheirOwnClasses() throws Exception {
+    record Case(Behaviour behaviour, ProxyProtocol protocol, ProbeOutcome expected) {}
+    List<Case> cases = List.of(
+        new Case(Behaviour.BLACKHOLE, ProxyProtocol.HTTP, ProbeOutcome.RESPONSE_TIMEOUT),
+        new Case(Behaviour.BLACKHOLE, ProxyProtocol.SOCKS5, ProbeOutcome.HANDSHAKE_TIMEOUT),
+        new Case(Behaviour.CLOSE, ProxyProtocol.HTTP, ProbeOutcome.CLOSED),
+        new Case(Behaviour.CLOSE, ProxyProtocol.SOCKS5, ProbeOutcome.HANDSHAKE_FAILED),
+        new Case(Behaviour.GARBAGE, ProxyProtocol.HTTP, ProbeOutcome.BAD_RESPONSE),
+        new Case(Behaviour.GARBAGE, ProxyProtocol.HTTPS, ProbeOutcome.HANDSHAKE_FAILED),
+        new Case(Behaviour.NO_MARKER, ProxyProtocol.HTTP, ProbeOutcome.JUDGE_MISMATCH),
+        new Case(Behaviour.BAD_GATEWAY, ProxyProtocol.HTTP, ProbeOutcome.UPSTREAM_ERROR));
+    for (Case c : cases) {
+      try (Endpoint e = new Endpoint(c.behaviour())) {
+        ProbeResult r = once(at(e.port(), c.protocol()));
+        assertEquals(c.expected(), r.outcome(), c + ": " + r.detail());
+        assertNull(r.anonymity());
+      }
+    }
+  }
+
+  @Test
+  void aProxyShowingOurAddressIsTransparent() throws Exception {
+    try (Endpoint e = new Endpoint(Behaviour.TRANSPARENT)) {
+      ProbeResult r = once(at(e.port(), ProxyProtocol.HTTP));
+      assertEquals(ProbeOutcome.OK, r.outcome(), r.detail());
+      assertEquals(Anonymity.TRANSPARENT, r.anonymity());
+    }
+  }
+
+  @Test
+  void refusedAndTimedOutConnectsAreRetriedAndNumbered() throws Exception {
+    int closedPort = ProbeFixtures.freePort();
+    ProxyChecker retrying = new ProxyChecker(settings(2, true), ProxyChecker.sharedGroup(1));
+    List<ProbeResult> attempts = retrying.check(at(closedPort, ProxyProtocol.HTTP)).join();
+    assertEquals(List.of(1, 2, 3), attempts.stream().map(ProbeResult::attempt).toList());
+    assertTrue(attempts.stream().allMatch(a -> a.outcome() == ProbeOutcome.REFUSED));
+    SEEN.add(ProbeOutcome.REFUSED);
+    try (ProbeFixtures.FullBacklog full = new ProbeFixtures.FullBacklog()) {
+      ProbeResult r = once(at(full.port(), ProxyProtocol.SOCKS5));
+      assertEquals(ProbeOutcome.CONNECT_TIMEOUT, r.outcome(), r.detail());
+      assertNull(r.connectMs());
+    }
+    // A non-retryable outcome ends the check at its first attempt.
+    try (Endpoint e = new Endpoint(Behaviour.NO_MARKER)) {
+      assertEquals(1, retrying.check(at(e.port(), ProxyProtocol.HTTP)).join().size());
+    }
+  }
+
+  @Test
+  void specialPurposeAddressesAreRefusedOutsideTests() {
+    ProxyChecker production = new ProxyChecker(settings(0, false), ProxyChecker.sharedGroup(1));
+    List<ProbeResult> r = production.check(at(tinyproxy.port, ProxyProtocol.HTTP)).join();
+    assertEquals(ProbeOutcome.NOT_ALLOWED, r.get(0).outcome());
+    assertNull(r.get(0).connectMs());
+    SEEN.add(ProbeOutcome.NOT_ALLOWED);
+  }
+
+  @Test
+  void ownAddressComesFromTheJudge() {
+    ProxyChecker c = checker();
+    assertEquals("127.0.0.1", c.discoverOwnAddress());
+    assertTrue(c.ownAddresses().contains("127.0.0.1"));
+  }
+
+  @Test
+  void checkAllKeepsThePerHostAndConcurrencyLimits() throws Exception {
+    try (Endpoint slow = new Endpoint(Behaviour.SLOW)) {
+      List<ProbeTarget> targets = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        targets.add(at(slow.port(), ProxyProtocol.HTTP));
+      }
+      ProbeSettings perHost3 = ProbeSettings.of(judge.url(), 500, 1000, 3000, 0, 64, 3, 1000, 0,
+          Set.of(), true);
+      List<ProbeResult> results = new ProxyChecker(perHost3, ProxyChecker.sharedGroup(1))
+          .checkAll(targets.iterator());
+      assertEquals(40, results.size());
+      assertTrue(slow.maxOpen.get() <= 3, "per-host cap: " + slow.maxOpen.get());
+
+      slow.maxOpen.set(0);
+      ProbeSettings wide = perHost3.withConcurrency(8);
+      wide = ProbeSettings.of(judge.url(), 500, 1000, 3000, 0, 8, 64, 1000, 0, Set.of(), true);
+      results = new ProxyChecker(wide, ProxyChecker.sharedGroup(1)).checkAll(targets.iterator());
+      assertEquals(40, results.size());
+      assertTrue(results.stream().allMatch(r -> r.outcome() == ProbeOutcome.JUDGE_MISMATCH));
+      assertTrue(slow.maxOpen.get() > 3 && slow.maxOpen.get() <= 8,
+          "eight in flight on one event-loop thread: " + slow.maxOpen.get());
+    }
+  }
+
+  @AfterAll
+  static void everyClassButThoseOnlyTheFeedingPathMakesWasSeen() {
+    EnumSet<ProbeOutcome> expected = EnumSet.allOf(ProbeOutcome.class);
+    assertEquals(expected, SEEN, "outcome classes asserted through real endpoints");
+  }
+}
