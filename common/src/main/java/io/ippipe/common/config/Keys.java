@@ -232,10 +232,98 @@ public final class Keys {
       "Where the JSON-lines pool snapshot goes without Redis; empty: <output root>/live.",
       Parsers.text());
 
+  public static final ConfigKey<Double> SCORE_PROBE_WEIGHT = key(
+      "score.probe_weight", "5",
+      "One active check counts as this many requests in the availability and evidence of a "
+          + "proxy (docs/score.md); 0 ignores the probes.",
+      Parsers.doubleRange(0.0, 1e6));
+
+  public static final ConfigKey<String> PROBE_JUDGE_URL = key(
+      "probe.judge_url", "",
+      "The judge the checks reach through each proxy: http://HOST[:PORT][/PATH] of an "
+          + "'ippipe judge'. Required when run.stages has probe.",
+      Parsers.text());
+  public static final ConfigKey<Integer> PROBE_CONCURRENCY = key(
+      "probe.concurrency", "512", "Checks in flight at once in each Spark task.",
+      Parsers.intRange(1, 65536));
+  public static final ConfigKey<Integer> PROBE_PER_HOST_IN_FLIGHT = key(
+      "probe.per_host_in_flight", "4",
+      "Checks in flight at once per proxy address (ports of one host share it).",
+      Parsers.intRange(1, 65536));
+  public static final ConfigKey<Integer> PROBE_PER_SUPPLIER_IN_FLIGHT = key(
+      "probe.per_supplier_in_flight", "256", "Checks in flight at once per supplier, per task.",
+      Parsers.intRange(1, 65536));
+  public static final ConfigKey<Double> PROBE_RATE_PER_SECOND = key(
+      "probe.rate_per_second", "0",
+      "Check starts per second over the whole run, shared evenly by its tasks; 0: no limit.",
+      Parsers.doubleRange(0.0, 1e9));
+  public static final ConfigKey<Integer> PROBE_CONNECT_TIMEOUT_MS = key(
+      "probe.connect_timeout_ms", "3000", "TCP connect to the proxy.",
+      Parsers.intRange(10, 600_000));
+  public static final ConfigKey<Integer> PROBE_HANDSHAKE_TIMEOUT_MS = key(
+      "probe.handshake_timeout_ms", "5000", "The CONNECT or SOCKS handshake.",
+      Parsers.intRange(10, 600_000));
+  public static final ConfigKey<Integer> PROBE_RESPONSE_TIMEOUT_MS = key(
+      "probe.response_timeout_ms", "10000", "The judge's response through the proxy.",
+      Parsers.intRange(10, 600_000));
+  public static final ConfigKey<Integer> PROBE_RETRIES = key(
+      "probe.retries", "1",
+      "Further attempts after a transient failure (timeouts, refused, closed, 502-504).",
+      Parsers.intRange(0, 10));
+  public static final ConfigKey<Integer> PROBE_IO_THREADS = key(
+      "probe.io_threads", "1",
+      "Event-loop threads per executor JVM that run every check of its tasks.",
+      Parsers.intRange(1, 64));
+  public static final ConfigKey<Integer> PROBE_PARTITIONS = key(
+      "probe.partitions", "0",
+      "Spark tasks the due checks are spread over; 0: spark.default.parallelism.",
+      Parsers.intRange(0, 100_000));
+  public static final ConfigKey<Long> PROBE_MAX_CHECKS = key(
+      "probe.max_checks", "0",
+      "At most this many checks per run, most urgent first (new, then failing, then the "
+          + "longest overdue); 0: every due proxy.",
+      Parsers.longRange(0, Long.MAX_VALUE));
+  public static final ConfigKey<String> PROBE_CREDENTIALS = key(
+      "probe.credentials", "",
+      "Supplier proxy credentials: env:VAR or file:PATH (mode 0600) holding lines "
+          + "'supplier.NAME = user:password' or 'endpoint.IP:PORT = user:password'. Empty: none.",
+      Parsers.text());
+  public static final ConfigKey<String> PROBE_OWN_ADDRESSES = key(
+      "probe.own_addresses", "",
+      "Comma-separated addresses of the checkers as the internet sees them, besides the one the "
+          + "judge reports; seen in a header through a proxy, they make it transparent.",
+      Parsers.text());
+  public static final ConfigKey<Double> PROBE_HEALTHY_SCORE = key(
+      "probe.recheck.healthy_score", "60",
+      "A proxy whose latest score reaches this is healthy: re-checked every healthy_hours.",
+      Parsers.doubleRange(0.0, 100.0));
+  public static final ConfigKey<Double> PROBE_HEALTHY_HOURS = key(
+      "probe.recheck.healthy_hours", "72", "Re-check period of healthy proxies.",
+      Parsers.doubleRange(0.0, 1e6));
+  public static final ConfigKey<Double> PROBE_REGULAR_HOURS = key(
+      "probe.recheck.regular_hours", "24",
+      "Re-check period of proxies whose last check passed but that are not (yet) healthy.",
+      Parsers.doubleRange(0.0, 1e6));
+  public static final ConfigKey<Double> PROBE_BACKOFF_BASE_HOURS = key(
+      "probe.recheck.backoff_base_hours", "12",
+      "After n failed checks in a row the next waits base x 2^(n-1) hours, up to backoff_max.",
+      Parsers.doubleRange(0.0, 1e6));
+  public static final ConfigKey<Double> PROBE_BACKOFF_MAX_HOURS = key(
+      "probe.recheck.backoff_max_hours", "336", "The longest wait of a failing proxy.",
+      Parsers.doubleRange(0.0, 1e6));
+  public static final ConfigKey<Double> PROBE_JITTER = key(
+      "probe.recheck.jitter", "0.2",
+      "Each wait is spread by up to this share either way (seeded by endpoint and date).",
+      Parsers.fraction());
+  public static final ConfigKey<String> PROBE_TEST_ALLOW_SPECIAL_PURPOSE = key(
+      "probe.test.allow_special_purpose", "false",
+      "TEST ONLY: true lets checks reach loopback and other special-purpose addresses.",
+      Parsers.choice("true", "false"));
+
   public static final ConfigKey<String> RUN_STAGES = key(
       "run.stages", "validate, geotag, encrypt, score, publish",
       "The stages 'ippipe run' chains, in this order; leave one out (e.g. encrypt without keys) "
-          + "to skip it.",
+          + "to skip it, add probe (with probe.judge_url) to check proxies actively.",
       Parsers.text());
 
   private Keys() {}

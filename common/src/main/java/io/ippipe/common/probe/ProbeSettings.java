@@ -1,6 +1,10 @@
 package io.ippipe.common.probe;
 
+import io.ippipe.common.config.Keys;
+import io.ippipe.common.config.PipelineConfig;
 import io.ippipe.common.error.ConfigException;
+import io.ippipe.common.ip.IpParser;
+import java.util.LinkedHashSet;
 import java.io.Serializable;
 import java.net.URI;
 import java.util.Set;
@@ -26,6 +30,31 @@ public record ProbeSettings(String judgeHost, int judgePort, String judgePath, i
 
   public ProbeSettings {
     ownAddresses = Set.copyOf(ownAddresses);
+  }
+
+  /** The probe.* settings; the rate is the whole run's (see {@link #withRatePerSecond}). */
+  public static ProbeSettings from(PipelineConfig c) {
+    String url = c.get(Keys.PROBE_JUDGE_URL);
+    if (url.isBlank()) {
+      throw new ConfigException("probe needs a judge: set probe.judge_url to an 'ippipe judge' "
+          + "the proxies can reach, e.g. probe.judge_url=http://judge.example.net:8899/judge");
+    }
+    Set<String> own = new LinkedHashSet<>();
+    IpParser parser = new IpParser();
+    for (String a : c.get(Keys.PROBE_OWN_ADDRESSES).split(",")) {
+      if (a.isBlank()) {
+        continue;
+      }
+      if (!parser.parse(a.strip())) {
+        throw new ConfigException("probe.own_addresses: '" + a.strip() + "' is not an IP address");
+      }
+      own.add(a.strip());
+    }
+    return of(url, c.get(Keys.PROBE_CONNECT_TIMEOUT_MS), c.get(Keys.PROBE_HANDSHAKE_TIMEOUT_MS),
+        c.get(Keys.PROBE_RESPONSE_TIMEOUT_MS), c.get(Keys.PROBE_RETRIES),
+        c.get(Keys.PROBE_CONCURRENCY), c.get(Keys.PROBE_PER_HOST_IN_FLIGHT),
+        c.get(Keys.PROBE_PER_SUPPLIER_IN_FLIGHT), c.get(Keys.PROBE_RATE_PER_SECOND), own,
+        c.get(Keys.PROBE_TEST_ALLOW_SPECIAL_PURPOSE).equals("true"));
   }
 
   /** Parses probe.judge_url: http://HOST[:PORT][/PATH]; the checks append /MARKER. */

@@ -12,9 +12,23 @@ package io.ippipe.common.score;
  * @param daysSincePrevious the days between that partition and today
  * @param blocklist the first blocklist holding the address, null when none does
  * @param globallyReachable false for an address in a special-purpose range
+ * @param probes the day's active checks (none without a probe stage)
  */
 public record ProxyEvidence(long attempts, long successes, long connectFailures, long bans,
     long upstreamErrors, Double latencyP90Ms, Integer daysSinceLastSeen, Integer daysSinceListed,
     boolean inInventory, String claimedCountry, String geoCountry, String claimedType,
     String networkType, Double previousHealth, Double previousEvidence, Integer daysSincePrevious,
-    String blocklist, boolean globallyReachable) {}
+    String blocklist, boolean globallyReachable, ProbeEvidence probes) {
+
+  /** Evidence without active checks. */
+  public ProxyEvidence(long attempts, long successes, long connectFailures, long bans,
+      long upstreamErrors, Double latencyP90Ms, Integer daysSinceLastSeen, Integer daysSinceListed,
+      boolean inInventory, String claimedCountry, String geoCountry, String claimedType,
+      String networkType, Double previousHealth, Double previousEvidence,
+      Integer daysSincePrevious, String blocklist, boolean globallyReachable) {
+    this(attempts, successes, connectFailures, bans, upstreamErrors, latencyP90Ms,
+        daysSinceLastSeen, daysSinceListed, inInventory, claimedCountry, geoCountry, claimedType,
+        networkType, previousHealth, previousEvidence, daysSincePrevious, blocklist,
+        globallyReachable, ProbeEvidence.NONE);
+  }
+}

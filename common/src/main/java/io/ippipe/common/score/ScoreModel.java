@@ -14,10 +14,24 @@ public final class ScoreModel {
   }
 
   public ProxyScore score(ProxyEvidence e) {
-    long n = e.attempts();
-    Double availability = n > 0 ? Wilson.lowerBound(e.successes(), n, p.wilsonZ()) : null;
-    Double banRate = n > 0 ? (double) e.bans() / n : null;
-    Double latencyScore = e.latencyP90Ms() == null ? null : latencyScore(e.latencyP90Ms());
+    // Active checks join the requests as weighted trials: each counts probe_weight requests.
+    // They say nothing about bans (a judge never bans), so the ban rate stays the logs' own.
+    long requests = e.attempts();
+    ProbeEvidence probes = e.probes();
+    double probeTrials = p.probeWeight() * probes.checks();
+    double n = requests + probeTrials;
+    Double availability = n > 0
+        ? Wilson.lowerBound(e.successes() + p.probeWeight() * probes.passed(), n, p.wilsonZ())
+        : null;
+    Double banRate = null;
+    if (requests > 0) {
+      banRate = (double) e.bans() / requests;
+    } else if (n > 0) {
+      banRate = 0.0;
+    }
+    Double p90 = e.latencyP90Ms() != null ? e.latencyP90Ms()
+        : probeTrials > 0 ? probes.medianMs() : null;
+    Double latencyScore = p90 == null ? null : latencyScore(p90);
     Double observed = null;
     if (n > 0) {
       double weights = p.weightAvailability() + (latencyScore == null ? 0 : p.weightLatency());

@@ -9,7 +9,7 @@ import java.io.Serializable;
 public record ScoreParams(double wilsonZ, double weightAvailability, double weightLatency,
     long latencyGoodMs, long latencyBadMs, double banPenalty, double freshnessHalfLifeDays,
     double geoMismatchFactor, double typeMismatchFactor, double prior, double minAttempts,
-    double memoryHalfLifeDays, int retireAfterDays) implements Serializable {
+    double memoryHalfLifeDays, int retireAfterDays, double probeWeight) implements Serializable {
 
   public ScoreParams {
     if (weightAvailability + weightLatency <= 0) {
@@ -28,7 +28,7 @@ public record ScoreParams(double wilsonZ, double weightAvailability, double weig
         c.get(Keys.SCORE_FRESHNESS_HALF_LIFE_DAYS), c.get(Keys.SCORE_GEO_MISMATCH_FACTOR),
         c.get(Keys.SCORE_TYPE_MISMATCH_FACTOR), c.get(Keys.SCORE_PRIOR),
         c.get(Keys.SCORE_MIN_ATTEMPTS), c.get(Keys.SCORE_MEMORY_HALF_LIFE_DAYS),
-        c.get(Keys.SCORE_RETIRE_AFTER_DAYS));
+        c.get(Keys.SCORE_RETIRE_AFTER_DAYS), c.get(Keys.SCORE_PROBE_WEIGHT));
   }
 
   public static ScoreParams defaults() {

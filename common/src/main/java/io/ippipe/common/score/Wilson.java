@@ -10,6 +10,11 @@ public final class Wilson {
    * score: with few trials the bound stays low. 0 when there are no trials.
    */
   public static double lowerBound(long successes, long trials, double z) {
+    return lowerBound((double) successes, (double) trials, z);
+  }
+
+  /** The same for weighted counts (active checks count as several requests). */
+  public static double lowerBound(double successes, double trials, double z) {
     if (trials <= 0) {
       return 0.0;
     }

@@ -16,6 +16,37 @@ class ScoreModelTest {
         true, null, null, null, null, null, null, null, null, true);
   }
 
+  private static ProxyEvidence probedOnly(long checks, long passed, Double medianMs) {
+    return new ProxyEvidence(0, 0, 0, 0, 0, null, null, 0, true, null, null, null, null, null,
+        null, null, null, true, new ProbeEvidence(checks, passed, medianMs));
+  }
+
+  @Test
+  void activeChecksCountAsWeightedRequests() {
+    double w = params.probeWeight();
+    ProxyScore prior = model.score(probedOnly(0, 0, null));
+    ProxyScore passing = model.score(probedOnly(2, 2, 300.0));
+    ProxyScore failing = model.score(probedOnly(2, 0, null));
+    assertEquals(Wilson.lowerBound(2 * w, 2 * w, params.wilsonZ()), passing.availability(), 1e-12);
+    assertEquals(2 * w, passing.evidence(), 1e-12);
+    assertEquals(0.0, passing.banRate());
+    assertEquals(1.0, passing.latencyScore(), "the probe's time stands in for the logs' p90");
+    assertTrue(passing.score() > prior.score() && failing.score() < prior.score(),
+        prior.score() + " " + passing.score() + " " + failing.score());
+    // Beside requests, checks add trials but never dilute the logs' ban rate.
+    ProxyEvidence both = new ProxyEvidence(100, 90, 0, 10, 0, 100.0, 0, 0, true, null, null,
+        null, null, null, null, null, null, true, new ProbeEvidence(1, 1, 50.0));
+    ProxyScore s = model.score(both);
+    assertEquals(0.1, s.banRate(), 1e-12);
+    assertEquals(Wilson.lowerBound(90 + w, 100 + w, params.wilsonZ()), s.availability(), 1e-12);
+    ScoreModel ignoring = new ScoreModel(new ScoreParams(params.wilsonZ(),
+        params.weightAvailability(), params.weightLatency(), params.latencyGoodMs(),
+        params.latencyBadMs(), params.banPenalty(), params.freshnessHalfLifeDays(),
+        params.geoMismatchFactor(), params.typeMismatchFactor(), params.prior(),
+        params.minAttempts(), params.memoryHalfLifeDays(), params.retireAfterDays(), 0.0));
+    assertEquals(prior.score(), ignoring.score(probedOnly(2, 2, 300.0)).score());
+  }
+
   @Test
   void noEvidenceScoresThePrior() {
     ProxyScore s = model.score(new ProxyEvidence(0, 0, 0, 0, 0, null, null, 0, true, null, null,
