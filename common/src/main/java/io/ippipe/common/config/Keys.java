@@ -194,7 +194,7 @@ public final class Keys {
       Parsers.intRange(1, 3650));
   public static final ConfigKey<Integer> SCORE_LOOKBACK_DAYS = key(
       "score.lookback_days", "30",
-      "How far back score looks for the previous scores partition (gaps in the schedule).",
+      "How far back score and probe look for their previous partitions (gaps in the schedule).",
       Parsers.intRange(1, 3650));
   public static final ConfigKey<String> SCORE_BLOCKLISTS = key(
       "score.blocklists", "",

@@ -26,21 +26,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and small socket servers that misbehave in one way each. scripts/test.sh installs the two
  * packages.
  */
-final class ProbeFixtures {
-  static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+public final class ProbeFixtures {
+  public static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
   private ProbeFixtures() {}
 
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, LOOPBACK)) {
       return s.getLocalPort();
     }
   }
 
   /** A proxy daemon in the foreground, stopped on close. */
-  static final class Daemon implements AutoCloseable {
+  public static final class Daemon implements AutoCloseable {
     final Process process;
-    final int port;
+    public final int port;
 
     Daemon(Process process, int port) {
       this.process = process;
@@ -57,7 +57,7 @@ final class ProbeFixtures {
   }
 
   /** tinyproxy on a free port; {@code basicAuth} "user pass" makes it demand credentials. */
-  static Daemon tinyproxy(Path dir, String basicAuth) throws Exception {
+  public static Daemon tinyproxy(Path dir, String basicAuth) throws Exception {
     int port = freePort();
     Path conf = dir.resolve("tinyproxy-" + port + ".conf");
     Files.writeString(conf, String.join("\n",
@@ -68,7 +68,7 @@ final class ProbeFixtures {
   }
 
   /** dante's danted on a free port, SOCKS4 and SOCKS5 without authentication, loopback only. */
-  static Daemon dante(Path dir) throws Exception {
+  public static Daemon dante(Path dir) throws Exception {
     int port = freePort();
     Path conf = dir.resolve("danted-" + port + ".conf");
     Files.writeString(conf, String.join("\n",
@@ -109,7 +109,7 @@ final class ProbeFixtures {
     throw new IllegalStateException(command.get(0) + " did not listen on " + port);
   }
 
-  enum Behaviour {
+  public enum Behaviour {
     /** Accepts and never answers. */
     BLACKHOLE,
     /** Closes each connection at once. */
@@ -127,7 +127,7 @@ final class ProbeFixtures {
   }
 
   /** A one-behaviour endpoint on a free loopback port, a thread per connection. */
-  static final class Endpoint implements AutoCloseable {
+  public static final class Endpoint implements AutoCloseable {
     final ServerSocket server;
     final Behaviour behaviour;
     final AtomicInteger open = new AtomicInteger();
@@ -139,13 +139,13 @@ final class ProbeFixtures {
     });
     private final List<Socket> held = java.util.Collections.synchronizedList(new ArrayList<>());
 
-    Endpoint(Behaviour behaviour) throws IOException {
+    public Endpoint(Behaviour behaviour) throws IOException {
       this.behaviour = behaviour;
       this.server = new ServerSocket(0, 512, LOOPBACK);
       threads.submit(this::acceptLoop);
     }
 
-    int port() {
+    public int port() {
       return server.getLocalPort();
     }
 
@@ -270,7 +270,7 @@ final class ProbeFixtures {
       throw new IllegalStateException("the accept queue never filled");
     }
 
-    int port() {
+    public int port() {
       return server.getLocalPort();
     }
 

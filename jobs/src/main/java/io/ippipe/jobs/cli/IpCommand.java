@@ -26,9 +26,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "ip", mixinStandardHelpOptions = true,
-    description = "Single-IP tools: check, geo, encrypt and decrypt need no Spark; score reads the"
-        + " scores table.", subcommands = {IpCommand.Check.class, IpCommand.Geo.class,
-        IpCommand.Encrypt.class, IpCommand.Decrypt.class, IpCommand.Score.class})
+    description = "Single-IP tools: check, geo, encrypt, decrypt and probe need no Spark; score"
+        + " reads the scores table.", subcommands = {IpCommand.Check.class, IpCommand.Geo.class,
+        IpCommand.Encrypt.class, IpCommand.Decrypt.class, IpCommand.Score.class,
+        IpCommand.Probe.class})
 final class IpCommand implements Runnable {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -357,6 +358,80 @@ final class IpCommand implements Runnable {
         throw new io.ippipe.common.error.ConfigException("Port '" + s + "': " + port.detail());
       }
       return port.value();
+    }
+  }
+
+  @Command(name = "probe", mixinStandardHelpOptions = true,
+      description = {"One active check of one proxy through the judge, as JSON lines (one per"
+          + " attempt). Exit 0 when the last attempt is ok, 1 otherwise.",
+          "Credentials come from probe.credentials (supplier via --supplier), never from the"
+              + " command line."})
+  static final class Probe implements Callable<Integer> {
+    @picocli.CommandLine.Mixin CommonOptions common;
+
+    @Parameters(paramLabel = "HOST:PORT", description = "1.2.3.4:8080 or [2001:db8::1]:1080.")
+    String endpoint;
+
+    @Option(names = "--protocol", defaultValue = "http",
+        description = "http, https (CONNECT), socks4 or socks5 (default ${DEFAULT-VALUE}).")
+    String protocol;
+
+    @Option(names = "--judge", paramLabel = "URL", description = "Sets probe.judge_url.")
+    String judge;
+
+    @Option(names = "--supplier", description = "Supplier, for its probe.credentials entry.")
+    String supplier;
+
+    @Override
+    public Integer call() throws Exception {
+      io.ippipe.common.config.PipelineConfig config = common.resolve(judge == null
+          ? java.util.Map.of() : java.util.Map.of("probe.judge_url", judge));
+      io.ippipe.jobs.probe.ProbeJob.Prepared prepared = io.ippipe.jobs.probe.ProbeJob.prepare(config);
+      io.ippipe.common.input.ProxyProtocol proto;
+      try {
+        proto = io.ippipe.common.input.ProxyProtocol.fromText(protocol);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("--protocol must be http, https, socks4 or socks5, got '"
+            + protocol + "'");
+      }
+      int colon = endpoint.lastIndexOf(':');
+      String host = colon > 0 ? endpoint.substring(0, colon) : endpoint;
+      host = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+      IpParser parser = new IpParser();
+      io.ippipe.common.input.Parsed<Integer> port = colon > 0
+          ? io.ippipe.common.input.Endpoints.port(endpoint, colon + 1, endpoint.length()) : null;
+      if (colon <= 0 || !parser.parse(host) || !port.isValid()) {
+        throw new ConfigException("'" + endpoint + "' is not IP:PORT (IPv6 in brackets)");
+      }
+      String ip = new IpAddress(parser.hi(), parser.lo(), parser.version()).toString();
+      io.ippipe.common.probe.ProbeTarget target = new io.ippipe.common.probe.ProbeTarget(ip,
+          port.value(), proto, supplier);
+      target = target.withCredentials(prepared.credentials().lookup(target));
+      io.ippipe.common.probe.ProxyChecker checker = new io.ippipe.common.probe.ProxyChecker(
+          prepared.settings(), io.ippipe.common.probe.ProxyChecker.sharedGroup(1));
+      checker.discoverOwnAddress();
+      java.util.List<io.ippipe.common.probe.ProbeResult> attempts = checker.check(target).join();
+      com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+      for (io.ippipe.common.probe.ProbeResult r : attempts) {
+        java.util.Map<String, Object> o = new java.util.LinkedHashMap<>();
+        o.put("ip", r.target().ip());
+        o.put("port", r.target().port());
+        o.put("protocol", r.target().protocol().text());
+        o.put("attempt", r.attempt());
+        o.put("outcome", r.outcome().text());
+        o.put("connect_ms", r.connectMs());
+        o.put("handshake_ms", r.handshakeMs());
+        o.put("ttfb_ms", r.ttfbMs());
+        o.put("total_ms", r.totalMs());
+        o.put("http_status", r.httpStatus());
+        o.put("exit_ip", r.exitIp());
+        o.put("exit_ip_matches", r.exitIpMatches());
+        o.put("anonymity", r.anonymity() == null ? null : r.anonymity().text());
+        o.put("detail", r.detail());
+        System.out.println(json.writeValueAsString(o));
+      }
+      return attempts.get(attempts.size() - 1).outcome()
+          == io.ippipe.common.probe.ProbeOutcome.OK ? 0 : 1;
     }
   }
 }

@@ -15,6 +15,7 @@ import io.ippipe.jobs.publish.PoolStore;
 import io.ippipe.jobs.publish.PublishJob;
 import io.ippipe.jobs.publish.RedisPoolStore;
 import io.ippipe.jobs.publish.SnapshotPoolStore;
+import io.ippipe.jobs.probe.ProbeJob;
 import io.ippipe.jobs.score.ScoreJob;
 import io.ippipe.jobs.validate.ValidateJob;
 import java.io.PrintStream;
@@ -61,7 +62,8 @@ public final class RunJob {
       List<String> top) {}
 
   /** What the stages that will run need, loaded and checked before any data is read. */
-  public record Prepared(GeoCatalog geo, KeyRing keys, Blocklists blocklists, RedisPoolStore redis) {}
+  public record Prepared(GeoCatalog geo, KeyRing keys, ProbeJob.Prepared probe,
+      Blocklists blocklists, RedisPoolStore redis) {}
 
   private RunJob() {}
 
@@ -116,9 +118,10 @@ public final class RunJob {
       keys = KeyLoader.load(config);
       EncryptJob.checkKeys(config, keys);
     }
+    ProbeJob.Prepared probe = plan.runs(Stage.PROBE) ? ProbeJob.prepare(config) : null;
     Blocklists blocklists = plan.runs(Stage.SCORE) ? ScoreJob.prepare(config) : null;
     RedisPoolStore redis = plan.runs(Stage.PUBLISH) ? RedisPoolStore.fromConfig(config) : null;
-    return new Prepared(geo, keys, blocklists, redis);
+    return new Prepared(geo, keys, probe, blocklists, redis);
   }
 
   public static Result run(SparkSession spark, PipelineConfig config, Options o, Plan plan,
@@ -214,6 +217,12 @@ public final class RunJob {
         StringBuilder b = new StringBuilder("key id " + r.keyId() + ": ");
         r.datasets().forEach(d -> b.append(String.format("%s %,d rows; ", d.dataset(), d.rows())));
         return b.toString().replaceAll("; $", "");
+      }
+      case PROBE: {
+        ProbeJob.Result r = ProbeJob.run(spark, config, p.probe(),
+            new ProbeJob.Options(o.date(), o.lake(), staging));
+        return String.format("%,d checks of %,d listed endpoints (due %s), outcomes %s", r.checks(),
+            r.endpoints(), r.due(), r.outcomes());
       }
       case SCORE: {
         ScoreJob.Result r = ScoreJob.run(spark, config, p.blocklists(), new ScoreJob.Options(o.date(), o.lake(), staging));

@@ -81,6 +81,15 @@ final class RunMetrics {
       }
       doc.put("encrypt", Map.of("key_id", encrypt.path("key_id").asText(), "rows", rows));
     }
+    JsonNode probe = read(conf, lake, date, "probe.json");
+    if (probe != null) {
+      doc.put("probe", Map.of("checks", probe.path("checks").asLong(),
+          "attempts", probe.path("attempts").asLong(),
+          "due", JSON.convertValue(probe.path("due"), Map.class),
+          "outcomes", JSON.convertValue(probe.path("outcomes"), Map.class),
+          "anonymity", JSON.convertValue(probe.path("anonymity"), Map.class),
+          "checks_per_second", probe.path("checks_per_second").asDouble()));
+    }
     JsonNode score = read(conf, lake, date, "score.json");
     if (score != null) {
       doc.put("score", Map.of("proxies", score.path("proxies").asLong(),

@@ -8,7 +8,7 @@ import java.util.Locale;
 
 /** The stages of the nightly run, in their order. */
 public enum Stage {
-  VALIDATE, GEOTAG, ENCRYPT, SCORE, PUBLISH;
+  VALIDATE, GEOTAG, ENCRYPT, PROBE, SCORE, PUBLISH;
 
   public String id() {
     return name().toLowerCase(Locale.ROOT);
@@ -34,7 +34,7 @@ public enum Stage {
       Stage s = of(part);
       if (!out.isEmpty() && s.ordinal() <= out.get(out.size() - 1).ordinal()) {
         throw new ConfigException("run.stages must list stages once each, in pipeline order "
-            + "(validate, geotag, encrypt, score, publish): got '" + text + "'");
+            + "(validate, geotag, encrypt, probe, score, publish): got '" + text + "'");
       }
       out.add(s);
     }

@@ -116,6 +116,9 @@ public final class ScoreJob {
           .withColumn("previous_dt", lit(null).cast(DataTypes.DateType))
           .withColumn("previous_last_listed", lit(null).cast(DataTypes.DateType));
     }
+    String probesPath = options.root() + "/probes/" + dt;
+    joined = withProbes(joined,
+        Partitions.exists(hadoop, probesPath) ? spark.read().parquet(probesPath) : null);
     joined = joined.withColumn("last_listed",
         when(col("in_inventory"), day).otherwise(col("previous_last_listed")));
 
@@ -279,6 +282,29 @@ public final class ScoreJob {
         .drop("latency");
   }
 
+  /**
+   * The day's active checks per endpoint (final attempts of probes/dt=D/): checks, passed, and
+   * the median time of the passing ones. Endpoints not checked get 0, 0, null.
+   */
+  static Dataset<Row> withProbes(Dataset<Row> endpoints, Dataset<Row> probes) {
+    if (probes == null) {
+      return endpoints.withColumn("probe_checks", lit(0L)).withColumn("probe_passed", lit(0L))
+          .withColumn("probe_median_ms", lit(null).cast(DataTypes.DoubleType));
+    }
+    Column ok = col("outcome").equalTo(io.ippipe.common.probe.ProbeOutcome.OK.text());
+    Dataset<Row> perEndpoint = probes.filter(col("final_attempt"))
+        .groupBy(col("ip").as("k_ip"), col("port").as("k_port"), col("protocol").as("k_protocol"))
+        .agg(count(lit(1)).as("k_checks"), sum(when(ok, 1L).otherwise(0L)).as("k_passed"),
+            percentile_approx(when(ok, col("total_ms")), lit(0.5), lit(10000)).as("k_median"));
+    return endpoints.join(perEndpoint, col("ip").equalTo(col("k_ip"))
+            .and(col("port").equalTo(col("k_port"))).and(col("protocol").equalTo(col("k_protocol"))),
+            "left")
+        .withColumn("probe_checks", coalesce(col("k_checks"), lit(0L)))
+        .withColumn("probe_passed", coalesce(col("k_passed"), lit(0L)))
+        .withColumn("probe_median_ms", col("k_median"))
+        .drop("k_ip", "k_port", "k_protocol", "k_checks", "k_passed", "k_median");
+  }
+
   private static Dataset<Row> prefixed(Dataset<Row> rows, String prefix) {
     Column[] cols = Arrays.stream(rows.columns()).map(c -> col(c).as(prefix + c)).toArray(Column[]::new);
     return rows.select(cols);
@@ -334,6 +360,7 @@ public final class ScoreJob {
         col("latency_p90_ms"), col("latency_p99_ms"), col("first_seen"), col("last_seen"),
         col("last_listed"), col("days_since_last_seen"), col("days_since_listed"),
         col("previous_dt"), col("previous_health"), col("previous_evidence"),
+        col("probe_checks"), col("probe_passed"), col("probe_median_ms"),
         col("__score.availability").as("availability"),
         col("__score.latency_score").as("latency_score"), col("__score.ban_rate").as("ban_rate"),
         col("__score.observed").as("observed"),

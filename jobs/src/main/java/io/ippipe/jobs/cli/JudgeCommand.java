@@ -1,0 +1,58 @@
+package io.ippipe.jobs.cli;
+
+import io.ippipe.common.error.ConfigException;
+import io.ippipe.common.probe.JudgeServer;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "judge", mixinStandardHelpOptions = true,
+    description = {"Serve the probe judge: GET PATH/MARKER answers JSON with the marker, the"
+        + " address the request came from and the headers it carried (docs/probe.md).",
+        "Runs until stopped (SIGTERM, Ctrl-C) or for --exit-after seconds."})
+final class JudgeCommand implements Callable<Integer> {
+  @Option(names = "--port", required = true, description = "TCP port; 0 picks a free one.")
+  int port;
+
+  @Option(names = "--bind", defaultValue = "127.0.0.1",
+      description = "Address to listen on (default ${DEFAULT-VALUE}; 0.0.0.0 to serve proxies"
+          + " on the internet).")
+  String bind;
+
+  @Option(names = "--path", defaultValue = "/judge", description = "URL path (default ${DEFAULT-VALUE}).")
+  String path;
+
+  @Option(names = "--threads", defaultValue = "1", description = "Event-loop threads.")
+  int threads;
+
+  @Option(names = "--exit-after", paramLabel = "SECONDS", defaultValue = "0",
+      description = "Stop after this many seconds; 0 (default): run until stopped.")
+  long exitAfter;
+
+  @Override
+  public Integer call() throws Exception {
+    if (port < 0 || port > 65535) {
+      throw new ConfigException("--port must be 0..65535, got " + port);
+    }
+    if (!path.startsWith("/")) {
+      throw new ConfigException("--path must start with /, got '" + path + "'");
+    }
+    JudgeServer judge;
+    try {
+      judge = JudgeServer.start(bind, port, path, Math.max(1, threads));
+    } catch (Exception e) {
+      throw new ConfigException("Cannot listen on " + bind + ":" + port + ": " + e.getMessage());
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(judge::close, "judge-shutdown"));
+    System.out.println("judge listening: " + judge.url());
+    System.out.flush();
+    if (exitAfter > 0) {
+      judge.channel().closeFuture().await(TimeUnit.SECONDS.toMillis(exitAfter));
+      judge.close();
+    } else {
+      judge.channel().closeFuture().sync();
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,206 @@
+package io.ippipe.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ippipe.common.probe.JudgeServer;
+import io.ippipe.common.probe.ProbeFixtures;
+import io.ippipe.common.probe.ProbeFixtures.Behaviour;
+import io.ippipe.common.probe.ProbeFixtures.Daemon;
+import io.ippipe.common.probe.ProbeFixtures.Endpoint;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The probe job through the CLI against real proxies on loopback (tinyproxy with and without
+ * credentials, dante) and broken endpoints; then a second day that follows the re-check policy.
+ */
+class ProbeJobTest {
+  static final String DAY1 = "2026-11-24";
+  static final String DAY2 = "2026-11-25";
+  static final StructType INVENTORY = new StructType()
+      .add("ip", DataTypes.StringType, false).add("port", DataTypes.IntegerType, false)
+      .add("protocol", DataTypes.StringType, false).add("supplier", DataTypes.StringType, true);
+
+  /**
+   * A validated inventory partition written directly: validate rightly rejects loopback
+   * addresses, and these tests may only reach loopback.
+   */
+  static void inventory(Path lake, String date, List<Row> rows) {
+    SharedSpark.get().createDataFrame(rows, INVENTORY).write().mode(SaveMode.Overwrite)
+        .parquet(lake + "/validated/inventory/dt=" + date);
+  }
+
+  static Map<String, List<Row>> probesByEndpoint(Path lake, String date) {
+    Map<String, List<Row>> m = new HashMap<>();
+    for (Row r : SharedSpark.get().read().parquet(lake + "/probes/dt=" + date)
+        .orderBy("attempt").collectAsList()) {
+      m.computeIfAbsent(r.getAs("protocol") + "://" + r.getAs("ip") + ":" + r.getAs("port"),
+          k -> new ArrayList<>()).add(r);
+    }
+    return m;
+  }
+
+  static Map<String, Row> state(Path lake, String date) {
+    Map<String, Row> m = new HashMap<>();
+    for (Row r : SharedSpark.get().read().parquet(lake + "/probe_state/dt=" + date).collectAsList()) {
+      m.put(r.getAs("protocol") + "://" + r.getAs("ip") + ":" + r.getAs("port"), r);
+    }
+    return m;
+  }
+
+  static String[] probe(Path lake, String date, JudgeServer judge, Path credentials,
+      String... extra) {
+    List<String> args = new ArrayList<>(List.of("probe", "--date", date, "--out", lake.toString(),
+        "--judge", judge.url(), "--conf", "probe.test.allow_special_purpose=true",
+        "--conf", "probe.credentials=file:" + credentials,
+        "--conf", "probe.connect_timeout_ms=500", "--conf", "probe.handshake_timeout_ms=1000",
+        "--conf", "probe.response_timeout_ms=1500", "--conf", "probe.recheck.jitter=0",
+        "--conf", "probe.recheck.backoff_base_hours=48", "--conf", "probe.partitions=2"));
+    args.addAll(List.of(extra));
+    return args.toArray(new String[0]);
+  }
+
+  @Test
+  void checksDueProxiesWritesEveryAttemptAndFollowsThePolicyNextDay(@TempDir Path dir)
+      throws Exception {
+    Path lake = dir.resolve("lake");
+    Path credentials = dir.resolve("proxy-credentials");
+    Files.writeString(credentials, "supplier.locked = alice:s3cret-probe-pass\n");
+    Files.setPosixFilePermissions(credentials, PosixFilePermissions.fromString("rw-------"));
+    try (JudgeServer judge = JudgeServer.start("127.0.0.1", 0, "/judge", 1);
+        Daemon tinyproxy = ProbeFixtures.tinyproxy(dir, null);
+        Daemon locked = ProbeFixtures.tinyproxy(dir, "alice s3cret-probe-pass");
+        Daemon dante = ProbeFixtures.dante(dir);
+        Endpoint closing = new Endpoint(Behaviour.CLOSE)) {
+      int refused = ProbeFixtures.freePort();
+      inventory(lake, DAY1, List.of(
+          RowFactory.create("127.0.0.1", tinyproxy.port, "http", "open"),
+          RowFactory.create("127.0.0.1", tinyproxy.port, "https", "open"),
+          RowFactory.create("127.0.0.1", locked.port, "http", "locked"),
+          RowFactory.create("127.0.0.1", dante.port, "socks5", "open"),
+          RowFactory.create("127.0.0.1", closing.port(), "http", "broken"),
+          RowFactory.create("127.0.0.1", refused, "socks5", "broken")));
+
+      CliTest.Run day1 = CliTest.run(probe(lake, DAY1, judge, credentials));
+      assertEquals(0, day1.code(), day1.err());
+      assertTrue(day1.out().contains("6 checks"), day1.out());
+      Map<String, List<Row>> p = probesByEndpoint(lake, DAY1);
+      String tp = "://127.0.0.1:" + tinyproxy.port;
+      assertEquals("ok", p.get("http" + tp).get(0).getAs("outcome"));
+      assertEquals("anonymous", p.get("http" + tp).get(0).getAs("anonymity"));
+      assertEquals("elite", p.get("https" + tp).get(0).getAs("anonymity"));
+      assertEquals("ok", p.get("http://127.0.0.1:" + locked.port).get(0).getAs("outcome"),
+          "credentials from probe.credentials by supplier");
+      assertEquals("ok", p.get("socks5://127.0.0.1:" + dante.port).get(0).getAs("outcome"));
+      // Transient failures get probe.retries (1) more attempts; only the last is final.
+      List<Row> closed = p.get("http://127.0.0.1:" + closing.port());
+      assertEquals(List.of("closed", "closed"), closed.stream().map(r -> (String) r.getAs("outcome")).toList());
+      assertEquals(List.of(false, true), closed.stream().map(r -> (Boolean) r.getAs("final_attempt")).toList());
+      List<Row> refusedRows = p.get("socks5://127.0.0.1:" + refused);
+      assertEquals(2, refusedRows.size());
+      assertEquals("refused", refusedRows.get(1).getAs("outcome"));
+      for (List<Row> rows : p.values()) {
+        assertEquals("new", rows.get(0).getAs("reason"));
+        assertNotNull(rows.get(0).getAs("total_ms"));
+      }
+
+      Map<String, Row> s1 = state(lake, DAY1);
+      assertEquals(6, s1.size());
+      assertEquals(0, (int) s1.get("http" + tp).getAs("consecutive_failures"));
+      assertEquals(1, (int) s1.get("http://127.0.0.1:" + closing.port()).getAs("consecutive_failures"));
+      // The schedule's clock is the end of the date (UTC); regular re-checks wait 24 h, jitter 0.
+      long now1 = java.time.Instant.parse(DAY2 + "T00:00:00Z").toEpochMilli();
+      java.sql.Timestamp due = s1.get("http" + tp).getAs("next_due_at");
+      assertEquals(now1 + 24 * 3_600_000L, due.getTime());
+      java.sql.Timestamp backoff = s1.get("http://127.0.0.1:" + closing.port()).getAs("next_due_at");
+      assertEquals(now1 + 48 * 3_600_000L, backoff.getTime());
+
+      // No credential ever reaches an output or the metrics.
+      try (Stream<Path> files = Files.walk(lake)) {
+        for (Path f : files.filter(Files::isRegularFile).toList()) {
+          assertFalse(new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1)
+              .contains("s3cret-probe-pass"), f.toString());
+        }
+      }
+      assertFalse(day1.out().contains("s3cret") || day1.err().contains("s3cret"));
+
+      // Day 2: one new endpoint. The passing ones are due again (24 h), the failing ones back
+      // off (48 h). With max_checks 1 only the most urgent, the new one, is checked.
+      List<Row> inv2 = new ArrayList<>(SharedSpark.get().read()
+          .parquet(lake + "/validated/inventory/dt=" + DAY1).collectAsList());
+      inv2.add(RowFactory.create("127.0.0.1", dante.port, "socks4", "open"));
+      inventory(lake, DAY2, inv2);
+      CliTest.Run day2 = CliTest.run(probe(lake, DAY2, judge, credentials,
+          "--conf", "probe.max_checks=1"));
+      assertEquals(0, day2.code(), day2.err());
+      Map<String, List<Row>> p2 = probesByEndpoint(lake, DAY2);
+      assertEquals(List.of("socks4://127.0.0.1:" + dante.port), new ArrayList<>(p2.keySet()));
+      assertEquals("new", p2.values().iterator().next().get(0).getAs("reason"));
+      Map<String, Row> s2 = state(lake, DAY2);
+      assertEquals(7, s2.size(), "checked today plus carried");
+      assertEquals((Object) s1.get("http" + tp).getAs("next_due_at"),
+          s2.get("http" + tp).getAs("next_due_at"), "carried unchanged");
+      String metrics = Files.readString(lake.resolve("_metrics/dt=" + DAY2 + "/probe.json"));
+      assertTrue(metrics.contains("\"regular\" : 4") && metrics.contains("\"new\" : 1"), metrics);
+
+      // Without max_checks the due regular ones are checked; the failing ones still wait.
+      CliTest.Run again = CliTest.run(probe(lake, DAY2, judge, credentials));
+      assertEquals(0, again.code(), again.err());
+      Map<String, List<Row>> p3 = probesByEndpoint(lake, DAY2);
+      assertEquals(5, p3.size(), p3.keySet().toString());
+      assertFalse(p3.containsKey("http://127.0.0.1:" + closing.port()));
+    }
+  }
+
+  @Test
+  void misconfigurationExitsTwoBeforeReadingAnything(@TempDir Path dir) throws Exception {
+    Path lake = dir.resolve("lake");
+    CliTest.Run noJudge = CliTest.run("probe", "--date", DAY1, "--out", lake.toString());
+    assertEquals(2, noJudge.code());
+    assertTrue(noJudge.err().contains("probe.judge_url"), noJudge.err());
+    CliTest.Run https = CliTest.run("probe", "--date", DAY1, "--out", lake.toString(),
+        "--judge", "https://judge.example.net/");
+    assertEquals(2, https.code());
+    Path open = dir.resolve("creds");
+    Files.writeString(open, "supplier.x = a:b\n");
+    Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rw-r--r--"));
+    CliTest.Run readable = CliTest.run("probe", "--date", DAY1, "--out", lake.toString(),
+        "--judge", "http://127.0.0.1:9/judge", "--conf", "probe.credentials=file:" + open);
+    assertEquals(2, readable.code());
+    assertTrue(readable.err().contains("probe.credentials") || readable.err().contains(open.toString()),
+        readable.err());
+    assertFalse(Files.exists(lake.resolve("probes")));
+  }
+
+  @Test
+  void singleCheckToolAndProductionRefusal(@TempDir Path dir) throws Exception {
+    try (JudgeServer judge = JudgeServer.start("127.0.0.1", 0, "/judge", 1);
+        Daemon dante = ProbeFixtures.dante(dir)) {
+      CliTest.Run ok = CliTest.run("ip", "probe", "127.0.0.1:" + dante.port, "--protocol",
+          "socks5", "--judge", judge.url(), "--conf", "probe.test.allow_special_purpose=true");
+      assertEquals(0, ok.code(), ok.err());
+      assertTrue(ok.out().contains("\"outcome\":\"ok\"") && ok.out().contains("\"anonymity\":\"elite\""),
+          ok.out());
+      CliTest.Run refused = CliTest.run("ip", "probe", "127.0.0.1:" + dante.port, "--protocol",
+          "socks5", "--judge", judge.url());
+      assertEquals(1, refused.code());
+      assertTrue(refused.out().contains("\"outcome\":\"not_allowed\""), refused.out());
+    }
+  }
+}
