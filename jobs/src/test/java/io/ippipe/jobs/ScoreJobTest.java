@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ippipe.common.score.ScoreParams;
 import io.ippipe.common.score.Wilson;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,6 +118,41 @@ class ScoreJobTest {
 
   private static long l(Row r, String c) {
     return ((Number) r.getAs(c)).longValue();
+  }
+
+  @Test
+  void activeChecksJoinTheEvidence(@TempDir Path dir) throws Exception {
+    List<String> conf = twoDays(dir);
+    Path lake = dir.resolve("lake");
+    // 1.0.0.3 carried no traffic: one passing check. 2.0.0.3 neither: a check that failed
+    // twice, of which only the final attempt counts.
+    java.sql.Timestamp at = java.sql.Timestamp.from(java.time.Instant.parse(DAY1 + "T03:00:00Z"));
+    List<Row> probes = List.of(
+        org.apache.spark.sql.RowFactory.create("1.0.0.3", 8080, "http", "acme", "new", 1, true,
+            at, "ok", 5.0, null, 150.0, 200.0, 200, "1.0.0.3", true, "elite", null),
+        org.apache.spark.sql.RowFactory.create("2.0.0.3", 3128, "http", "beta", "new", 1, false,
+            at, "connect_timeout", null, null, null, 500.0, null, null, null, null, "timeout"),
+        org.apache.spark.sql.RowFactory.create("2.0.0.3", 3128, "http", "beta", "new", 2, true,
+            at, "connect_timeout", null, null, null, 500.0, null, null, null, null, "timeout"));
+    SharedSpark.get().createDataFrame(probes, io.ippipe.jobs.probe.ProbeJob.PROBES).write()
+        .parquet(lake + "/probes/dt=" + DAY1);
+    CliTest.Run s1 = score(lake, DAY1, conf);
+    assertEquals(0, s1.code(), s1.err());
+    Map<String, Row> day1 = byEndpoint(lake, DAY1);
+    double w = ScoreParams.defaults().probeWeight();
+    Row passed = day1.get("1.0.0.3:8080");
+    assertEquals(1, l(passed, "probe_checks"));
+    assertEquals(1, l(passed, "probe_passed"));
+    assertEquals(200.0, d(passed, "probe_median_ms"), 1e-9);
+    assertEquals(Wilson.lowerBound(w, w, 1.96), d(passed, "availability"), 1e-12);
+    assertEquals(w, d(passed, "evidence"), 1e-12);
+    Row failed = day1.get("2.0.0.3:3128");
+    assertEquals(1, l(failed, "probe_checks"));
+    assertEquals(0, l(failed, "probe_passed"));
+    assertEquals(0.0, d(failed, "availability"), 1e-12);
+    assertTrue(d(passed, "score") > d(failed, "score"));
+    Row untouched = day1.get("1.0.0.1:8080");
+    assertEquals(0, l(untouched, "probe_checks"));
   }
 
   @Test
