@@ -7,11 +7,18 @@
 #       baselines on the same rows: a per-row MaxMind-reader UDF and a Spark SQL BETWEEN join
 #   scripts/bench.sh score [--rows N] [--proxies N] [--zipf E]   the same day geo-tagged, then the score job
 #       with max/median task time per stage (Zipf skew), beside a per-proxy-list baseline
+#   scripts/bench.sh probe [--endpoints N] [--latency-ms L] [--concurrency 1,64,512] [--checks-at-1 N]
+#       the checker against N loopback endpoints in one JVM: checks/s, p50/p99, threads
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/lib.sh"
 what="${1:-jmh}"; shift || true
 case "$what" in
+  probe)
+    ippipe_build_if_missing
+    java -Xmx2g "${JAVA17_OPENS[@]}" -Dlog4j2.configurationFile="$IPPIPE_HOME/conf/log4j2.properties" \
+      -cp "$APP_JAR:$(cat "$SPARK_CP_FILE")" io.ippipe.jobs.bench.ProbeBench "$@"
+    ;;
   jmh)
     (cd "$IPPIPE_HOME" && mvn -B -q -DskipTests package -pl common,bench)
     # From the repository root: GeoLookupBenchmark reads data/geo (scripts/fetch-geo.sh).

@@ -203,4 +203,24 @@ class ProbeJobTest {
       assertTrue(refused.out().contains("\"outcome\":\"not_allowed\""), refused.out());
     }
   }
+
+  @Test
+  void runsAsAStageOfTheNightlyRun(@TempDir Path dir) throws Exception {
+    Path lake = dir.resolve("lake");
+    try (JudgeServer judge = JudgeServer.start("127.0.0.1", 0, "/judge", 1);
+        Daemon dante = ProbeFixtures.dante(dir)) {
+      inventory(lake, DAY1, List.of(RowFactory.create("127.0.0.1", dante.port, "socks5", "a")));
+      CliTest.Run run = CliTest.run("run", "--date", DAY1, "--out", lake.toString(),
+          "--conf", "run.stages=probe", "--conf", "probe.judge_url=" + judge.url(),
+          "--conf", "probe.test.allow_special_purpose=true");
+      assertEquals(0, run.code(), run.err());
+      assertTrue(run.out().contains("1 checks"), run.out());
+      assertTrue(Files.exists(lake.resolve("_runs/dt=" + DAY1 + "/probe.json")));
+      assertFalse(Files.exists(lake.resolve("_staging/dt=" + DAY1 + "/probe")));
+      String runJson = Files.readString(lake.resolve("_metrics/dt=" + DAY1 + "/run.json"));
+      assertTrue(runJson.contains("\"probe\"") && runJson.contains("\"ok\" : 1"), runJson);
+      assertEquals("ok", probesByEndpoint(lake, DAY1).values().iterator().next().get(0)
+          .getAs("outcome"));
+    }
+  }
 }

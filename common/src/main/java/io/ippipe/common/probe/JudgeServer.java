@@ -93,7 +93,7 @@ public final class JudgeServer implements AutoCloseable {
   }
 
   /** The marker in a request target, or null. Accepts origin-form and absolute-form targets. */
-  static String marker(String requestTarget, String base) {
+  public static String marker(String requestTarget, String base) {
     String p = requestTarget;
     if (!p.startsWith("/")) {
       try {
