@@ -6,6 +6,7 @@
 # there) and publish the next live pool (a JSON-lines snapshot in <out>/lake/live, or Redis with
 # DEMO_REDIS_URL). Prints a summary, the report path and the top of the pool. Without npm and
 # data/geo it runs validate and encrypt only, and says so. Rerunning it skips the done stages.
+# Then, with tinyproxy (and dante) installed, active checks through them on loopback to a judge.
 #   scripts/demo.sh [--proxies N] [--requests M] [--out DIR]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -69,6 +70,35 @@ for country in sorted(by_country, key=lambda c: -len(by_country[c]))[:8]:
     best = sorted(by_country[country], key=lambda p: -p["score"])[:3]
     print(f"  {country} ({len(by_country[country])}): " + ", ".join(f'{p["member"]} {p["score"]}' for p in best))
 PY
+fi
+# Active checks, on loopback only: an ippipe judge and Debian's tinyproxy and dante (scripts/test.sh
+# installs them), never the generated proxies, whose addresses belong to real internet hosts.
+if [[ -x /usr/bin/tinyproxy ]]; then
+  echo "== probe: checks through real proxies on loopback to an ippipe judge on loopback (docs/probe.md)"
+  pdir="$(mktemp -d)"; pids=()
+  trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "$pdir"' EXIT
+  free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+  jport=$(free_port); tport=$(free_port); dport=$(free_port)
+  "$here/ippipe" judge --port "$jport" --exit-after 600 > "$pdir/judge.log" 2>&1 & pids+=($!)
+  printf 'Port %s\nListen 127.0.0.1\nAllow 127.0.0.1\nLogLevel Warning\n' "$tport" > "$pdir/tinyproxy.conf"
+  /usr/bin/tinyproxy -d -c "$pdir/tinyproxy.conf" > "$pdir/tinyproxy.log" 2>&1 & pids+=($!)
+  checks=("$tport http" "$tport https")
+  if [[ -x /usr/sbin/danted ]]; then
+    printf '%s\n' "logoutput: stderr" "internal: 127.0.0.1 port = $dport" "external: 127.0.0.1" \
+      "clientmethod: none" "socksmethod: none" "user.privileged: root" "user.unprivileged: nobody" \
+      "client pass { from: 127.0.0.0/8 to: 0.0.0.0/0 }" "socks pass { from: 127.0.0.0/8 to: 127.0.0.0/8 }" \
+      > "$pdir/danted.conf"
+    /usr/sbin/danted -f "$pdir/danted.conf" -N 1 -p "$pdir/danted.pid" > "$pdir/danted.log" 2>&1 & pids+=($!)
+    checks+=("$dport socks5" "$dport socks4")
+  fi
+  for _ in $(seq 60); do grep -q "judge listening" "$pdir/judge.log" && break; sleep 0.5; done
+  for c in "${checks[@]}"; do
+    set -- $c
+    "$here/ippipe" ip probe "127.0.0.1:$1" --protocol "$2" --judge "http://127.0.0.1:$jport/judge" \
+      --conf probe.test.allow_special_purpose=true | sed 's/^/  /' || echo "  ($2 check failed)"
+  done
+else
+  echo "== probe: skipped (no tinyproxy on loopback to check through: apt-get install tinyproxy dante-server)"
 fi
 echo "== report: $out/lake/reports/dt=$date/report.html (check it: scripts/check-report.sh FILE)"
 echo "demo done in $(( $(date +%s) - start ))s"

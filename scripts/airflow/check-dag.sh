@@ -10,13 +10,17 @@ mkdir -p "$scratch/inbox/dt=2026-11-25/inventory" "$scratch/inbox/dt=2026-11-25/
 : > "$scratch/geo.idx"
 export IPPIPE_HOME="$home" IPPIPE_LAKE="$scratch/lake" IPPIPE_INBOX="$scratch/inbox" \
   IPPIPE_CONF_FILE="$home/conf/ippipe.conf" IPPIPE_GEO_INDEX="$scratch/geo.idx"
-n=0
-while IFS= read -r line; do
-  mapfile -t cmd < <(python3 -c 'import json,sys; print("\n".join(json.loads(sys.argv[1])))' "$line")
-  # submit.sh and scripts/ippipe take the same job arguments; the config file is named relative
-  # to the working directory, as --files places it on the cluster.
-  (cd "$home/conf" && "$home/scripts/ippipe" "${cmd[@]:1}" --dry-run) >/dev/null
-  n=$((n + 1))
-done < <(python3 "$here/ippipe_daily.py" --print-commands 2026-11-25)
-[[ $n -eq 5 ]] || { echo "check-dag: expected 5 stage commands, got $n" >&2; exit 1; }
-echo "check-dag: the DAG compiles and the CLI accepts all $n stage commands"
+check() {  # expected-count: every command the DAG would run passes --dry-run
+  local n=0
+  while IFS= read -r line; do
+    mapfile -t cmd < <(python3 -c 'import json,sys; print("\n".join(json.loads(sys.argv[1])))' "$line")
+    # submit.sh and scripts/ippipe take the same job arguments; the config file is named relative
+    # to the working directory, as --files places it on the cluster.
+    (cd "$home/conf" && "$home/scripts/ippipe" "${cmd[@]:1}" --dry-run) >/dev/null
+    n=$((n + 1))
+  done < <(python3 "$here/ippipe_daily.py" --print-commands 2026-11-25)
+  [[ $n -eq $1 ]] || { echo "check-dag: expected $1 stage commands, got $n" >&2; exit 1; }
+}
+check 5
+IPPIPE_PROBE_JUDGE=http://judge.example.net:8899/judge check 6
+echo "check-dag: the DAG compiles and the CLI accepts all stage commands, with and without probe"

@@ -12,7 +12,9 @@ the Redis password from a 0600 file on the Airflow worker: nothing secret is in 
 
 Settings (environment of the Airflow worker): IPPIPE_HOME (the release), IPPIPE_LAKE,
 IPPIPE_INBOX (where each day's inventories and logs land, as dt=YYYY-MM-DD/{inventory,requests}),
-IPPIPE_CONF_FILE and IPPIPE_GEO_INDEX (shipped with --files).
+IPPIPE_CONF_FILE and IPPIPE_GEO_INDEX (shipped with --files). IPPIPE_PROBE_JUDGE, when set
+(http://HOST:PORT/judge of an `ippipe judge` the proxies reach), adds the probe task before score;
+supplier credentials then come from probe.credentials in the config file (docs/probe.md).
 
 `python3 ippipe_daily.py --print-commands 2026-11-25` prints the command of every task, one JSON
 array per line; CI runs each with --dry-run to prove the CLI accepts it.
@@ -28,7 +30,8 @@ LAKE = os.environ.get("IPPIPE_LAKE", "hdfs:///ippipe/lake")
 INBOX = os.environ.get("IPPIPE_INBOX", "hdfs:///ippipe/inbox")
 CONF_FILE = os.environ.get("IPPIPE_CONF_FILE", "/etc/ippipe/ippipe.conf")
 GEO_INDEX = os.environ.get("IPPIPE_GEO_INDEX", "/etc/ippipe/geo.idx")
-STAGES = ["validate", "geotag", "encrypt", "score", "publish"]
+PROBE_JUDGE = os.environ.get("IPPIPE_PROBE_JUDGE", "")
+STAGES = ["validate", "geotag", "encrypt"] + (["probe"] if PROBE_JUDGE else []) + ["score", "publish"]
 NOT_RETRYABLE = {2: "configuration error", 3: "data-quality gate breached"}
 
 
@@ -37,6 +40,8 @@ def stage_command(stage, ds):
     cmd = [os.path.join(IPPIPE_HOME, "scripts", "submit.sh"), "run", "--date", ds, "--out", LAKE,
            "--stage", stage, "-c", os.path.basename(CONF_FILE),
            "--conf", "geo.index=" + os.path.basename(GEO_INDEX)]
+    if PROBE_JUDGE:
+        cmd += ["--conf", "run.stages=" + ", ".join(STAGES), "--conf", "probe.judge_url=" + PROBE_JUDGE]
     if stage == "validate":
         cmd += ["--inventory", f"{INBOX}/dt={ds}/inventory", "--requests", f"{INBOX}/dt={ds}/requests"]
     return cmd

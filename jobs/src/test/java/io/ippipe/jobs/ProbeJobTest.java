@@ -189,6 +189,29 @@ class ProbeJobTest {
   }
 
   @Test
+  void credentialsFromTheHadoopCredentialProvider(@TempDir Path dir) throws Exception {
+    String provider = "jceks://file" + dir.resolve("probe.jceks").toAbsolutePath();
+    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(false);
+    conf.set("hadoop.security.credential.provider.path", provider);
+    var p = org.apache.hadoop.security.alias.CredentialProviderFactory.getProviders(conf).get(0);
+    p.createCredentialEntry("ippipe.probe", "supplier.acme = alice:from-jceks\n".toCharArray());
+    p.flush();
+    io.ippipe.common.config.PipelineConfig config = io.ippipe.common.config.PipelineConfig.of(
+        Map.of(), Map.of("probe.judge_url", "http://127.0.0.1:9/judge",
+            "probe.credentials", "credential:ippipe.probe",
+            "crypto.credential_provider_path", provider));
+    var creds = io.ippipe.jobs.probe.ProbeJob.prepare(config).credentials();
+    assertEquals("from-jceks", creds.lookup(new io.ippipe.common.probe.ProbeTarget("203.0.113.1",
+        80, io.ippipe.common.input.ProxyProtocol.HTTP, "acme")).password());
+    io.ippipe.common.config.PipelineConfig missing = io.ippipe.common.config.PipelineConfig.of(
+        Map.of(), Map.of("probe.judge_url", "http://127.0.0.1:9/judge",
+            "probe.credentials", "credential:nope", "crypto.credential_provider_path", provider));
+    io.ippipe.common.error.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(
+        io.ippipe.common.error.ConfigException.class, () -> io.ippipe.jobs.probe.ProbeJob.prepare(missing));
+    assertTrue(e.getMessage().contains("alias nope"), e.getMessage());
+  }
+
+  @Test
   void singleCheckToolAndProductionRefusal(@TempDir Path dir) throws Exception {
     try (JudgeServer judge = JudgeServer.start("127.0.0.1", 0, "/judge", 1);
         Daemon dante = ProbeFixtures.dante(dir)) {

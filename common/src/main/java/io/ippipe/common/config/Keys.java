@@ -87,7 +87,7 @@ public final class Keys {
       Parsers.choice("hkdf", "none"));
   public static final ConfigKey<String> CRYPTO_CREDENTIAL_PROVIDER_PATH = key(
       "crypto.credential_provider_path", "",
-      "Hadoop credential provider path for credential: keys, e.g. "
+      "Hadoop credential provider path for credential: keys and probe.credentials, e.g. "
           + "jceks://hdfs@nn:8020/ippipe/keys.jceks or jceks://file/etc/ippipe/keys.jceks.",
       Parsers.text());
   public static final ConfigKey<String> ENCRYPT_KEY_ID = key(
@@ -285,7 +285,8 @@ public final class Keys {
       Parsers.longRange(0, Long.MAX_VALUE));
   public static final ConfigKey<String> PROBE_CREDENTIALS = key(
       "probe.credentials", "",
-      "Supplier proxy credentials: env:VAR or file:PATH (mode 0600) holding lines "
+      "Supplier proxy credentials: env:VAR, file:PATH (mode 0600) or credential:ALIAS (Hadoop "
+          + "credential provider at crypto.credential_provider_path) holding lines "
           + "'supplier.NAME = user:password' or 'endpoint.IP:PORT = user:password'. Empty: none.",
       Parsers.text());
   public static final ConfigKey<String> PROBE_OWN_ADDRESSES = key(

@@ -5,10 +5,9 @@ import io.ippipe.common.config.PipelineConfig;
 import io.ippipe.common.crypto.KeyRing;
 import io.ippipe.common.crypto.KeySources;
 import io.ippipe.common.error.ConfigException;
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
+import io.ippipe.jobs.io.CredentialProvider;
 
 /**
  * Builds the key ring on the driver from crypto.keys, before Spark starts, so that a missing,
@@ -34,21 +33,6 @@ public final class KeyLoader {
   }
 
   static char[] fromCredentialProvider(String providerPath, KeySources.Spec spec) {
-    Configuration conf = new Configuration(false);
-    conf.set("hadoop.security.credential.provider.path", providerPath);
-    // Without this, a missing alias falls back to a clear-text config property of that name.
-    conf.setBoolean("hadoop.security.credential.clear-text-fallback", false);
-    char[] value;
-    try {
-      value = conf.getPassword(spec.location());
-    } catch (IOException e) {
-      throw new ConfigException("Key '" + spec.id() + "': cannot read the credential provider "
-          + providerPath + ": " + e.getClass().getSimpleName());
-    }
-    if (value == null) {
-      throw new ConfigException("Key '" + spec.id() + "': alias " + spec.location()
-          + " is not in the credential provider " + providerPath);
-    }
-    return value;
+    return CredentialProvider.read(providerPath, spec.location(), "Key '" + spec.id() + "'");
   }
 }

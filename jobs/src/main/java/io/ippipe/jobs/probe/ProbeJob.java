@@ -15,6 +15,7 @@ import io.ippipe.common.probe.ProbeOutcome;
 import io.ippipe.common.probe.ProbeSettings;
 import io.ippipe.common.probe.ProxyCredentials;
 import io.ippipe.common.probe.RecheckPolicy;
+import io.ippipe.jobs.io.CredentialProvider;
 import io.ippipe.jobs.io.OutputWriter;
 import io.ippipe.jobs.io.Partitions;
 import java.sql.Timestamp;
@@ -88,8 +89,16 @@ public final class ProbeJob {
     ProbeSettings settings = ProbeSettings.from(config);
     RecheckPolicy policy = RecheckPolicy.from(config);
     String spec = config.get(Keys.PROBE_CREDENTIALS);
-    ProxyCredentials credentials = spec.isBlank() ? ProxyCredentials.NONE
-        : ProxyCredentials.parse(Secrets.read("probe.credentials", spec));
+    ProxyCredentials credentials;
+    if (spec.isBlank()) {
+      credentials = ProxyCredentials.NONE;
+    } else if (spec.startsWith("credential:")) {
+      credentials = ProxyCredentials.parse(new String(CredentialProvider.read(
+          config.get(Keys.CRYPTO_CREDENTIAL_PROVIDER_PATH), spec.substring("credential:".length()),
+          "probe.credentials")));
+    } else {
+      credentials = ProxyCredentials.parse(Secrets.read("probe.credentials", spec));
+    }
     return new Prepared(settings, policy, credentials);
   }
 
