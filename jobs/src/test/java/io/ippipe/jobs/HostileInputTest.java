@@ -1,0 +1,271 @@
+package io.ippipe.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Function;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A seeded corpus of hostile input, every input format, through validate: no crash, every line
+ * accounted for (read = valid + rejected, and read = the lines in the file by the LF/CRLF/CR
+ * rule), every reject with a reason. The kinds are the ways real inventories and logs break:
+ * binary junk, encodings, line ends, sizes, fields, numbers, address notations, JSON types.
+ */
+class HostileInputTest {
+  static final String DATE = "2026-11-25";
+  static final byte[] NL = {'\n'};
+
+  /** One way to break a line; {@code make} gets a valid line of the format and a random. */
+  record Kind(String name, java.util.function.BiFunction<String, Random, byte[]> make) {}
+
+  static byte[] b(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
+  }
+
+  /** Kinds that apply to any line format; {@code valid} is a good line of that format. */
+  static List<Kind> generic() {
+    List<Kind> k = new ArrayList<>();
+    k.add(new Kind("binary junk", (v, r) -> {
+      byte[] junk = new byte[1 + r.nextInt(200)];
+      r.nextBytes(junk);
+      for (int i = 0; i < junk.length; i++) {
+        if (junk[i] == '\n' || junk[i] == '\r') {
+          junk[i] = 'x';
+        }
+      }
+      return junk;
+    }));
+    k.add(new Kind("NUL inside", (v, r) -> b(v.substring(0, v.length() / 2) + "\0" + v.substring(v.length() / 2))));
+    k.add(new Kind("invalid UTF-8", (v, r) -> concat(b(v), new byte[] {(byte) 0xC3, (byte) 0x28})));
+    k.add(new Kind("overlong UTF-8", (v, r) -> concat(new byte[] {(byte) 0xC0, (byte) 0xAF}, b(v))));
+    k.add(new Kind("BOM mid-file", (v, r) -> concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, b(v))));
+    k.add(new Kind("CRLF", (v, r) -> b(v + "\r")));
+    k.add(new Kind("lone CR splits a line", (v, r) -> b(v + "\r" + v)));
+    k.add(new Kind("tabs", (v, r) -> b(v.replace(",", "\t,").replace(" ", "\t"))));
+    k.add(new Kind("control characters", (v, r) -> b("\u0007" + v + "\u001b[2J")));
+    k.add(new Kind("empty line", (v, r) -> new byte[0]));
+    k.add(new Kind("whitespace only", (v, r) -> b("  \t ")));
+    k.add(new Kind("comment", (v, r) -> b("# " + v)));
+    k.add(new Kind("leading and trailing spaces", (v, r) -> b("   " + v + "   ")));
+    k.add(new Kind("truncated", (v, r) -> b(v.substring(0, r.nextInt(Math.max(1, v.length())))))); 
+    k.add(new Kind("doubled", (v, r) -> b(v + v)));
+    k.add(new Kind("injection text", (v, r) -> b(v.replace("1.", "'; DROP TABLE scores; --1."))));
+    k.add(new Kind("unicode digits", (v, r) -> b(v.replace('1', '\uFF11').replace('2', '\u0662'))));
+    k.add(new Kind("right-to-left override", (v, r) -> b("\u202E" + v)));
+    k.add(new Kind("huge number", (v, r) -> b(v.replaceAll("\\d{2,5}", "99999999999999999999999"))));
+    k.add(new Kind("negative number", (v, r) -> b(v.replaceAll("(\\D)(\\d{2,5})(\\D|$)", "$1-$2$3"))));
+    k.add(new Kind("port above 65535", (v, r) -> b(v.replaceAll(":(\\d{2,5})", ":" + (65536 + r.nextInt(100000))))));
+    k.add(new Kind("octal IPv4", (v, r) -> b(v.replaceAll("\\b(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\b", "0$1.0$2.$3.$4"))));
+    k.add(new Kind("hex IPv4", (v, r) -> b(v.replaceAll("\\b(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\b", "0x7f.$2.$3.$4"))));
+    k.add(new Kind("shorthand IPv4", (v, r) -> b(v.replaceAll("\\b(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\b", "$1.$4"))));
+    k.add(new Kind("IPv6 zone id", (v, r) -> b(v.replaceAll("\\b\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\b", "fe80::1%eth0"))));
+    k.add(new Kind("unbalanced bracket", (v, r) -> b(v.replaceAll("\\b\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\b", "[2001:db8::1"))));
+    k.add(new Kind("host name", (v, r) -> b(v.replaceAll("\\b\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\b", "proxy.example.com"))));
+    k.add(new Kind("special-purpose address", (v, r) -> b(v.replaceAll("\\b\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\b", "10.0.0." + r.nextInt(255)))));
+    k.add(new Kind("missing fields", (v, r) -> b(v.substring(0, Math.max(1, v.lastIndexOf(v.contains(",") ? ',' : ' '))))));
+    k.add(new Kind("extra fields", (v, r) -> b(v + (v.startsWith("{") ? "" : ",extra,fields x y z"))));
+    return k;
+  }
+
+  /** Kinds only a JSON-lines format has. */
+  static List<Kind> json(Map<String, String> valid) {
+    List<Kind> k = new ArrayList<>();
+    k.add(new Kind("JSON wrong types", (v, r) -> {
+      String key = new ArrayList<>(valid.keySet()).get(r.nextInt(valid.size()));
+      return b(v.replace("\"" + key + "\":", "\"" + key + "\":[{\"nested\":true}],\"_\":"));
+    }));
+    k.add(new Kind("JSON not an object", (v, r) -> b(r.nextBoolean() ? "[1,2,3]" : "42")));
+    k.add(new Kind("JSON unterminated", (v, r) -> b(v.substring(0, v.length() - 1))));
+    k.add(new Kind("JSON deep nesting", (v, r) -> b("[".repeat(5000) + "]".repeat(5000))));
+    k.add(new Kind("JSON duplicate keys", (v, r) -> b(v.replace("{", "{\"ip\":\"1.1.1.1\",\"ip\":\"2.2.2.2\","))));
+    return k;
+  }
+
+  /** A file: valid lines and hostile ones interleaved, plus a few 1 MB lines and no final newline. */
+  static byte[] corpus(Function<Random, String> valid, List<Kind> kinds, int lines, Random r,
+      Map<String, Integer> kindsUsed, String header) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    if (header != null) {
+      out.writeBytes(concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, b(header), NL));
+      kindsUsed.merge("BOM at file start", 1, Integer::sum);
+    }
+    for (int i = 0; i < lines; i++) {
+      String v = valid.apply(r);
+      if (r.nextInt(3) == 0) {
+        out.writeBytes(b(v));
+      } else {
+        Kind k = kinds.get(r.nextInt(kinds.size()));
+        out.writeBytes(k.make().apply(v, r));
+        kindsUsed.merge(k.name(), 1, Integer::sum);
+      }
+      out.writeBytes(NL);
+    }
+    for (int i = 0; i < 2; i++) {
+      out.writeBytes(b("x".repeat(1 << 20)));
+      out.writeBytes(NL);
+      kindsUsed.merge("1 MB line", 1, Integer::sum);
+    }
+    String last = valid.apply(r);
+    out.writeBytes(b(last.substring(0, last.length() / 2)));
+    kindsUsed.merge("truncated last line without newline", 1, Integer::sum);
+    return out.toByteArray();
+  }
+
+  /** Lines by the reader's rule: LF, CRLF and CR end a line; a last line needs no end. */
+  static long lines(byte[] data) {
+    long n = 0;
+    for (int i = 0; i < data.length; i++) {
+      if (data[i] == '\n') {
+        n++;
+      } else if (data[i] == '\r') {
+        n++;
+        if (i + 1 < data.length && data[i + 1] == '\n') {
+          i++;
+        }
+      }
+    }
+    if (data.length > 0 && data[data.length - 1] != '\n' && data[data.length - 1] != '\r') {
+      n++;
+    }
+    return n;
+  }
+
+  static String ip(Random r) {
+    return (1 + r.nextInt(222)) + "." + r.nextInt(256) + "." + r.nextInt(256) + "." + (1 + r.nextInt(254));
+  }
+
+  @Test
+  void everyLineOfEveryFormatIsAccountedForWithAReason(@TempDir Path dir) throws Exception {
+    Random r = new Random(20261125);
+    Map<String, Integer> kinds = new HashMap<>();
+    Map<Path, Long> expectedLines = new LinkedHashMap<>();
+    int perFile = 14_500;
+    List<Kind> generic = generic();
+
+    Map<String, Function<Random, String>> inventory = new LinkedHashMap<>();
+    inventory.put("list.txt", x -> ip(x) + ":" + (1 + x.nextInt(65535)));
+    inventory.put("urls.txt", x -> (x.nextBoolean() ? "socks5" : "http") + "://" + (x.nextBoolean() ? "u:p@" : "") + ip(x) + ":" + (1 + x.nextInt(65535)));
+    inventory.put("inventory.csv", x -> ip(x) + "," + (1 + x.nextInt(65535)) + ",http,residential,acme,US");
+    inventory.put("inventory.jsonl", x -> "{\"ip\":\"" + ip(x) + "\",\"port\":" + (1 + x.nextInt(65535)) + ",\"protocol\":\"http\",\"supplier\":\"acme\"}");
+    Map<String, Function<Random, String>> requests = new LinkedHashMap<>();
+    requests.put("access.log", x -> "1764028800." + x.nextInt(1000) + " " + x.nextInt(9000) + " " + ip(x) + " TCP_MISS/200 " + x.nextInt(100000) + " GET http://t.example/ - HIER_DIRECT/" + ip(x) + " text/html");
+    requests.put("access.clf", x -> ip(x) + " - - [25/Nov/2026:10:00:" + String.format("%02d", x.nextInt(60)) + " +0000] \"GET http://t.example/ HTTP/1.1\" 200 " + x.nextInt(100000));
+    requests.put("requests.jsonl", x -> "{\"ts\":\"2026-11-25T10:00:00Z\",\"client_ip\":\"" + ip(x) + "\",\"proxy_ip\":\"" + ip(x) + "\",\"proxy_port\":8080,\"status\":200,\"elapsed_ms\":" + x.nextInt(9000) + ",\"bytes\":" + x.nextInt(100000) + "}");
+
+    List<String> invPaths = new ArrayList<>();
+    List<String> reqPaths = new ArrayList<>();
+    for (boolean isInventory : new boolean[] {true, false}) {
+      for (Map.Entry<String, Function<Random, String>> f : (isInventory ? inventory : requests).entrySet()) {
+        List<Kind> ks = new ArrayList<>(generic);
+        if (f.getKey().endsWith(".jsonl")) {
+          ks.addAll(json(Map.of("ip", "", "port", "", "proxy_ip", "", "status", "")));
+        }
+        String header = f.getKey().endsWith(".csv") ? "ip,port,protocol,proxy_type,supplier,country" : null;
+        byte[] data = corpus(f.getValue(), ks, perFile, r, kinds, header);
+        Path p = dir.resolve((isInventory ? "inv/" : "req/") + f.getKey());
+        Files.createDirectories(p.getParent());
+        Files.write(p, data);
+        expectedLines.put(p, lines(data));
+        (isInventory ? invPaths : reqPaths).add(p.toString());
+      }
+    }
+    // A CSV file whose header lacks a required column: every row is rejected with that reason.
+    Path badHeader = dir.resolve("inv/wrong-header.csv");
+    StringBuilder wrong = new StringBuilder("ip,prt,proto\n");
+    for (int i = 0; i < 500; i++) {
+      wrong.append(ip(r)).append(",8080,http\n");
+    }
+    Files.writeString(badHeader, wrong);
+    expectedLines.put(badHeader, 501L);
+    invPaths.add(badHeader.toString());
+    kinds.put("CSV header mismatch", 500);
+
+    // Parquet: hostile values in text columns.
+    StructType invSchema = new StructType().add("ip", DataTypes.StringType).add("port", DataTypes.StringType)
+        .add("protocol", DataTypes.StringType);
+    List<Row> rows = new ArrayList<>();
+    String[] ips = {"1.2.3.4", "0x7f.0.0.1", "010.1.1.1", "fe80::1%eth0", "[2001:db8::1", "", null, "1.2.3", "999.1.1.1", "\u0000"};
+    String[] ports = {"8080", "-1", "70000", "99999999999999999999", "abc", null, ""};
+    String[] protocols = {"http", "socks5", "ftp", "", null, "HTTP"};
+    for (int i = 0; i < 5000; i++) {
+      rows.add(RowFactory.create(ips[r.nextInt(ips.length)], ports[r.nextInt(ports.length)], protocols[r.nextInt(protocols.length)]));
+    }
+    Path parquet = dir.resolve("inv-parquet");
+    SharedSpark.get().createDataFrame(rows, invSchema).coalesce(1).write().parquet(parquet.toString());
+    invPaths.add(parquet.toString());
+    kinds.put("Parquet hostile values", 5000);
+
+    long totalLines = expectedLines.values().stream().mapToLong(Long::longValue).sum() + 5000;
+    assertTrue(totalLines >= 100_000, "corpus lines: " + totalLines);
+    assertTrue(kinds.size() >= 30, kinds.size() + " kinds: " + kinds.keySet());
+
+    Path lake = dir.resolve("lake");
+    List<String> args = new ArrayList<>(List.of("validate", "--date", DATE, "--out", lake.toString(),
+        "--conf", "validate.max_reject_rate=1.0"));
+    for (String p : invPaths) {
+      args.addAll(List.of("--inventory", p));
+    }
+    for (String p : reqPaths) {
+      args.addAll(List.of("--requests", p));
+    }
+    CliTest.Run v = CliTest.run(args.toArray(new String[0]));
+    assertEquals(0, v.code(), v.err());
+
+    JsonNode metrics = new ObjectMapper().readTree(lake.resolve("_metrics/dt=" + DATE + "/validate.json").toFile());
+    long read = 0;
+    long accounted = 0;
+    Map<String, Long> linesByFile = new HashMap<>();
+    for (JsonNode d : metrics.path("datasets")) {
+      for (JsonNode f : d.path("files")) {
+        long recordsRead = f.path("recordsRead").asLong();
+        assertEquals(recordsRead, f.path("valid").asLong() + f.path("rejected").asLong(), f.toString());
+        read += recordsRead;
+        accounted += f.path("valid").asLong() + f.path("rejected").asLong();
+        linesByFile.put(f.path("file").asText(), f.path("linesRead").asLong());
+      }
+    }
+    for (Map.Entry<Path, Long> e : expectedLines.entrySet()) {
+      Long got = linesByFile.entrySet().stream().filter(x -> x.getKey().endsWith(e.getKey().toString()))
+          .map(Map.Entry::getValue).findFirst().orElse(null);
+      assertEquals(e.getValue(), got, "lines of " + e.getKey());
+    }
+    assertEquals(read, accounted);
+    assertTrue(read >= totalLines - 10, read + " records for " + totalLines + " lines");
+
+    // Every reject carries a reason and its code.
+    for (String dataset : List.of("inventory", "requests")) {
+      var rejects = SharedSpark.get().read().parquet(lake + "/rejects/dt=" + DATE + "/dataset=" + dataset);
+      assertEquals(0, rejects.filter("reason is null or reason_code is null").count(), dataset);
+      assertTrue(rejects.count() > 1000, dataset);
+    }
+    long wrongHeaderRejects = SharedSpark.get().read().parquet(lake + "/rejects/dt=" + DATE + "/dataset=inventory")
+        .filter("reason = 'CSV_HEADER_MISMATCH'").count();
+    assertTrue(wrongHeaderRejects >= 500, "header mismatch rejects: " + wrongHeaderRejects);
+  }
+}
