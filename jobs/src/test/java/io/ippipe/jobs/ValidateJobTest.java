@@ -191,4 +191,49 @@ class ValidateJobTest {
       }
     }
   }
+
+  @Test
+  void corruptMissingAndEmptyInputs(@TempDir Path dir) throws Exception {
+    Path lake = dir.resolve("lake");
+    // A truncated Parquet file (real data, cut) and one that is no Parquet at all: exit 2 with
+    // the file named, no stack trace, nothing written.
+    Path good = dir.resolve("good");
+    SharedSpark.get().createDataFrame(List.of(org.apache.spark.sql.RowFactory.create("1.2.3.4", "8080")),
+        new org.apache.spark.sql.types.StructType().add("ip", "string").add("port", "string"))
+        .coalesce(1).write().parquet(good.toString());
+    Path part;
+    try (var files = Files.list(good)) {
+      part = files.filter(f -> f.toString().endsWith(".parquet")).findFirst().orElseThrow();
+    }
+    byte[] bytes = Files.readAllBytes(part);
+    Path truncated = write(dir, "in/truncated.parquet", "");
+    Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length - 20));
+    Path fake = write(dir, "in/fake.parquet", "not parquet at all, just text\n");
+    for (Path bad : List.of(truncated, fake)) {
+      CliTest.Run r = CliTest.run("validate", "--date", "2026-11-25", "--out", lake.toString(),
+          "--inventory", bad.toString());
+      assertEquals(2, r.code(), r.err());
+      assertTrue(r.err().contains("Cannot read Parquet input") && r.err().contains(bad.getFileName().toString()),
+          r.err());
+      assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+      assertFalse(Files.exists(lake), "nothing written");
+    }
+    CliTest.Run missing = CliTest.run("validate", "--date", "2026-11-25", "--out", lake.toString(),
+        "--inventory", dir.resolve("no/such/dir").toString());
+    assertEquals(2, missing.code());
+    assertTrue(missing.err().contains("no such file or directory"), missing.err());
+    assertFalse(Files.exists(lake));
+
+    // An empty file is an empty day of that source: zero records, accounted for, exit 0.
+    Path empty = write(dir, "in/empty.txt", "");
+    Path emptyLog = write(dir, "in/empty.log", "");
+    Path inv = write(dir, "in/inv.txt", "1.2.3.4:8080\n");
+    CliTest.Run ok = CliTest.run("validate", "--date", "2026-11-25", "--out", lake.toString(),
+        "--inventory", empty.toString(), "--inventory", inv.toString(), "--requests", emptyLog.toString());
+    assertEquals(0, ok.code(), ok.err());
+    String metrics = Files.readString(lake.resolve("_metrics/dt=2026-11-25/validate.json"));
+    assertTrue(metrics.contains("empty.txt") && metrics.contains("empty.log"), metrics);
+    assertEquals(1, SharedSpark.get().read().parquet(lake + "/validated/inventory/dt=2026-11-25").count());
+    assertEquals(0, SharedSpark.get().read().parquet(lake + "/validated/requests/dt=2026-11-25").count());
+  }
 }

@@ -77,4 +77,30 @@ public final class InputFiles {
       throw new ConfigException("Cannot read input file " + file + ": " + e.getMessage(), e);
     }
   }
+
+  /**
+   * Reads a Parquet file's footer on the driver, so that a truncated or corrupt file fails the
+   * run before anything is written, with its name, instead of as a task failure deep in a stage.
+   */
+  public static void checkParquetFooter(Configuration conf, String file) {
+    Path path = new Path(file);
+    try (org.apache.parquet.hadoop.ParquetFileReader reader = org.apache.parquet.hadoop.ParquetFileReader.open(
+        org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(path, conf))) {
+      reader.getFooter();
+    } catch (IOException | RuntimeException e) {
+      String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      throw new ConfigException("Cannot read Parquet input " + file + ": it is corrupt or not "
+          + "Parquet (" + why + "); replace or remove it. Nothing was written.", e);
+    }
+  }
+
+  /** Whether the file has no bytes at all (an empty day of a source). */
+  public static boolean isEmpty(Configuration conf, String file) {
+    Path path = new Path(file);
+    try {
+      return path.getFileSystem(conf).getFileStatus(path).getLen() == 0;
+    } catch (IOException e) {
+      throw new ConfigException("Cannot read input file " + file + ": " + e.getMessage(), e);
+    }
+  }
 }

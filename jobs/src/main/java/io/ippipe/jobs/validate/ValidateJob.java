@@ -137,10 +137,16 @@ public final class ValidateJob {
     LogFormat logFormat = config.get(Keys.VALIDATE_REQUESTS_FORMAT);
     for (String file : files) {
       String format;
+      boolean parquetFile = InputFiles.isParquet(hadoop, file);
+      if (parquetFile) {
+        InputFiles.checkParquetFooter(hadoop, file);
+      }
+      // An empty file is zero records in any format: it cannot be detected, and need not be.
+      boolean empty = !parquetFile && InputFiles.isEmpty(hadoop, file);
       if (dataset == Dataset.INVENTORY) {
-        InventoryFormat f = inventoryFormat;
+        InventoryFormat f = empty && inventoryFormat == null ? InventoryFormat.PLAIN : inventoryFormat;
         if (f == null) {
-          f = InputFiles.isParquet(hadoop, file) ? InventoryFormat.PARQUET
+          f = parquetFile ? InventoryFormat.PARQUET
               : InventoryFormat.detect(LineReader.head(hadoop, file, 50));
         }
         if (f == null) {
@@ -153,9 +159,9 @@ public final class ValidateJob {
         }
         format = f.name();
       } else {
-        LogFormat f = logFormat;
+        LogFormat f = empty && logFormat == null ? LogFormat.SQUID : logFormat;
         if (f == null) {
-          f = InputFiles.isParquet(hadoop, file) ? LogFormat.PARQUET
+          f = parquetFile ? LogFormat.PARQUET
               : LogFormat.detect(LineReader.head(hadoop, file, 50));
         }
         if (f == null) {
@@ -328,6 +334,13 @@ public final class ValidateJob {
       files.add(new FileMetrics(file, plan.formatByFile().getOrDefault(file, "PARQUET").toLowerCase(),
           numbers.linesPerFile().getOrDefault(file, 0L), read, fileValid, fileRejected, reasons,
           fileDuplicates));
+    }
+    // Files that gave no record (empty ones) are accounted for too, with zeros.
+    for (String file : plan.formatByFile().keySet()) {
+      if (!byFileReason.containsKey(file) && !plan.formatByFile().get(file).equals("PARQUET")) {
+        files.add(new FileMetrics(file, plan.formatByFile().get(file).toLowerCase(), 0, 0, 0, 0,
+            Map.of(), 0));
+      }
     }
     long read = validCount + rejectCount;
     double rate = read == 0 ? 0.0 : (double) (rejectCount - structural) / read;
