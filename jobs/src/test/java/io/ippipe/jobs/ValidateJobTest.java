@@ -236,4 +236,30 @@ class ValidateJobTest {
     assertEquals(1, SharedSpark.get().read().parquet(lake + "/validated/inventory/dt=2026-11-25").count());
     assertEquals(0, SharedSpark.get().read().parquet(lake + "/validated/requests/dt=2026-11-25").count());
   }
+
+  @Test
+  void compareFindsIdenticalLakesAndRowLevelDifferences(@TempDir Path dir) throws Exception {
+    Path inv = write(dir, "inv.txt", INVENTORY);
+    for (String lake : List.of("a", "b", "c")) {
+      assertEquals(0, CliTest.run("validate", "--date", "2026-11-25", "--out",
+          dir.resolve(lake).toString(), "--inventory", inv.toString(),
+          "--conf", "validate.max_reject_rate=1.0").code());
+    }
+    CliTest.Run same = CliTest.run("compare", "--date", "2026-11-25", dir.resolve("a").toString(),
+        dir.resolve("b").toString());
+    assertEquals(0, same.code(), same.out() + same.err());
+    assertTrue(same.out().contains("identical") && same.out().contains("validated/inventory/dt=2026-11-25"),
+        same.out());
+    // One row changed in c: same count, different content.
+    String table = dir.resolve("c") + "/validated/inventory/dt=2026-11-25";
+    Dataset<Row> rows = SharedSpark.get().read().parquet(table);
+    Dataset<Row> changed = rows.withColumn("port", org.apache.spark.sql.functions.when(
+        org.apache.spark.sql.functions.col("port").equalTo(rows.first().getAs("port")), 1)
+        .otherwise(org.apache.spark.sql.functions.col("port")));
+    changed.localCheckpoint().write().mode("overwrite").parquet(table);
+    CliTest.Run diff = CliTest.run("compare", "--date", "2026-11-25", dir.resolve("a").toString(),
+        dir.resolve("c").toString());
+    assertEquals(1, diff.code(), diff.out());
+    assertTrue(diff.out().contains("DIFFERENT") && diff.out().contains("only in A"), diff.out());
+  }
 }
