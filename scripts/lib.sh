@@ -33,7 +33,7 @@ ippipe_build_if_missing() {
     echo "ippipe: building the application jar${stale:+ (sources changed since the last build)}..." >&2
     # One reactor run: jobs is built after common, so its classpath file is the one that stays.
     (cd "$IPPIPE_HOME" && mvn -B -q -DskipTests package dependency:build-classpath \
-           -pl common,jobs -Dmdep.includeScope=provided -Dmdep.outputFile="$SPARK_CP_FILE" >&2) \
+           -pl common,jobs -DincludeScope=compile -Dmdep.outputFile="$SPARK_CP_FILE" >&2) \
       || { echo "ippipe: build failed" >&2; exit 1; }
   fi
 }

@@ -37,7 +37,7 @@ public final class OutputWriter {
       out = out.sortWithinPartitions(sortColumns[0],
           java.util.Arrays.copyOfRange(sortColumns, 1, sortColumns.length));
     }
-    out.write().mode(SaveMode.Overwrite).parquet(dir);
+    FailFirstAttempt.wrapIfEnabled(out).write().mode(SaveMode.Overwrite).parquet(dir);
   }
 
   /**
@@ -62,7 +62,7 @@ public final class OutputWriter {
    * shuffle of every row.
    */
   public static void writeAsIs(Dataset<Row> rows, String dir) {
-    rows.write().mode(SaveMode.Overwrite).parquet(dir);
+    FailFirstAttempt.wrapIfEnabled(rows).write().mode(SaveMode.Overwrite).parquet(dir);
   }
 
   /** Writes a small text file atomically: to a temporary name, then a rename. */
