@@ -16,6 +16,7 @@ import io.ippipe.common.probe.ProbeSettings;
 import io.ippipe.common.probe.ProxyCredentials;
 import io.ippipe.common.probe.RecheckPolicy;
 import io.ippipe.jobs.io.CredentialProvider;
+import io.ippipe.jobs.io.Frames;
 import io.ippipe.jobs.io.OutputWriter;
 import io.ippipe.jobs.io.Partitions;
 import java.sql.Timestamp;
@@ -140,7 +141,7 @@ public final class ProbeJob {
                 col("protocol").as("c_protocol"), col("score").as("latest_score"))
         : null;
 
-    Dataset<Row> s = prefixed(state, "s_");
+    Dataset<Row> s = Frames.prefixed(state, "s_");
     Dataset<Row> endpoints = inventory.join(s, col("ip").equalTo(col("s_ip"))
         .and(col("port").equalTo(col("s_port"))).and(col("protocol").equalTo(col("s_protocol"))),
         "left");
@@ -270,7 +271,7 @@ public final class ProbeJob {
     Dataset<Row> checked = finals.select(col("ip").as("f_ip"), col("port").as("f_port"),
         col("protocol").as("f_protocol"), col("supplier").as("f_supplier"),
         col("checked_at").as("f_checked_at"), col("outcome").as("f_outcome"));
-    Dataset<Row> withPrev = checked.join(prefixed(prev, "s_"), col("f_ip").equalTo(col("s_ip"))
+    Dataset<Row> withPrev = checked.join(Frames.prefixed(prev, "s_"), col("f_ip").equalTo(col("s_ip"))
         .and(col("f_port").equalTo(col("s_port"))).and(col("f_protocol").equalTo(col("s_protocol"))),
         "left")
         .join(endpoints.select(col("ip").as("e_ip"), col("port").as("e_port"),
@@ -309,9 +310,4 @@ public final class ProbeJob {
     return updated.unionByName(carried);
   }
 
-  private static Dataset<Row> prefixed(Dataset<Row> rows, String prefix) {
-    Column[] cols = java.util.Arrays.stream(rows.columns()).map(c -> col(c).as(prefix + c))
-        .toArray(Column[]::new);
-    return rows.select(cols);
-  }
 }

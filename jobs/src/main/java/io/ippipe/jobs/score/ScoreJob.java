@@ -26,6 +26,7 @@ import io.ippipe.common.score.Blocklists;
 import io.ippipe.common.score.ExclusionReason;
 import io.ippipe.common.score.RequestOutcome;
 import io.ippipe.common.score.ScoreParams;
+import io.ippipe.jobs.io.Frames;
 import io.ippipe.jobs.io.OutputWriter;
 import io.ippipe.jobs.io.Partitions;
 import java.time.LocalDate;
@@ -195,8 +196,8 @@ public final class ScoreJob {
           .withColumn("last_seen", lit(null).cast(DataTypes.TimestampType));
     }
     Dataset<Row> evidence = aggregate(requests);
-    Dataset<Row> byPort = prefixed(evidence.filter(col("proxy_port").isNotNull()), "p_");
-    Dataset<Row> byIp = prefixed(evidence.filter(col("proxy_port").isNull()), "q_");
+    Dataset<Row> byPort = Frames.prefixed(evidence.filter(col("proxy_port").isNotNull()), "p_");
+    Dataset<Row> byIp = Frames.prefixed(evidence.filter(col("proxy_port").isNull()), "q_");
     Dataset<Row> listed = inv
         .join(byPort, col("ip").equalTo(col("p_proxy_ip")).and(col("port").equalTo(col("p_proxy_port"))), "left")
         .join(byIp, col("ip").equalTo(col("q_proxy_ip")), "left");
@@ -305,10 +306,6 @@ public final class ScoreJob {
         .drop("k_ip", "k_port", "k_protocol", "k_checks", "k_passed", "k_median");
   }
 
-  private static Dataset<Row> prefixed(Dataset<Row> rows, String prefix) {
-    Column[] cols = Arrays.stream(rows.columns()).map(c -> col(c).as(prefix + c)).toArray(Column[]::new);
-    return rows.select(cols);
-  }
 
   /**
    * Joins today's endpoints with the previous partition: endpoints known only from the past are
