@@ -10,8 +10,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "compare", mixinStandardHelpOptions = true,
-    description = {"Compare one date of two lakes, every Parquet table, row for row (as"
-        + " multisets: file layout and order may differ).",
+    description = {"Compare one date of a lake with one or more others, every Parquet table, row"
+        + " for row (as multisets: file layout and order may differ).",
         "Exit 0 when every table is identical, 1 otherwise. Proves that a cluster run, a rerun"
             + " or a retried run wrote what a clean run wrote."})
 final class CompareCommand implements Callable<Integer> {
@@ -23,22 +23,26 @@ final class CompareCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "LAKE_A")
   String lakeA;
 
-  @Parameters(index = "1", paramLabel = "LAKE_B")
-  String lakeB;
+  @Parameters(index = "1..*", arity = "1..*", paramLabel = "LAKE_B")
+  List<String> others;
 
   @Override
   public Integer call() throws Exception {
     Dates.parse(date);
-    List<LakeCompare.TableDiff> diffs = LakeCompare.compare(
-        Sessions.getOrCreate("ippipe-compare", common.master), lakeA, lakeB, date);
-    boolean same = !diffs.isEmpty();
-    for (LakeCompare.TableDiff d : diffs) {
-      System.out.printf("%-10s %-45s %,12d rows%s%n", d.identical() ? "identical" : "DIFFERENT",
-          d.table(), d.rowsA(), d.identical() ? "" : "  " + d.detail());
-      same &= d.identical();
-    }
-    if (diffs.isEmpty()) {
-      System.out.println("no tables for " + date + " in either lake");
+    org.apache.spark.sql.SparkSession spark = Sessions.getOrCreate("ippipe-compare", common.master);
+    boolean same = true;
+    for (String lakeB : others) {
+      List<LakeCompare.TableDiff> diffs = LakeCompare.compare(spark, lakeA, lakeB, date);
+      System.out.println(lakeA + " vs " + lakeB + ":");
+      for (LakeCompare.TableDiff d : diffs) {
+        System.out.printf("%-10s %-45s %,12d rows%s%n", d.identical() ? "identical" : "DIFFERENT",
+            d.table(), d.rowsA(), d.identical() ? "" : "  " + d.detail());
+        same &= d.identical();
+      }
+      if (diffs.isEmpty()) {
+        System.out.println("no tables for " + date + " in either lake");
+        same = false;
+      }
     }
     return same ? 0 : 1;
   }
