@@ -31,6 +31,14 @@ public final class Endpoints {
     return Parsed.ok(ip);
   }
 
+  /**
+   * {@code host:port} as URLs and proxy lists write it: an IPv6 address (any text with a colon)
+   * in brackets. The inverse of {@link #proxyHostPort}.
+   */
+  public static String hostPort(String host, int port) {
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+  }
+
   /** A port number 1..65535 in decimal text. */
   public static Parsed<Integer> port(String text, int from, int to) {
     if (from >= to) {

@@ -1,5 +1,6 @@
 package io.ippipe.common.probe;
 
+import io.ippipe.common.input.Endpoints;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -78,8 +79,7 @@ public final class JudgeServer implements AutoCloseable {
   public String url() {
     InetSocketAddress a = (InetSocketAddress) channel.localAddress();
     String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
-    return "http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort()
-        + path;
+    return "http://" + Endpoints.hostPort(host, a.getPort()) + path;
   }
 
   public Channel channel() {

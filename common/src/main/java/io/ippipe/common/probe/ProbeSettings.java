@@ -1,5 +1,6 @@
 package io.ippipe.common.probe;
 
+import io.ippipe.common.input.Endpoints;
 import io.ippipe.common.config.Keys;
 import io.ippipe.common.config.PipelineConfig;
 import io.ippipe.common.error.ConfigException;
@@ -105,6 +106,6 @@ public record ProbeSettings(String judgeHost, int judgePort, String judgePath, i
 
   /** Host:port as it goes into a Host header or an absolute URI. */
   public String judgeAuthority() {
-    return (judgeHost.indexOf(':') >= 0 ? "[" + judgeHost + "]" : judgeHost) + ":" + judgePort;
+    return Endpoints.hostPort(judgeHost, judgePort);
   }
 }

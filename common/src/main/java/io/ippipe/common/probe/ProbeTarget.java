@@ -1,5 +1,6 @@
 package io.ippipe.common.probe;
 
+import io.ippipe.common.input.Endpoints;
 import io.ippipe.common.input.ProxyProtocol;
 
 /**
@@ -24,7 +25,7 @@ public record ProbeTarget(String ip, int port, ProxyProtocol protocol, String su
 
   /** ip:port, with brackets around an IPv6 address. */
   public String endpoint() {
-    return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + port;
+    return Endpoints.hostPort(ip, port);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.ippipe.common.publish;
 
+import io.ippipe.common.input.Endpoints;
 import java.util.Locale;
 
 /** How the pool is grouped and named; the selection itself (threshold, caps) is publish config. */
@@ -24,6 +25,6 @@ public final class PoolPolicy {
 
   /** {@code http://1.2.3.4:8080}, {@code socks5://[2001:db8::1]:1080}. */
   public static String member(String protocol, String ip, int port) {
-    return protocol + "://" + (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + port;
+    return protocol + "://" + Endpoints.hostPort(ip, port);
   }
 }

@@ -1,5 +1,6 @@
 package io.ippipe.common.synth;
 
+import io.ippipe.common.input.Endpoints;
 import io.ippipe.common.input.InventoryFormat;
 import io.ippipe.common.input.LogFormat;
 import io.ippipe.common.input.LogParser;
@@ -136,7 +137,7 @@ public final class SyntheticData implements Serializable {
     if (x == null) {
       return malformedInventoryLine(line, format);
     }
-    String hostPort = (x.ip().version() == 6 ? "[" + x.ip() + "]" : x.ip().toString()) + ":" + x.port();
+    String hostPort = Endpoints.hostPort(x.ip().toString(), x.port());
     String cred = x.username() == null ? "" : x.username() + ":" + x.password() + "@";
     switch (format) {
       case PLAIN: return hostPort;
@@ -311,8 +312,7 @@ public final class SyntheticData implements Serializable {
       case CLF: {
         String time = java.time.format.DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", java.util.Locale.ENGLISH)
             .format(java.time.Instant.ofEpochMilli(q.tsMillis()).atOffset(ZoneOffset.UTC));
-        String upstream = (q.proxy().ip().version() == 6 ? "[" + q.proxy().ip() + "]" : q.proxy().ip().toString())
-            + ":" + q.proxy().port();
+        String upstream = Endpoints.hostPort(q.proxy().ip().toString(), q.proxy().port());
         return String.format("%s - %s [%s] \"%s %s HTTP/1.1\" %03d %d \"-\" \"ippipe-synth/1.0\" \"%s\"",
             q.client(), q.user(), time, q.method(), q.target(), q.status(), q.bytes(), upstream);
       }
