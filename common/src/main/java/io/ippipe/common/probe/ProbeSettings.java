@@ -92,12 +92,6 @@ public record ProbeSettings(String judgeHost, int judgePort, String judgePath, i
         perHostInFlight, perSupplierInFlight, ratePerSecond, ownAddresses, allowSpecialPurpose);
   }
 
-  public ProbeSettings withConcurrency(int newConcurrency) {
-    return new ProbeSettings(judgeHost, judgePort, judgePath, connectTimeoutMs, handshakeTimeoutMs,
-        responseTimeoutMs, retries, newConcurrency, perHostInFlight, perSupplierInFlight,
-        ratePerSecond, ownAddresses, allowSpecialPurpose);
-  }
-
   public ProbeSettings withRatePerSecond(double rate) {
     return new ProbeSettings(judgeHost, judgePort, judgePath, connectTimeoutMs, handshakeTimeoutMs,
         responseTimeoutMs, retries, concurrency, perHostInFlight, perSupplierInFlight, rate,

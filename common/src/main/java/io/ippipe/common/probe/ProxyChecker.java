@@ -35,7 +35,6 @@ import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -159,9 +158,8 @@ public final class ProxyChecker {
     List<ProbeResult> attempts = new ArrayList<>();
     CompletableFuture<List<ProbeResult>> done = new CompletableFuture<>();
     if (!settings.allowSpecialPurpose() && !globallyReachable(target.ip())) {
-      attempts.add(new ProbeResult(target, 1, System.currentTimeMillis(),
-          ProbeOutcome.NOT_ALLOWED, null, null, null, 0.0, null, null, null, null,
-          "special-purpose address: probes go only to globally reachable proxies"));
+      attempts.add(failure(target, 1, System.currentTimeMillis(), ProbeOutcome.NOT_ALLOWED, null,
+          null, 0.0, "special-purpose address: probes go only to globally reachable proxies"));
       done.complete(attempts);
       return done;
     }
@@ -281,12 +279,15 @@ public final class ProxyChecker {
     return new IpParser().parse(host);
   }
 
-  /** An address from an IP literal, never a DNS lookup (inventory IPs are literals). */
-  private static InetAddress literal(String ip) {
+  /**
+   * The address of a proxy (an IP literal: no DNS lookup) or, for the direct request, of the
+   * judge (resolved here when probe.judge_url names a host).
+   */
+  private static InetAddress literal(String host) {
     try {
-      return InetAddress.getByName(ip.indexOf(':') >= 0 ? ip.replaceAll("^\\[|\\]$", "") : ip);
+      return InetAddress.getByName(host);
     } catch (java.net.UnknownHostException e) {
-      throw new IllegalArgumentException("not an IP literal: " + ip, e);
+      throw new IllegalArgumentException("cannot resolve " + host, e);
     }
   }
 
@@ -493,10 +494,5 @@ public final class ProxyChecker {
     }
     String text = c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage());
     return text.length() > 200 ? text.substring(0, 200) : text;
-  }
-
-  /** For tests and the bench: exceptions a connect future can end with. */
-  static boolean isRefusal(Throwable t) {
-    return t instanceof ConnectException;
   }
 }

@@ -199,8 +199,7 @@ class ProxyCheckerTest {
       assertTrue(slow.maxOpen.get() <= 3, "per-host cap: " + slow.maxOpen.get());
 
       slow.maxOpen.set(0);
-      ProbeSettings wide = perHost3.withConcurrency(8);
-      wide = ProbeSettings.of(judge.url(), 500, 1000, 3000, 0, 8, 64, 1000, 0, Set.of(), true);
+      ProbeSettings wide = ProbeSettings.of(judge.url(), 500, 1000, 3000, 0, 8, 64, 1000, 0, Set.of(), true);
       results = new ProxyChecker(wide, ProxyChecker.sharedGroup(1)).checkAll(targets.iterator());
       assertEquals(40, results.size());
       assertTrue(results.stream().allMatch(r -> r.outcome() == ProbeOutcome.JUDGE_MISMATCH));
