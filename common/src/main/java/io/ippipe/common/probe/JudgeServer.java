@@ -116,6 +116,38 @@ public final class JudgeServer implements AutoCloseable {
     return m.matches("[0-9A-Za-z_-]{8,128}") ? m : null;
   }
 
+  /**
+   * The judge's answer to one request: 200 with the {@link JudgeReport} (marker, the address the
+   * request came from, every header received), or 404 without a marker under {@code base}. Built
+   * at once, so that it may be sent later (the bench farm delays it).
+   */
+  public static FullHttpResponse answer(ChannelHandlerContext ctx, FullHttpRequest req,
+      String base) {
+    String marker = req.decoderResult().isSuccess() ? marker(req.uri(), base) : null;
+    FullHttpResponse resp;
+    if (marker == null) {
+      resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_FOUND,
+          Unpooled.copiedBuffer("not a judge request\n", StandardCharsets.US_ASCII));
+      resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain");
+    } else {
+      Map<String, String> headers = new LinkedHashMap<>();
+      for (Map.Entry<String, String> h : req.headers()) {
+        headers.merge(h.getKey(), h.getValue(), (a, b) -> a + ", " + b);
+      }
+      String origin = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress()
+          .getHostAddress();
+      byte[] body = new JudgeReport(marker, origin, headers).toJson()
+          .getBytes(StandardCharsets.UTF_8);
+      resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+          Unpooled.wrappedBuffer(body));
+      resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+    }
+    resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, resp.content().readableBytes());
+    resp.headers().set(HttpHeaderNames.CONNECTION, "close");
+    resp.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+    return resp;
+  }
+
   private static final class Echo extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final String base;
     private final AtomicLong answered;
@@ -127,29 +159,10 @@ public final class JudgeServer implements AutoCloseable {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-      String marker = req.decoderResult().isSuccess() ? marker(req.uri(), base) : null;
-      FullHttpResponse resp;
-      if (marker == null) {
-        resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_FOUND,
-            Unpooled.copiedBuffer("not a judge request\n", StandardCharsets.US_ASCII));
-        resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain");
-      } else {
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (Map.Entry<String, String> h : req.headers()) {
-          headers.merge(h.getKey(), h.getValue(), (a, b) -> a + ", " + b);
-        }
-        String origin = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress()
-            .getHostAddress();
-        byte[] body = new JudgeReport(marker, origin, headers).toJson()
-            .getBytes(StandardCharsets.UTF_8);
-        resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-            Unpooled.wrappedBuffer(body));
-        resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+      FullHttpResponse resp = answer(ctx, req, base);
+      if (resp.status().equals(HttpResponseStatus.OK)) {
         answered.incrementAndGet();
       }
-      resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, resp.content().readableBytes());
-      resp.headers().set(HttpHeaderNames.CONNECTION, "close");
-      resp.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
       ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
     }
 

@@ -1,7 +1,6 @@
 package io.ippipe.jobs.bench;
 
 import io.ippipe.common.input.ProxyProtocol;
-import io.ippipe.common.probe.JudgeReport;
 import io.ippipe.common.probe.JudgeServer;
 import io.ippipe.common.probe.ProbeOutcome;
 import io.ippipe.common.probe.ProbeResult;
@@ -9,7 +8,6 @@ import io.ippipe.common.probe.ProbeSettings;
 import io.ippipe.common.probe.ProbeTarget;
 import io.ippipe.common.probe.ProxyChecker;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -19,16 +17,12 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -129,19 +123,10 @@ public final class ProbeBench {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-      String marker = JudgeServer.marker(req.uri(), "/judge");
-      Map<String, String> headers = new LinkedHashMap<>();
-      req.headers().forEach(h -> headers.put(h.getKey(), h.getValue()));
-      String origin = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
-      byte[] body = new JudgeReport(marker == null ? "" : marker, origin, headers).toJson()
-          .getBytes(StandardCharsets.UTF_8);
-      ctx.executor().schedule(() -> {
-        DefaultFullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-            HttpResponseStatus.OK, Unpooled.wrappedBuffer(body));
-        resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-        resp.headers().set(HttpHeaderNames.CONNECTION, "close");
-        ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
-      }, latencyMs, TimeUnit.MILLISECONDS);
+      FullHttpResponse resp = JudgeServer.answer(ctx, req, "/judge");
+      ctx.executor().schedule(
+          () -> ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE),
+          latencyMs, TimeUnit.MILLISECONDS);
     }
   }
 }
