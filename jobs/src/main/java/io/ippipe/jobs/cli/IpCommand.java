@@ -40,6 +40,44 @@ final class IpCommand implements Runnable {
         "Missing a tool: give one of " + String.join(", ", spec.subcommands().keySet()));
   }
 
+  /**
+   * An address with an optional port, as the single-IP tools take it: {@code 1.2.3.4},
+   * {@code 1.2.3.4:8080}, {@code [2001:db8::1]:1080} or {@code 2001:db8::1}. The address is any
+   * IP literal (these tools look up and check, they do not validate an inventory); ip is canonical.
+   */
+  record Endpoint(String ip, Integer port) {
+    static Endpoint parse(String text, boolean portRequired) {
+      String host = text;
+      String portText = null;
+      int colon = text.lastIndexOf(':');
+      if (text.startsWith("[") && text.contains("]:")) {
+        host = text.substring(1, text.indexOf(']'));
+        portText = text.substring(text.indexOf("]:") + 2);
+      } else if (colon > 0 && text.indexOf(':') == colon) {
+        host = text.substring(0, colon);
+        portText = text.substring(colon + 1);
+      }
+      String shape = portRequired ? "IP:PORT (IPv6 in brackets)" : "IP[:PORT]";
+      IpParser parser = new IpParser();
+      if (!parser.parse(host)) {
+        throw new ConfigException("'" + text + "' is not " + shape + ": " + parser.error().name());
+      }
+      Integer port = null;
+      if (portText != null) {
+        io.ippipe.common.input.Parsed<Integer> p =
+            io.ippipe.common.input.Endpoints.port(portText, 0, portText.length());
+        if (!p.isValid()) {
+          throw new ConfigException("Port '" + portText + "': " + p.detail());
+        }
+        port = p.value();
+      } else if (portRequired) {
+        throw new ConfigException("'" + text + "' is not " + shape + ": no port");
+      }
+      return new Endpoint(new IpAddress(parser.hi(), parser.lo(), parser.version()).toString(),
+          port);
+    }
+  }
+
   /** The arguments, or when there are none, stdin's lines (stripped). */
   static List<String> argumentsOrStdin(List<String> arguments) throws java.io.IOException {
     if (!arguments.isEmpty()) {
@@ -302,22 +340,9 @@ final class IpCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       java.time.LocalDate day = Dates.parse(date);
-      String host = endpoint;
-      Integer port = null;
-      int colon = endpoint.lastIndexOf(':');
-      if (endpoint.startsWith("[") && endpoint.contains("]:")) {
-        host = endpoint.substring(1, endpoint.indexOf(']'));
-        port = parsePort(endpoint.substring(endpoint.indexOf("]:") + 2));
-      } else if (colon > 0 && endpoint.indexOf(':') == colon) {
-        host = endpoint.substring(0, colon);
-        port = parsePort(endpoint.substring(colon + 1));
-      }
-      IpParser parser = new IpParser();
-      if (!parser.parse(host)) {
-        throw new io.ippipe.common.error.ConfigException("'" + endpoint + "' is not IP[:PORT]: "
-            + parser.error().name());
-      }
-      String ip = new IpAddress(parser.hi(), parser.lo(), parser.version()).toString();
+      Endpoint e = Endpoint.parse(endpoint, false);
+      String ip = e.ip();
+      Integer port = e.port();
       String table = out + "/scores/dt=" + day;
       org.apache.spark.sql.SparkSession spark = io.ippipe.jobs.io.Sessions.getOrCreate("ippipe-ip-score", common.master);
       if (!io.ippipe.jobs.io.Partitions.exists(spark.sparkContext().hadoopConfiguration(), table)) {
@@ -350,14 +375,6 @@ final class IpCommand implements Runnable {
         return 1;
       }
       return 0;
-    }
-
-    private static int parsePort(String s) {
-      io.ippipe.common.input.Parsed<Integer> port = io.ippipe.common.input.Endpoints.port(s, 0, s.length());
-      if (!port.isValid()) {
-        throw new io.ippipe.common.error.ConfigException("Port '" + s + "': " + port.detail());
-      }
-      return port.value();
     }
   }
 
@@ -394,18 +411,9 @@ final class IpCommand implements Runnable {
         throw new ConfigException("--protocol must be http, https, socks4 or socks5, got '"
             + protocol + "'");
       }
-      int colon = endpoint.lastIndexOf(':');
-      String host = colon > 0 ? endpoint.substring(0, colon) : endpoint;
-      host = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-      IpParser parser = new IpParser();
-      io.ippipe.common.input.Parsed<Integer> port = colon > 0
-          ? io.ippipe.common.input.Endpoints.port(endpoint, colon + 1, endpoint.length()) : null;
-      if (colon <= 0 || !parser.parse(host) || !port.isValid()) {
-        throw new ConfigException("'" + endpoint + "' is not IP:PORT (IPv6 in brackets)");
-      }
-      String ip = new IpAddress(parser.hi(), parser.lo(), parser.version()).toString();
-      io.ippipe.common.probe.ProbeTarget target = new io.ippipe.common.probe.ProbeTarget(ip,
-          port.value(), proto, supplier);
+      Endpoint e = Endpoint.parse(endpoint, true);
+      io.ippipe.common.probe.ProbeTarget target = new io.ippipe.common.probe.ProbeTarget(e.ip(),
+          e.port(), proto, supplier);
       target = target.withCredentials(prepared.credentials().lookup(target));
       io.ippipe.common.probe.ProxyChecker checker = new io.ippipe.common.probe.ProxyChecker(
           prepared.settings(), io.ippipe.common.probe.ProxyChecker.sharedGroup(1));
