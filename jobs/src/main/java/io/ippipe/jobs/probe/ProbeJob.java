@@ -157,8 +157,24 @@ public final class ProbeJob {
           failures == null ? 0 : failures, score, now);
       return r == null ? null : r.text();
     };
+    // Kept: the due counts, the checks and today's state all read it.
     endpoints = endpoints.withColumn("reason", functions.udf(dueUdf, DataTypes.StringType)
-        .apply(col("s_next_due_at"), col("s_consecutive_failures"), col("latest_score")));
+        .apply(col("s_next_due_at"), col("s_consecutive_failures"), col("latest_score")))
+        .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    try {
+      return checkAndWrite(spark, config, prepared, options, endpoints, state, now,
+          prevState, prevScores);
+    } finally {
+      endpoints.unpersist();
+    }
+  }
+
+  private static Result checkAndWrite(SparkSession spark, PipelineConfig config,
+      Prepared prepared, Options options, Dataset<Row> endpoints, Dataset<Row> state, long now,
+      Optional<LocalDate> prevState, Optional<LocalDate> prevScores) throws Exception {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    String dt = "dt=" + options.date();
+    RecheckPolicy policy = prepared.policy();
 
     Dataset<Row> due = endpoints.filter(col("reason").isNotNull());
     Map<String, Long> dueByReason = new TreeMap<>();
@@ -225,7 +241,7 @@ public final class ProbeJob {
 
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("date", options.date().toString());
-    doc.put("endpoints_listed", inventory.count());
+    doc.put("endpoints_listed", endpoints.count());
     doc.put("due", dueByReason);
     doc.put("deferred_by_max_checks", dueCount - toCheck);
     doc.put("checks", checks);
