@@ -44,14 +44,6 @@ cleanup() {
   exit $rc
 }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_for() {  # file pattern count seconds
-  for _ in $(seq "$4"); do
-    [[ $(grep -c "$2" "$1" 2>/dev/null || true) -ge $3 ]] && return 0
-    sleep 1
-  done
-  echo "cluster-smoke: timed out waiting for '$2' in $1" >&2; return 1
-}
 
 echo "== SPARK_HOME from the Maven classpath (no Spark download)"
 sh="$work/spark-home"
@@ -86,20 +78,20 @@ echo "   $(ls "$sh/jars" | wc -l) jars"
 export SPARK_HOME="$sh" SPARK_SCALA_VERSION=2.12 SPARK_LOCAL_IP=127.0.0.1 SPARK_CONF_DIR="$sh/conf"
 
 echo "== master and two workers on 127.0.0.1"
-mport=$(free_port)
+mport=$(ippipe_free_port)
 master="spark://127.0.0.1:$mport"
 java -Xmx256m "${JAVA17_OPENS[@]}" -cp "$sh/conf:$sh/jars/*" org.apache.spark.deploy.master.Master \
-  --host 127.0.0.1 --port "$mport" --webui-port "$(free_port)" > "$work/master.log" 2>&1 &
+  --host 127.0.0.1 --port "$mport" --webui-port "$(ippipe_free_port)" > "$work/master.log" 2>&1 &
 pids+=($!)
-wait_for "$work/master.log" "I have been elected leader" 1 60
+ippipe_wait_for "$work/master.log" "I have been elected leader" 1 60
 for w in 1 2; do
   mkdir -p "$work/worker$w"
   java -Xmx256m "${JAVA17_OPENS[@]}" -cp "$sh/conf:$sh/jars/*" org.apache.spark.deploy.worker.Worker \
-    --host 127.0.0.1 --cores 2 --memory 3g --webui-port "$(free_port)" --work-dir "$work/worker$w" \
+    --host 127.0.0.1 --cores 2 --memory 3g --webui-port "$(ippipe_free_port)" --work-dir "$work/worker$w" \
     "$master" > "$work/worker$w.log" 2>&1 &
   pids+=($!)
 done
-wait_for "$work/master.log" "Registering worker" 2 60
+ippipe_wait_for "$work/master.log" "Registering worker" 2 60
 # Every listening socket of the cluster's JVMs is on loopback.
 if ss -ltnp 2>/dev/null | grep -E "pid=($(IFS='|'; echo "${pids[*]}"))," | grep -v -E "127\.0\.0\.1:|\[::ffff:127\.0\.0\.1\]:" ; then
   echo "cluster-smoke: a cluster port is bound beyond loopback" >&2; exit 1
@@ -145,7 +137,7 @@ DRIVER_LOG4J="$sh/conf/log4j2.properties" "$here/submit.sh" $(run_args "$work/cl
 run_pid=$!
 # Kill during the second stage (geotag, or encrypt without geo data), once its tasks are running.
 second=$(echo "$stages" | cut -d, -f2 | tr -d ' ')
-wait_for "$work/client.log" "== $second" 1 300
+ippipe_wait_for "$work/client.log" "== $second" 1 300
 sleep 3
 victim=$(pgrep -f "$work/spark-home.*CoarseGrainedExecutorBackend" | head -1 || true)
 [[ -n "$victim" ]] || { echo "cluster-smoke: no executor to kill" >&2; exit 1; }
@@ -197,7 +189,7 @@ live_before=$(cat "$work/interrupted/live/CURRENT")
 "$here/ippipe" $(run_args "$work/interrupted") "${conf[@]}" --master 'local[2]' --from score \
   > "$work/interrupted.log" 2>&1 &
 run_pid=$!
-wait_for "$work/interrupted.log" "== score" 1 300
+ippipe_wait_for "$work/interrupted.log" "== score" 1 300
 sleep 6
 kill -9 "$run_pid" 2>/dev/null || true
 wait "$run_pid" 2>/dev/null || true

@@ -77,8 +77,7 @@ if [[ -x /usr/bin/tinyproxy ]]; then
   echo "== probe: checks through real proxies on loopback to an ippipe judge on loopback (docs/probe.md)"
   pdir="$(mktemp -d)"; pids=()
   trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "$pdir"' EXIT
-  free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-  jport=$(free_port); tport=$(free_port); dport=$(free_port)
+  jport=$(ippipe_free_port); tport=$(ippipe_free_port); dport=$(ippipe_free_port)
   "$here/ippipe" judge --port "$jport" --exit-after 600 > "$pdir/judge.log" 2>&1 & pids+=($!)
   printf 'Port %s\nListen 127.0.0.1\nAllow 127.0.0.1\nLogLevel Warning\n' "$tport" > "$pdir/tinyproxy.conf"
   /usr/bin/tinyproxy -d -c "$pdir/tinyproxy.conf" > "$pdir/tinyproxy.log" 2>&1 & pids+=($!)
@@ -91,7 +90,7 @@ if [[ -x /usr/bin/tinyproxy ]]; then
     /usr/sbin/danted -f "$pdir/danted.conf" -N 1 -p "$pdir/danted.pid" > "$pdir/danted.log" 2>&1 & pids+=($!)
     checks+=("$dport socks5" "$dport socks4")
   fi
-  for _ in $(seq 60); do grep -q "judge listening" "$pdir/judge.log" && break; sleep 0.5; done
+  ippipe_wait_for "$pdir/judge.log" "judge listening" 1 30 || true
   for c in "${checks[@]}"; do
     set -- $c
     "$here/ippipe" ip probe "127.0.0.1:$1" --protocol "$2" --judge "http://127.0.0.1:$jport/judge" \

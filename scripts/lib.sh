@@ -57,3 +57,18 @@ ippipe_geo_index() {
     "$IPPIPE_HOME/scripts/ippipe" geo compile --out "$GEO_INDEX" "${GEO_CONF[@]}"
   fi
 }
+
+# A free TCP port on loopback, for the servers the demo and the cluster smoke start.
+ippipe_free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Waits until FILE holds at least COUNT lines matching PATTERN, for at most SECONDS.
+#   ippipe_wait_for FILE PATTERN COUNT SECONDS
+ippipe_wait_for() {
+  for _ in $(seq "$4"); do
+    [[ $(grep -c "$2" "$1" 2>/dev/null || true) -ge $3 ]] && return 0
+    sleep 1
+  done
+  echo "timed out waiting for '$2' in $1" >&2; return 1
+}
