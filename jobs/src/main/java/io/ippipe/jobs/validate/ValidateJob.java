@@ -137,14 +137,13 @@ public final class ValidateJob {
     LogFormat logFormat = config.get(Keys.VALIDATE_REQUESTS_FORMAT);
     for (String file : files) {
       String format;
-      boolean parquetFile = InputFiles.isParquet(hadoop, file);
-      if (parquetFile) {
-        InputFiles.checkParquetFooter(hadoop, file);
-      }
-      // An empty file is zero records in any format: it cannot be detected, and need not be.
-      boolean empty = !parquetFile && InputFiles.isEmpty(hadoop, file);
+      // Only auto-detection looks into the file; an empty one is zero records in any format,
+      // so it needs no format.
+      boolean detect = (dataset == Dataset.INVENTORY ? inventoryFormat : logFormat) == null;
+      boolean parquetFile = detect && InputFiles.isParquet(hadoop, file);
+      boolean empty = detect && !parquetFile && InputFiles.isEmpty(hadoop, file);
       if (dataset == Dataset.INVENTORY) {
-        InventoryFormat f = empty && inventoryFormat == null ? InventoryFormat.PLAIN : inventoryFormat;
+        InventoryFormat f = empty ? InventoryFormat.PLAIN : inventoryFormat;
         if (f == null) {
           f = parquetFile ? InventoryFormat.PARQUET
               : InventoryFormat.detect(LineReader.head(hadoop, file, 50));
@@ -159,7 +158,7 @@ public final class ValidateJob {
         }
         format = f.name();
       } else {
-        LogFormat f = empty && logFormat == null ? LogFormat.SQUID : logFormat;
+        LogFormat f = empty ? LogFormat.SQUID : logFormat;
         if (f == null) {
           f = parquetFile ? LogFormat.PARQUET
               : LogFormat.detect(LineReader.head(hadoop, file, 50));
@@ -169,6 +168,9 @@ public final class ValidateJob {
               + ": no line looks like any format; set --log-format");
         }
         format = f.name();
+      }
+      if (format.equals("PARQUET")) {
+        InputFiles.checkParquetFooter(hadoop, file);
       }
       formats.put(file, format);
       (format.equals("PARQUET") ? parquet : text).add(file);
