@@ -1,5 +1,6 @@
 package io.ippipe.common.geo;
 
+import io.ippipe.common.ip.SpecialPurpose;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -180,6 +181,23 @@ public final class GeoIndex implements Serializable {
       records[size] = id;
       size++;
     }
+  }
+
+  /** {@link #tag}: no source covers the address. */
+  public static final int NOT_FOUND = -1;
+  /** {@link #tag}: a special-purpose address (RFC 6890 registries), never looked up. */
+  public static final int SPECIAL = -2;
+
+  /**
+   * What geotag gives an address: its record id, {@link #SPECIAL} when it is not globally
+   * reachable (private, loopback, documentation...: a source's answer for those is noise), or
+   * {@link #NOT_FOUND}.
+   */
+  public int tag(long hi, long lo) {
+    if (!SpecialPurpose.classify(hi, lo).globallyReachable()) {
+      return SPECIAL;
+    }
+    return lookup(hi, lo);
   }
 
   /** The record id of an address (IPv4 as IPv4-mapped), or -1 when no source covers it. */

@@ -186,6 +186,48 @@ public final class GeoRecords implements Serializable {
     return flag(networks[network(id) + 2] >> 8 & 3);
   }
 
+  /**
+   * Raw access for readers that keep their own form of the strings (geotag's Spark expressions
+   * keep them as UTF8String, converted once per executor rather than once per row).
+   * String fields by position: 0 country code, 1 region, 2 city, 3 time zone, 4 AS organisation,
+   * 5 network type. Returns an index into {@link #stringAt}, or -1 when the record has none.
+   */
+  public int stringId(int id, int field) {
+    return field < 4 ? locations[location(id) + field] : networks[network(id) + field - 4];
+  }
+
+  public int stringCount() {
+    return strings.length;
+  }
+
+  public String stringAt(int stringId) {
+    return strings[stringId];
+  }
+
+  /** which: 0 latitude, 1 longitude; NaN when the record has none. Does not allocate. */
+  public double coordinateOrNaN(int id, int which) {
+    int l = location(id);
+    if (coordinates == null) {
+      int v = locations[l + 4 + which];
+      return v == NO_COORDINATE ? Double.NaN : v / SCALE;
+    }
+    return coordinates[2 * (l / LOC_STRIDE) + which];
+  }
+
+  /** The ASN, or {@code absent} when the record has none. Does not allocate. */
+  public long asnOr(int id, long absent) {
+    long v = netAsn[(int) recordPair[id]];
+    return v == NO_ASN ? absent : v;
+  }
+
+  /**
+   * An anonymity flag without boxing: 0 unknown, 1 false, 2 true. which: 0 anonymous VPN,
+   * 1 public proxy, 2 residential proxy, 3 Tor exit, 4 hosting provider.
+   */
+  public int flagBits(int id, int which) {
+    return networks[network(id) + 2] >> (2 * which) & 3;
+  }
+
   private String string(int i) {
     return i == NO ? null : strings[i];
   }

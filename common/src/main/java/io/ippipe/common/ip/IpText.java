@@ -1,5 +1,8 @@
 package io.ippipe.common.ip;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /** Canonical text and binary forms of 128-bit addresses. */
@@ -92,21 +95,17 @@ public final class IpText {
 
   /** The high 64 bits of a 16-byte network-order address. */
   public static long hi(byte[] b16) {
-    long v = 0;
-    for (int i = 0; i < 8; i++) {
-      v = (v << 8) | (b16[i] & 0xffL);
-    }
-    return v;
+    return (long) BIG_ENDIAN_LONG.get(b16, 0);
   }
 
   /** The low 64 bits of a 16-byte network-order address. */
   public static long lo(byte[] b16) {
-    long v = 0;
-    for (int i = 8; i < 16; i++) {
-      v = (v << 8) | (b16[i] & 0xffL);
-    }
-    return v;
+    return (long) BIG_ENDIAN_LONG.get(b16, 8);
   }
+
+  /** One bounds-checked 8-byte load instead of eight: geotag reads every address through it. */
+  private static final VarHandle BIG_ENDIAN_LONG =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   public static byte[] toBytes(long hi, long lo) {
     byte[] b = new byte[16];

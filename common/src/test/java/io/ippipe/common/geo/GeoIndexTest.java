@@ -26,6 +26,39 @@ class GeoIndexTest {
     return id < 0 ? null : index.record(id);
   }
 
+  /**
+   * The cache answers exactly what the index does: 200 000 lookups over a few thousand repeated
+   * v4 and v6 addresses (so slots are hit, and also overwritten by colliding addresses), with
+   * found, not found and special-purpose answers.
+   */
+  @Test
+  void tagCacheAnswersWhatTheIndexAnswers() {
+    List<GeoRange> ranges = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      ranges.add(v4(i + ".0.0.0", i + ".0.127.255", country("C" + i)));
+    }
+    ranges.add(new GeoRange(0x2001_0db8_0000_0000L, 0, 0x2a00_0000_0000_0000L, -1, country("V6")));
+    GeoIndex index = GeoIndex.compile(List.of(ranges), a -> a);
+    TagCache cache = new TagCache(index);
+    Random random = new Random(5);
+    long[][] addresses = new long[50_000][];
+    for (int i = 0; i < addresses.length; i++) {
+      addresses[i] = random.nextInt(4) == 0
+          ? new long[] {0x2a00_0000_0000_0000L - ((long) random.nextInt(1 << 20) << 16), random.nextLong()}
+          : new long[] {0, 0xffff_0000_0000L | (random.nextInt(256) << 24) | random.nextInt(1 << 16)};
+    }
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (int i = 0; i < 200_000; i++) {
+      long[] a = addresses[(int) Math.abs(random.nextGaussian() * 2_000) % addresses.length];
+      int expected = index.tag(a[0], a[1]);
+      assertEquals(expected, cache.tag(a[0], a[1]), "lookup " + i);
+      seen.add(expected >= 0 ? "found" : expected == GeoIndex.SPECIAL ? "special" : "not_found");
+    }
+    assertEquals(java.util.Set.of("found", "not_found", "special"), seen);
+    org.junit.jupiter.api.Assertions.assertTrue(cache.hitRate() > 0.5 && cache.hitRate() < 1,
+        "hits and misses both happened: " + cache.hitRate());
+  }
+
   @Test
   void firstAndLastAddressesAdjacentRangesAndGaps() {
     GeoIndex index = GeoIndex.compile(List.of(List.of(
