@@ -2,13 +2,12 @@ package io.ippipe.jobs.geotag;
 
 import io.ippipe.common.geo.GeoRecords;
 import io.ippipe.common.geo.GeoIndex;
-import io.ippipe.common.ip.SpecialPurpose;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
  * The geo columns every tagged address gets (their names, types and values), shared by geotag
- * ({@link GeoTagger}) and {@code ippipe ip geo}.
+ * ({@link GeoColumns}, whose values {@link #values} defines) and {@code ippipe ip geo}.
  */
 public final class GeoFields {
   public static final String[] FIELDS = {"country_code", "region", "city", "latitude", "longitude",
@@ -32,12 +31,9 @@ public final class GeoFields {
    * not_found, or ok with the record's fields. Shared with {@code ippipe ip geo}.
    */
   public static Object[] values(GeoIndex geo, long hi, long lo) {
-    if (!SpecialPurpose.classify(hi, lo).globallyReachable()) {
-      return status("special");
-    }
-    int id = geo.lookup(hi, lo);
+    int id = geo.tag(hi, lo);
     if (id < 0) {
-      return status("not_found");
+      return status(id == GeoIndex.SPECIAL ? "special" : "not_found");
     }
     GeoRecords r = geo.records();
     String type = r.networkType(id);

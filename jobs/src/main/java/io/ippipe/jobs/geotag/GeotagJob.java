@@ -25,8 +25,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.expressions.UserDefinedFunction;
-import org.apache.spark.sql.functions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,7 +105,6 @@ public final class GeotagJob {
 
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<GeoIndex> index = jsc.broadcast(catalog.index());
-    UserDefinedFunction lookup = functions.udf(new GeoLookupUdf(index), GeoFields.RESULT);
     List<DatasetResult> results = new ArrayList<>();
     try {
       for (Map.Entry<String, Dataset<Row>> e : inputs.entrySet()) {
@@ -123,10 +120,8 @@ public final class GeotagJob {
         int staged = 0;
         for (Map.Entry<String, String> target : plan.get(dataset).entrySet()) {
           String tmp = "__ippipe_geo_" + staged++;
-          rows = rows.withColumn(tmp, lookup.apply(col(target.getKey())));
-          for (String field : GeoFields.FIELDS) {
-            out.add(col(tmp).getField(field).as(target.getValue() + field));
-          }
+          rows = rows.withColumn(tmp, GeoColumns.recordOf(index, col(target.getKey())));
+          out.addAll(Arrays.asList(GeoColumns.fields(index, col(tmp), target.getValue())));
         }
         String output = options.outputRoot() + "/enriched/" + dataset + "/" + dt;
         OutputWriter.writeAsIs(rows.select(out.toArray(new Column[0])), output);

@@ -1,0 +1,127 @@
+package io.ippipe.jobs.geotag;
+
+import io.ippipe.common.geo.GeoIndex;
+import io.ippipe.common.geo.GeoRecords;
+import io.ippipe.common.geo.TagCache;
+import io.ippipe.common.ip.IpText;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.unsafe.types.UTF8String;
+
+/**
+ * The broadcast geo index as geotag's generated code reads it inside an executor: the index's
+ * strings converted to Spark's UTF8String once per JVM, so that a looked-up field is written
+ * without encoding a String per row. One per executor JVM and broadcast, shared by its tasks.
+ *
+ * <p>Record codes: a record id (0 or more), {@link GeoIndex#NOT_FOUND}, {@link GeoIndex#SPECIAL},
+ * or {@link #INVALID} for a value that is not a 16-byte address.
+ */
+public final class GeoExecutorTable {
+  public static final int INVALID = -3;
+
+  private static final UTF8String OK = UTF8String.fromString("ok");
+  private static final UTF8String NOT_FOUND = UTF8String.fromString("not_found");
+  private static final UTF8String SPECIAL = UTF8String.fromString("special");
+  private static final UTF8String INVALID_STATUS = UTF8String.fromString("invalid");
+  private static final UTF8String UNKNOWN = UTF8String.fromString("unknown");
+
+  private static volatile GeoExecutorTable current;
+
+  private final long broadcastId;
+  private final GeoIndex index;
+  private final GeoRecords records;
+  private final UTF8String[] strings;
+
+  private GeoExecutorTable(long broadcastId, GeoIndex index) {
+    this.broadcastId = broadcastId;
+    this.index = index;
+    this.records = index.records();
+    this.strings = new UTF8String[records.stringCount()];
+    for (int i = 0; i < strings.length; i++) {
+      strings[i] = UTF8String.fromString(records.stringAt(i));
+    }
+  }
+
+  /** The table of this broadcast; built by the first task of the JVM that needs it. */
+  public static GeoExecutorTable of(Broadcast<GeoIndex> broadcast) {
+    GeoExecutorTable t = current;
+    if (t != null && t.broadcastId == broadcast.id()) {
+      return t;
+    }
+    synchronized (GeoExecutorTable.class) {
+      t = current;
+      if (t == null || t.broadcastId != broadcast.id()) {
+        t = new GeoExecutorTable(broadcast.id(), broadcast.value());
+        current = t;
+      }
+      return t;
+    }
+  }
+
+  public int recordOf(byte[] address) {
+    if (address.length != 16) {
+      return INVALID;
+    }
+    return index.tag(IpText.hi(address), IpText.lo(address));
+  }
+
+  /** A cached tagger for one task and column (generated code holds one per expression). */
+  public Tagger tagger() {
+    return new Tagger(new TagCache(index));
+  }
+
+  /** {@link #recordOf} through a {@link TagCache}; not thread-safe. */
+  public static final class Tagger {
+    private final TagCache cache;
+
+    Tagger(TagCache cache) {
+      this.cache = cache;
+    }
+
+    public int recordOf(byte[] address) {
+      if (address.length != 16) {
+        return INVALID;
+      }
+      return cache.tag(IpText.hi(address), IpText.lo(address));
+    }
+  }
+
+  /** String field by {@link GeoRecords#stringId} position; null for none or no record. */
+  public UTF8String string(int record, int field) {
+    if (record < 0) {
+      return null;
+    }
+    int s = records.stringId(record, field);
+    return s < 0 ? null : strings[s];
+  }
+
+  /** A record's network type, "unknown" when no source or list gave one; null for no record. */
+  public UTF8String networkType(int record) {
+    if (record < 0) {
+      return null;
+    }
+    int s = records.stringId(record, 5);
+    return s < 0 ? UNKNOWN : strings[s];
+  }
+
+  /** which: 0 latitude, 1 longitude; NaN for none. */
+  public double coordinate(int record, int which) {
+    return record < 0 ? Double.NaN : records.coordinateOrNaN(record, which);
+  }
+
+  /** The ASN, or Long.MIN_VALUE for none. */
+  public long asn(int record) {
+    return record < 0 ? Long.MIN_VALUE : records.asnOr(record, Long.MIN_VALUE);
+  }
+
+  /** {@link GeoRecords#flagBits}: 0 unknown, 1 false, 2 true. */
+  public int flag(int record, int which) {
+    return record < 0 ? 0 : records.flagBits(record, which);
+  }
+
+  public UTF8String status(int record) {
+    if (record >= 0) {
+      return OK;
+    }
+    return record == GeoIndex.SPECIAL ? SPECIAL : record == INVALID ? INVALID_STATUS : NOT_FOUND;
+  }
+}
