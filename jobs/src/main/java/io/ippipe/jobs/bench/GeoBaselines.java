@@ -5,25 +5,31 @@ import static org.apache.spark.sql.functions.col;
 import com.maxmind.db.Reader;
 import io.ippipe.common.geo.GeoCatalog;
 import io.ippipe.common.geo.GeoIndex;
+import io.ippipe.jobs.geotag.GeoColumns;
 import io.ippipe.jobs.io.Sessions;
 import java.io.File;
 import java.net.InetAddress;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Benchmark only (scripts/bench.sh geotag), never used by a job: the same geo lookup over the
- * same validated requests three ways, each into Spark's no-op sink so that only the lookup work
- * differs. (1) ippipe's broadcast compiled index; (2) the usual per-row UDF around MaxMind's
- * reader, one reader per executor JVM; (3) a Spark SQL range join
+ * same validated requests several ways, each into Spark's no-op sink so that only the lookup work
+ * differs. (1) geotag's columns over the broadcast compiled index, all fields and country only;
+ * (2) the same index inside a Java UDF, to show the UDF boundary's cost; (3) the usual per-row UDF
+ * around MaxMind's reader, one reader per executor JVM, country only and the city database's
+ * whole answer; (4) a Spark SQL range join
  * {@code ip BETWEEN start AND end} against the ASN range CSV, on a sample because it is a nested
  * loop, with the time per row extrapolated.
  *
@@ -67,6 +73,39 @@ public final class GeoBaselines {
     }
   }
 
+  static final StructType CITY_FIELDS = new StructType().add("country_code", DataTypes.StringType)
+      .add("region", DataTypes.StringType).add("city", DataTypes.StringType)
+      .add("latitude", DataTypes.DoubleType).add("longitude", DataTypes.DoubleType)
+      .add("time_zone", DataTypes.StringType);
+
+  /** The reader's whole answer for DB-IP city (flat schema) as a struct, as a peer would tag. */
+  static final class ReaderCityUdf implements UDF1<byte[], Row> {
+    private static final long serialVersionUID = 1L;
+    private final String path;
+
+    ReaderCityUdf(String path) {
+      this.path = path;
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes")
+    public Row call(byte[] ip16) throws Exception {
+      if (ip16 == null) {
+        return null;
+      }
+      Map m = ReaderHolder.get(path).get(InetAddress.getByAddress(java.util.Arrays.copyOfRange(ip16, 12, 16)), Map.class);
+      if (m == null) {
+        return null;
+      }
+      return RowFactory.create(m.get("country_code"), m.get("state1"), m.get("city"),
+          number(m.get("latitude")), number(m.get("longitude")), m.get("timezone"));
+    }
+
+    private static Double number(Object o) {
+      return o instanceof Number n ? n.doubleValue() : null;
+    }
+  }
+
   static final class IndexUdf implements UDF1<byte[], String> {
     private static final long serialVersionUID = 1L;
     private final Broadcast<GeoIndex> index;
@@ -95,7 +134,10 @@ public final class GeoBaselines {
     int sample = Integer.parseInt(args[5]);
     SparkSession spark = Sessions.getOrCreate("ippipe-bench-geo", null);
     Dataset<Row> requests = spark.read().parquet(lake + "/validated/requests/dt=" + date)
-        .filter(col("proxy_ip_version").equalTo(4)).select("proxy_ip_bytes").cache();
+        .filter(col("proxy_ip_version").equalTo(4)).select("proxy_ip_bytes");
+    if (!"false".equals(System.getProperty("ippipe.bench.cache"))) {
+      requests = requests.cache();
+    }
     long rows = requests.count();
     int cores = spark.sparkContext().defaultParallelism();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -103,12 +145,23 @@ public final class GeoBaselines {
     UserDefinedFunction byIndex = functions.udf(new IndexUdf(index), DataTypes.StringType);
     UserDefinedFunction byReader = functions.udf(new ReaderUdf(mmdb), DataTypes.StringType);
 
-    UserDefinedFunction byStruct = functions.udf(new io.ippipe.jobs.geotag.GeoLookupUdf(index),
-        io.ippipe.jobs.geotag.GeoFields.RESULT);
-    double structNs = time(spark, requests.select(byStruct.apply(col("proxy_ip_bytes")).as("g")).select("g.*"),
-        rows, cores, "compiled index, geotag's UDF (all 15 fields)");
-    double indexNs = time(spark, requests.select(byIndex.apply(col("proxy_ip_bytes"))), rows, cores, "compiled index in a UDF (country only)");
-    double readerNs = time(spark, requests.select(byReader.apply(col("proxy_ip_bytes"))), rows, cores, "MaxMind reader UDF (one reader per JVM, country only)");
+    UserDefinedFunction byReaderCity = functions.udf(new ReaderCityUdf(mmdb), CITY_FIELDS);
+    Column code = GeoColumns.recordOf(index, col("proxy_ip_bytes"));
+    Column[] all = GeoColumns.fields(index, col("code"), "");
+    double scanNs = BenchTiming.noop(requests.select(functions.length(col("proxy_ip_bytes"))), rows, cores,
+        "scan only: the length of each address (the floor under every line here)");
+    double allNs = BenchTiming.noop(requests.withColumn("code", code).select(all), rows, cores,
+        "geotag's columns, all 15 fields (the job's path)");
+    double countryNs = BenchTiming.noop(requests.withColumn("code", code).select(all[0]), rows, cores,
+        "geotag's columns, country only");
+    double asnNs = BenchTiming.noop(requests.withColumn("code", code).select(all[6]), rows, cores,
+        "geotag's columns, ASN only");
+    double indexNs = BenchTiming.noop(requests.select(byIndex.apply(col("proxy_ip_bytes"))), rows, cores,
+        "compiled index in a Java UDF (country only)");
+    double readerNs = BenchTiming.noop(requests.select(byReader.apply(col("proxy_ip_bytes"))), rows, cores,
+        "MaxMind reader UDF, one reader per JVM (country only)");
+    double readerCityNs = BenchTiming.noop(requests.select(byReaderCity.apply(col("proxy_ip_bytes")).as("g")).select("g.*"),
+        rows, cores, "MaxMind reader UDF, the city database's 6 fields");
 
     Dataset<Row> ranges = spark.read().option("header", "false").csv(asnCsv)
         .select(col("_c0").cast("long").as("start"), col("_c1").cast("long").as("end"),
@@ -119,26 +172,18 @@ public final class GeoBaselines {
             .cast("long").as("ip")).cache();
     long sampled = sampleRows.count();
     Dataset<Row> joined = sampleRows.join(ranges, col("ip").between(col("start"), col("end")), "left");
-    double joinNs = time(spark, joined, sampled, cores, "Spark SQL BETWEEN join, " + sampled
+    double joinNs = BenchTiming.noop(joined, sampled, cores, "Spark SQL BETWEEN join, " + sampled
         + "-row sample against " + rangeCount + " ranges");
-    System.out.printf("ratios (time per row): reader UDF / index UDF = %.1fx (both country only), "
-        + "BETWEEN join / index UDF = %.0fx (join extrapolated from the sample); geotag's UDF with all "
-        + "15 fields costs %.1fx the country-only index UDF%n", readerNs / indexNs, joinNs / indexNs,
-        structNs / indexNs);
+    System.out.printf("ratios (time per row): reader UDF / geotag columns = %.1fx country only, "
+        + "%.1fx for the reader's 6 city fields against geotag's 15; Java UDF around the same index / "
+        + "geotag columns = %.1fx (country only); BETWEEN join / geotag columns (ASN only) = %.0fx "
+        + "(join extrapolated from the sample)%n", readerNs / countryNs, readerCityNs / allNs,
+        indexNs / countryNs, joinNs / asnNs);
+    // One line for scripts/bench.sh to read.
+    System.out.printf(java.util.Locale.ROOT, "{\"scan_ns\": %.1f, \"all_ns\": %.1f, \"country_ns\": %.1f, "
+        + "\"asn_ns\": %.1f, \"index_udf_ns\": %.1f, \"reader_country_ns\": %.1f, \"reader_city_ns\": %.1f, "
+        + "\"between_ns\": %.1f, \"between_sample\": %d}%n", scanNs, allNs, countryNs, asnNs, indexNs,
+        readerNs, readerCityNs, joinNs, sampled);
     spark.stop();
-  }
-
-  /** Runs the plan into the no-op sink and prints ns per row per core. Best of two runs. */
-  private static double time(SparkSession spark, Dataset<Row> plan, long rows, int cores, String what) {
-    double best = Double.MAX_VALUE;
-    for (int run = 0; run < 2; run++) {
-      long start = System.nanoTime();
-      plan.write().format("noop").mode("overwrite").save();
-      best = Math.min(best, (System.nanoTime() - start) / 1e9);
-    }
-    double nsPerRowCore = best * 1e9 * cores / rows;
-    System.out.printf("%-75s %,12d rows %8.2f s  %,10.0f rows/s/core  %,8.0f ns/row/core%n", what,
-        rows, best, rows / best / cores, nsPerRowCore);
-    return nsPerRowCore;
   }
 }
