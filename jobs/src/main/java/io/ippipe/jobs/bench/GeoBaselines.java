@@ -52,6 +52,12 @@ public final class GeoBaselines {
       }
       return reader;
     }
+
+    /** The reader's answer for the IPv4 address in the last 4 of 16 bytes, or null. */
+    @SuppressWarnings("rawtypes")
+    static Map lookup(String path, byte[] ip16) throws Exception {
+      return get(path).get(InetAddress.getByAddress(java.util.Arrays.copyOfRange(ip16, 12, 16)), Map.class);
+    }
   }
 
   static final class ReaderUdf implements UDF1<byte[], String> {
@@ -68,7 +74,7 @@ public final class GeoBaselines {
       if (ip16 == null) {
         return null;
       }
-      Map m = ReaderHolder.get(path).get(InetAddress.getByAddress(java.util.Arrays.copyOfRange(ip16, 12, 16)), Map.class);
+      Map m = ReaderHolder.lookup(path, ip16);
       return m == null ? null : (String) m.get("country_code");
     }
   }
@@ -93,7 +99,7 @@ public final class GeoBaselines {
       if (ip16 == null) {
         return null;
       }
-      Map m = ReaderHolder.get(path).get(InetAddress.getByAddress(java.util.Arrays.copyOfRange(ip16, 12, 16)), Map.class);
+      Map m = ReaderHolder.lookup(path, ip16);
       if (m == null) {
         return null;
       }
