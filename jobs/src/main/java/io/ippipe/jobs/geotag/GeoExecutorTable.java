@@ -57,11 +57,19 @@ public final class GeoExecutorTable {
     }
   }
 
+  /** The record code of an address column's value, looked up without a cache. */
   public int recordOf(byte[] address) {
+    return recordOf(address, null);
+  }
+
+  /** {@link GeoIndex#tag}, through the cache when there is one; {@link #INVALID} unless 16 bytes. */
+  private int recordOf(byte[] address, TagCache cache) {
     if (address.length != 16) {
       return INVALID;
     }
-    return index.tag(IpText.hi(address), IpText.lo(address));
+    long hi = IpText.hi(address);
+    long lo = IpText.lo(address);
+    return cache == null ? index.tag(hi, lo) : cache.tag(hi, lo);
   }
 
   /** A cached tagger for one task and column (generated code holds one per expression). */
@@ -70,7 +78,7 @@ public final class GeoExecutorTable {
   }
 
   /** {@link #recordOf} through a {@link TagCache}; not thread-safe. */
-  public static final class Tagger {
+  public final class Tagger {
     private final TagCache cache;
 
     Tagger(TagCache cache) {
@@ -78,10 +86,7 @@ public final class GeoExecutorTable {
     }
 
     public int recordOf(byte[] address) {
-      if (address.length != 16) {
-        return INVALID;
-      }
-      return cache.tag(IpText.hi(address), IpText.lo(address));
+      return GeoExecutorTable.this.recordOf(address, cache);
     }
   }
 
