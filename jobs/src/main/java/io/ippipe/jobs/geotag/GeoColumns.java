@@ -185,6 +185,11 @@ public final class GeoColumns {
   /** Record code to one of {@link GeoFields#FIELDS}, by position. */
   public static final class FieldOf extends GeoExpression {
     private static final long serialVersionUID = 1L;
+    /**
+     * Per {@link GeoFields#FIELDS} position, the {@link GeoExecutorTable#string} position of a
+     * string field read as it is (country code, region, city, time zone, AS organisation), or -1.
+     */
+    private static final int[] STRING_POSITION = {0, 1, 2, -1, -1, 3, -1, 4, -1, -1, -1, -1, -1, -1, -1};
     private final int field;
 
     public FieldOf(Expression child, Broadcast<GeoIndex> index, Integer field) {
@@ -200,21 +205,18 @@ public final class GeoColumns {
     @Override
     Object evalNonNull(GeoExecutorTable t, Object recordCode) {
       int r = (Integer) recordCode;
+      if (STRING_POSITION[field] >= 0) {
+        return t.string(r, STRING_POSITION[field]);
+      }
       switch (field) {
-        case 0: case 1: case 2:
-          return t.string(r, field);
         case 3: case 4: {
           double d = t.coordinate(r, field - 3);
           return Double.isNaN(d) ? null : d;
         }
-        case 5:
-          return t.string(r, 3);
         case 6: {
           long asn = t.asn(r);
           return asn == Long.MIN_VALUE ? null : asn;
         }
-        case 7:
-          return t.string(r, 4);
         case 8:
           return t.networkType(r);
         case 14:
@@ -228,10 +230,10 @@ public final class GeoColumns {
 
     @Override
     String generate(CodegenContext ctx, String t, String r, String value, String isNull) {
+      if (STRING_POSITION[field] >= 0) {
+        return strings(value, isNull, t + ".string(" + r + ", " + STRING_POSITION[field] + ")");
+      }
       return switch (field) {
-        case 0, 1, 2 -> strings(value, isNull, t + ".string(" + r + ", " + field + ")");
-        case 5 -> strings(value, isNull, t + ".string(" + r + ", 3)");
-        case 7 -> strings(value, isNull, t + ".string(" + r + ", 4)");
         case 8 -> strings(value, isNull, t + ".networkType(" + r + ")");
         case 14 -> value + " = " + t + ".status(" + r + ");";
         case 3, 4 -> value + " = " + t + ".coordinate(" + r + ", " + (field - 3) + "); "
