@@ -6,6 +6,7 @@ import com.maxmind.db.Reader;
 import io.ippipe.common.geo.GeoCatalog;
 import io.ippipe.common.geo.GeoIndex;
 import io.ippipe.jobs.geotag.GeoColumns;
+import io.ippipe.jobs.geotag.GeoExecutorTable;
 import io.ippipe.jobs.io.Sessions;
 import java.io.File;
 import java.net.InetAddress;
@@ -31,7 +32,9 @@ import org.apache.spark.sql.types.StructType;
  * around MaxMind's reader, one reader per executor JVM, country only and the city database's
  * whole answer; (4) a Spark SQL range join
  * {@code ip BETWEEN start AND end} against the ASN range CSV, on a sample because it is a nested
- * loop, with the time per row extrapolated.
+ * loop, with the time per row extrapolated. Beside them, what bounds every ratio: Spark's own
+ * cost per row (a constant, then the address read alone), and the lookup kernel without Spark on
+ * the same addresses.
  *
  * <p>Arguments: lake date geo-index city-ipv4.mmdb asn-ipv4-num.csv sample-rows
  */
@@ -131,6 +134,62 @@ public final class GeoBaselines {
     }
   }
 
+  /**
+   * The country lookup alone, outside Spark, on the day's own addresses (their repeats and
+   * skew): geotag's calls as its generated code makes them (the task's cached tagger, then the
+   * field) against the reader's. One thread, ns per lookup, warm-up then the median of 3:
+   * {geotag, reader}.
+   */
+  private static double[] kernel(Dataset<Row> requests, Broadcast<GeoIndex> index, String mmdb)
+      throws Exception {
+    java.util.List<Row> sample = requests.limit(KERNEL_ADDRESSES).collectAsList();
+    byte[][] addresses = new byte[sample.size()][];
+    for (int i = 0; i < addresses.length; i++) {
+      addresses[i] = (byte[]) sample.get(i).get(0);
+    }
+    GeoExecutorTable table = GeoExecutorTable.of(index);
+    double geotag = medianNs(addresses, () -> {
+      GeoExecutorTable.Tagger tagger = table.tagger();
+      long found = 0;
+      for (byte[] address : addresses) {
+        found += table.string(tagger.recordOf(address), 0) == null ? 0 : 1;
+      }
+      return found;
+    });
+    double reader = medianNs(addresses, () -> {
+      long found = 0;
+      for (byte[] address : addresses) {
+        Map<?, ?> m = ReaderHolder.lookup(mmdb, address);
+        found += m == null || m.get("country_code") == null ? 0 : 1;
+      }
+      return found;
+    });
+    System.out.printf("%-75s %,12d rows  geotag %6.1f ns  reader %,8.1f ns per lookup  %.1fx%n",
+        "lookup kernel, one thread, the day's addresses (country)", addresses.length, geotag,
+        reader, reader / geotag);
+    return new double[] {geotag, reader};
+  }
+
+  private static final int KERNEL_ADDRESSES = 1_000_000;
+
+  interface Pass {
+    long run() throws Exception;
+  }
+
+  private static double medianNs(byte[][] addresses, Pass pass) throws Exception {
+    long check = pass.run();
+    double[] runs = new double[3];
+    for (int i = 0; i < runs.length; i++) {
+      long start = System.nanoTime();
+      if (pass.run() != check) {
+        throw new IllegalStateException("the kernel answered differently on a rerun");
+      }
+      runs[i] = (System.nanoTime() - start) / (double) addresses.length;
+    }
+    java.util.Arrays.sort(runs);
+    return runs[1];
+  }
+
   public static void main(String[] args) throws Exception {
     String lake = args[0];
     String date = args[1];
@@ -141,11 +200,13 @@ public final class GeoBaselines {
     SparkSession spark = Sessions.getOrCreate("ippipe-bench-geo", null);
     Dataset<Row> requests = spark.read().parquet(lake + "/validated/requests/dt=" + date)
         .filter(col("proxy_ip_version").equalTo(4)).select("proxy_ip_bytes");
+    int cores = spark.sparkContext().defaultParallelism();
     if (!"false".equals(System.getProperty("ippipe.bench.cache"))) {
-      requests = requests.cache();
+      // Two partitions per core, so that no core idles at the end and ns per row per core is
+      // CPU time (the day's few large files give 3 partitions on 2 cores otherwise).
+      requests = requests.repartition(2 * cores).cache();
     }
     long rows = requests.count();
-    int cores = spark.sparkContext().defaultParallelism();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<GeoIndex> index = jsc.broadcast(catalog.index());
     UserDefinedFunction byIndex = functions.udf(new IndexUdf(index), DataTypes.StringType);
@@ -154,8 +215,10 @@ public final class GeoBaselines {
     UserDefinedFunction byReaderCity = functions.udf(new ReaderCityUdf(mmdb), CITY_FIELDS);
     Column code = GeoColumns.recordOf(index, col("proxy_ip_bytes"));
     Column[] all = GeoColumns.fields(index, col("code"), "");
+    double floorNs = BenchTiming.noop(requests.select(functions.lit(1)), rows, cores,
+        "Spark's floor: a constant per row, the address not read");
     double scanNs = BenchTiming.noop(requests.select(functions.length(col("proxy_ip_bytes"))), rows, cores,
-        "scan only: the length of each address (the floor under every line here)");
+        "the address read: its length per row (under every line below)");
     double allNs = BenchTiming.noop(requests.withColumn("code", code).select(all), rows, cores,
         "geotag's columns, all 15 fields (the job's path)");
     double countryNs = BenchTiming.noop(requests.withColumn("code", code).select(all[0]), rows, cores,
@@ -168,6 +231,8 @@ public final class GeoBaselines {
         "MaxMind reader UDF, one reader per JVM (country only)");
     double readerCityNs = BenchTiming.noop(requests.select(byReaderCity.apply(col("proxy_ip_bytes")).as("g")).select("g.*"),
         rows, cores, "MaxMind reader UDF, the city database's 6 fields");
+
+    double[] kernel = kernel(requests, index, mmdb);
 
     Dataset<Row> ranges = spark.read().option("header", "false").csv(asnCsv)
         .select(col("_c0").cast("long").as("start"), col("_c1").cast("long").as("end"),
@@ -186,9 +251,10 @@ public final class GeoBaselines {
         + "(join extrapolated from the sample)%n", readerNs / countryNs, readerCityNs / allNs,
         indexNs / countryNs, joinNs / asnNs);
     // One line for scripts/bench.sh to read.
-    System.out.printf(java.util.Locale.ROOT, "{\"scan_ns\": %.1f, \"all_ns\": %.1f, \"country_ns\": %.1f, "
+    System.out.printf(java.util.Locale.ROOT, "{\"floor_ns\": %.1f, \"kernel_geotag_ns\": %.1f, "
+        + "\"kernel_reader_ns\": %.1f, \"scan_ns\": %.1f, \"all_ns\": %.1f, \"country_ns\": %.1f, "
         + "\"asn_ns\": %.1f, \"index_udf_ns\": %.1f, \"reader_country_ns\": %.1f, \"reader_city_ns\": %.1f, "
-        + "\"between_ns\": %.1f, \"between_sample\": %d}%n", scanNs, allNs, countryNs, asnNs, indexNs,
+        + "\"between_ns\": %.1f, \"between_sample\": %d}%n", floorNs, kernel[0], kernel[1], scanNs, allNs, countryNs, asnNs, indexNs,
         readerNs, readerCityNs, joinNs, sampled);
     spark.stop();
   }
