@@ -110,9 +110,9 @@ public final class GeoRecords implements Serializable {
     int n = network(id);
     return new GeoAttributes(string(locations[l]), string(locations[l + 1]),
         string(locations[l + 2]), coordinate(l, 0), coordinate(l, 1), string(locations[l + 3]),
-        asnOf(n), string(networks[n]), string(networks[n + 1]), flag(networks[n + 2] & 3),
-        flag(networks[n + 2] >> 2 & 3), flag(networks[n + 2] >> 4 & 3),
-        flag(networks[n + 2] >> 6 & 3), flag(networks[n + 2] >> 8 & 3));
+        asn(id), string(networks[n]), string(networks[n + 1]), flag(flagBitsAt(n, 0)),
+        flag(flagBitsAt(n, 1)), flag(flagBitsAt(n, 2)), flag(flagBitsAt(n, 3)),
+        flag(flagBitsAt(n, 4)));
   }
 
   /** Offset of the record's location in {@link #locations}. */
@@ -126,19 +126,19 @@ public final class GeoRecords implements Serializable {
   }
 
   public String countryCode(int id) {
-    return string(locations[location(id)]);
+    return string(stringId(id, 0));
   }
 
   public String region(int id) {
-    return string(locations[location(id) + 1]);
+    return string(stringId(id, 1));
   }
 
   public String city(int id) {
-    return string(locations[location(id) + 2]);
+    return string(stringId(id, 2));
   }
 
   public String timeZone(int id) {
-    return string(locations[location(id) + 3]);
+    return string(stringId(id, 3));
   }
 
   public Double latitude(int id) {
@@ -150,40 +150,36 @@ public final class GeoRecords implements Serializable {
   }
 
   public Long asn(int id) {
-    return asnOf(network(id));
-  }
-
-  private Long asnOf(int networkOffset) {
-    long v = netAsn[networkOffset / NET_STRIDE];
+    long v = asnOr(id, NO_ASN);
     return v == NO_ASN ? null : v;
   }
 
   public String asOrg(int id) {
-    return string(networks[network(id)]);
+    return string(stringId(id, 4));
   }
 
   public String networkType(int id) {
-    return string(networks[network(id) + 1]);
+    return string(stringId(id, 5));
   }
 
   public Boolean anonymousVpn(int id) {
-    return flag(networks[network(id) + 2] & 3);
+    return flag(flagBits(id, 0));
   }
 
   public Boolean publicProxy(int id) {
-    return flag(networks[network(id) + 2] >> 2 & 3);
+    return flag(flagBits(id, 1));
   }
 
   public Boolean residentialProxy(int id) {
-    return flag(networks[network(id) + 2] >> 4 & 3);
+    return flag(flagBits(id, 2));
   }
 
   public Boolean torExit(int id) {
-    return flag(networks[network(id) + 2] >> 6 & 3);
+    return flag(flagBits(id, 3));
   }
 
   public Boolean hostingProvider(int id) {
-    return flag(networks[network(id) + 2] >> 8 & 3);
+    return flag(flagBits(id, 4));
   }
 
   /**
@@ -206,12 +202,7 @@ public final class GeoRecords implements Serializable {
 
   /** which: 0 latitude, 1 longitude; NaN when the record has none. Does not allocate. */
   public double coordinateOrNaN(int id, int which) {
-    int l = location(id);
-    if (coordinates == null) {
-      int v = locations[l + 4 + which];
-      return v == NO_COORDINATE ? Double.NaN : v / SCALE;
-    }
-    return coordinates[2 * (l / LOC_STRIDE) + which];
+    return coordinateAt(location(id), which);
   }
 
   /** The ASN, or {@code absent} when the record has none. Does not allocate. */
@@ -225,7 +216,11 @@ public final class GeoRecords implements Serializable {
    * 1 public proxy, 2 residential proxy, 3 Tor exit, 4 hosting provider.
    */
   public int flagBits(int id, int which) {
-    return networks[network(id) + 2] >> (2 * which) & 3;
+    return flagBitsAt(network(id), which);
+  }
+
+  private int flagBitsAt(int networkOffset, int which) {
+    return networks[networkOffset + 2] >> (2 * which) & 3;
   }
 
   private String string(int i) {
@@ -234,12 +229,17 @@ public final class GeoRecords implements Serializable {
 
   /** which: 0 latitude, 1 longitude. */
   private Double coordinate(int locationOffset, int which) {
+    double d = coordinateAt(locationOffset, which);
+    return Double.isNaN(d) ? null : d;
+  }
+
+  /** which: 0 latitude, 1 longitude; NaN for none (a fixed-point value is never NaN). */
+  private double coordinateAt(int locationOffset, int which) {
     if (coordinates == null) {
       int v = locations[locationOffset + 4 + which];
-      return v == NO_COORDINATE ? null : v / SCALE;
+      return v == NO_COORDINATE ? Double.NaN : v / SCALE;
     }
-    double d = coordinates[2 * (locationOffset / LOC_STRIDE) + which];
-    return Double.isNaN(d) ? null : d;
+    return coordinates[2 * (locationOffset / LOC_STRIDE) + which];
   }
 
   /** Approximate heap bytes: arrays at their element size, strings at 48 + length bytes. */
