@@ -27,4 +27,27 @@ final class BenchTiming {
         rows, median, rows / median / cores, nsPerRowCore);
     return nsPerRowCore;
   }
+
+  /** One timed pass over some calls, outside Spark; returns a value that every pass must repeat. */
+  interface Pass {
+    long run() throws Exception;
+  }
+
+  /**
+   * The same rule for a kernel outside Spark, on one thread: a warm-up pass, then three; returns
+   * the median in ns per call. Every pass must return what the warm-up did.
+   */
+  static double perCall(int calls, Pass pass) throws Exception {
+    long check = pass.run();
+    double[] runs = new double[3];
+    for (int run = 0; run < runs.length; run++) {
+      long start = System.nanoTime();
+      if (pass.run() != check) {
+        throw new IllegalStateException("the kernel answered differently on a rerun");
+      }
+      runs[run] = (System.nanoTime() - start) / (double) calls;
+    }
+    Arrays.sort(runs);
+    return runs[1];
+  }
 }

@@ -60,28 +60,37 @@ public final class GeoBaselines {
     }
 
     /** The reader's answer for the IPv4 address in the last 4 of 16 bytes, or null. */
-    @SuppressWarnings("rawtypes")
-    static Map lookup(String path, byte[] ip16) throws Exception {
+    static Map<?, ?> lookup(String path, byte[] ip16) throws Exception {
       return get(path).get(InetAddress.getByAddress(java.util.Arrays.copyOfRange(ip16, 12, 16)), Map.class);
     }
   }
 
-  static final class ReaderUdf implements UDF1<byte[], String> {
+  /**
+   * The per-row reader UDF: the reader's record of the address, turned into the UDF's value by
+   * {@code answer} (the country, or the city database's whole answer as a struct).
+   */
+  static final class ReaderUdf<T> implements UDF1<byte[], T> {
     private static final long serialVersionUID = 1L;
-    private final String path;
 
-    ReaderUdf(String path) {
+    interface Answer<T> extends java.io.Serializable {
+      T of(Map<?, ?> record);
+    }
+
+    private final String path;
+    private final Answer<T> answer;
+
+    ReaderUdf(String path, Answer<T> answer) {
       this.path = path;
+      this.answer = answer;
     }
 
     @Override
-    @SuppressWarnings("rawtypes")
-    public String call(byte[] ip16) throws Exception {
+    public T call(byte[] ip16) throws Exception {
       if (ip16 == null) {
         return null;
       }
-      Map m = ReaderHolder.lookup(path, ip16);
-      return m == null ? null : (String) m.get("country_code");
+      Map<?, ?> m = ReaderHolder.lookup(path, ip16);
+      return m == null ? null : answer.of(m);
     }
   }
 
@@ -91,31 +100,13 @@ public final class GeoBaselines {
       .add("time_zone", DataTypes.StringType);
 
   /** The reader's whole answer for DB-IP city (flat schema) as a struct, as a peer would tag. */
-  static final class ReaderCityUdf implements UDF1<byte[], Row> {
-    private static final long serialVersionUID = 1L;
-    private final String path;
+  static Row cityFields(Map<?, ?> m) {
+    return RowFactory.create(m.get("country_code"), m.get("state1"), m.get("city"),
+        number(m.get("latitude")), number(m.get("longitude")), m.get("timezone"));
+  }
 
-    ReaderCityUdf(String path) {
-      this.path = path;
-    }
-
-    @Override
-    @SuppressWarnings("rawtypes")
-    public Row call(byte[] ip16) throws Exception {
-      if (ip16 == null) {
-        return null;
-      }
-      Map m = ReaderHolder.lookup(path, ip16);
-      if (m == null) {
-        return null;
-      }
-      return RowFactory.create(m.get("country_code"), m.get("state1"), m.get("city"),
-          number(m.get("latitude")), number(m.get("longitude")), m.get("timezone"));
-    }
-
-    private static Double number(Object o) {
-      return o instanceof Number n ? n.doubleValue() : null;
-    }
+  private static Double number(Object o) {
+    return o instanceof Number n ? n.doubleValue() : null;
   }
 
   static final class IndexUdf implements UDF1<byte[], String> {
@@ -140,7 +131,7 @@ public final class GeoBaselines {
   /**
    * The country lookup alone, outside Spark, on the day's own addresses (their repeats and
    * skew): geotag's calls as its generated code makes them (the task's cached tagger, then the
-   * field) against the reader's. One thread, ns per lookup, warm-up then the median of 3:
+   * field) against the reader's. One thread, ns per lookup by {@link BenchTiming#perCall}:
    * {geotag, reader}.
    */
   private static double[] kernel(Dataset<Row> requests, Broadcast<GeoIndex> index, String mmdb)
@@ -151,7 +142,7 @@ public final class GeoBaselines {
       addresses[i] = (byte[]) sample.get(i).get(0);
     }
     GeoExecutorTable table = GeoExecutorTable.of(index);
-    double geotag = medianNs(addresses.length, () -> {
+    double geotag = BenchTiming.perCall(addresses.length, () -> {
       GeoExecutorTable.Tagger tagger = table.tagger();
       long found = 0;
       for (byte[] address : addresses) {
@@ -159,7 +150,7 @@ public final class GeoBaselines {
       }
       return found;
     });
-    double reader = medianNs(addresses.length, () -> {
+    double reader = BenchTiming.perCall(addresses.length, () -> {
       long found = 0;
       for (byte[] address : addresses) {
         Map<?, ?> m = ReaderHolder.lookup(mmdb, address);
@@ -171,24 +162,6 @@ public final class GeoBaselines {
         "lookup kernel, one thread, the day's addresses (country)", addresses.length, geotag,
         reader, reader / geotag);
     return new double[] {geotag, reader};
-  }
-
-  interface Pass {
-    long run() throws Exception;
-  }
-
-  private static double medianNs(int lookups, Pass pass) throws Exception {
-    long check = pass.run();
-    double[] runs = new double[3];
-    for (int i = 0; i < runs.length; i++) {
-      long start = System.nanoTime();
-      if (pass.run() != check) {
-        throw new IllegalStateException("the kernel answered differently on a rerun");
-      }
-      runs[i] = (System.nanoTime() - start) / (double) lookups;
-    }
-    java.util.Arrays.sort(runs);
-    return runs[1];
   }
 
   public static void main(String[] args) throws Exception {
@@ -211,9 +184,10 @@ public final class GeoBaselines {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<GeoIndex> index = jsc.broadcast(catalog.index());
     UserDefinedFunction byIndex = functions.udf(new IndexUdf(index), DataTypes.StringType);
-    UserDefinedFunction byReader = functions.udf(new ReaderUdf(mmdb), DataTypes.StringType);
-
-    UserDefinedFunction byReaderCity = functions.udf(new ReaderCityUdf(mmdb), CITY_FIELDS);
+    UserDefinedFunction byReader = functions.udf(
+        new ReaderUdf<>(mmdb, m -> (String) m.get("country_code")), DataTypes.StringType);
+    UserDefinedFunction byReaderCity = functions.udf(
+        new ReaderUdf<>(mmdb, GeoBaselines::cityFields), CITY_FIELDS);
     Column code = GeoColumns.recordOf(index, col("proxy_ip_bytes"));
     Column[] all = GeoColumns.fields(index, col("code"), "");
     double floorNs = BenchTiming.noop(requests.select(functions.lit(1)), rows, cores,
