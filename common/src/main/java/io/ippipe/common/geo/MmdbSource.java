@@ -53,6 +53,13 @@ public final class MmdbSource {
       throw new ConfigException("Geo source " + name + ": cannot read " + file + " as a MaxMind "
           + "database (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
     }
+    if (ranges.size() == 0) {
+      // A corrupt search tree or metadata can iterate as an empty database: tagging against it
+      // would silently turn every address into not_found.
+      throw new ConfigException("Geo source " + name + ": cannot read " + file + " as a MaxMind "
+          + "database (it yields no network with a field ippipe reads; corrupt, or not a geo "
+          + "database)");
+    }
     return new GeoSource(name, file.getPath(), "mmdb", type, epoch, ranges);
   }
 

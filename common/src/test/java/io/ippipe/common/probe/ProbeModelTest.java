@@ -82,14 +82,44 @@ class ProbeModelTest {
     assertThrows(ConfigException.class, () -> ProxyCredentials.parse("acme = a:b"));
   }
 
+  /** A clock that only moves when the limiter sleeps (or the test says so). */
+  private static final class FakeClock implements RateLimiter.Clock {
+    long now = 1_000_000_000L;
+    long slept;
+
+    @Override
+    public long nanoTime() {
+      return now;
+    }
+
+    @Override
+    public void sleepNanos(long nanos) {
+      slept += nanos;
+      now += nanos;
+    }
+  }
+
   @Test
-  void rateLimiterSpacesStarts() throws InterruptedException {
-    RateLimiter limiter = new RateLimiter(200);
-    long start = System.nanoTime();
+  void rateLimiterSpacesStartsAndBanksNoCredit() throws InterruptedException {
+    FakeClock clock = new FakeClock();
+    RateLimiter limiter = new RateLimiter(200, clock);
     for (int i = 0; i < 21; i++) {
       limiter.acquire();
     }
-    // 20 intervals of 5 ms at least; an upper bound would be a timing test, so none.
-    assertTrue(System.nanoTime() - start >= 95_000_000L);
+    // 21 starts at 200/s: the first at once, then 20 waits of exactly 5 ms.
+    assertEquals(100_000_000L, clock.slept);
+    // An idle second earns no burst: the next start is at once, the one after waits 5 ms.
+    clock.now += 1_000_000_000L;
+    long before = clock.slept;
+    limiter.acquire();
+    assertEquals(before, clock.slept);
+    limiter.acquire();
+    assertEquals(before + 5_000_000L, clock.slept);
+    // Unlimited never waits.
+    RateLimiter unlimited = new RateLimiter(0, clock);
+    for (int i = 0; i < 100; i++) {
+      unlimited.acquire();
+    }
+    assertEquals(before + 5_000_000L, clock.slept);
   }
 }
