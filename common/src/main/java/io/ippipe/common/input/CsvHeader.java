@@ -56,8 +56,8 @@ public final class CsvHeader implements Serializable {
 
   /**
    * The line with its credential columns masked, for the rejects' raw text. A line whose fields
-   * do not line up with the header keeps only its first two fields, since any of the rest could
-   * be a password.
+   * do not line up with the header keeps only the fields at the header's address and port
+   * positions: any other one could be a credential, wherever it landed.
    */
   public String redact(String line) {
     List<String> fields = Csv.split(line, ',');
@@ -65,8 +65,15 @@ public final class CsvHeader implements Serializable {
       if (!hasAny(InventoryParser.CREDENTIAL_FIELDS)) {
         return Redaction.mask(line);
       }
-      List<String> kept = fields == null ? List.of() : fields.subList(0, Math.min(2, fields.size()));
-      return Redaction.mask(String.join(",", kept)) + "," + Redaction.MASK;
+      List<String> kept = new java.util.ArrayList<>();
+      int n = fields == null ? 0 : fields.size();
+      for (int i = 0; i < n; i++) {
+        kept.add(isAddressOrPort(i) ? fields.get(i) : Redaction.MASK);
+      }
+      if (kept.isEmpty()) {
+        kept.add(Redaction.MASK);
+      }
+      return Redaction.mask(String.join(",", kept));
     }
     boolean changed = false;
     for (String name : InventoryParser.CREDENTIAL_FIELDS) {
@@ -77,6 +84,18 @@ public final class CsvHeader implements Serializable {
       }
     }
     return changed ? Redaction.mask(String.join(",", fields)) : Redaction.mask(line);
+  }
+
+  private boolean isAddressOrPort(int position) {
+    for (String[] names : new String[][] {InventoryParser.IP_FIELDS, InventoryParser.PORT_FIELDS}) {
+      for (String name : names) {
+        Integer i = index.get(name);
+        if (i != null && i == position) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   FieldReader reader(List<String> fields) {

@@ -1,45 +1,267 @@
 package io.ippipe.common.input;
 
-import java.util.regex.Pattern;
+import io.ippipe.common.ip.IpParser;
+import java.util.Locale;
+import java.util.Set;
 
 /**
- * Masks credentials in raw input before it is kept anywhere (the rejects' raw line), then cuts it
- * to a bounded length. Masking runs before truncation, so a cut can never expose half a secret.
+ * Masks what raw input must not keep before it is stored anywhere (the rejects' raw text):
+ * credentials ({@code user:pass@} in URLs and bare entries, secret JSON members) and IP address
+ * literals (a customer's address must not rest in the lake in plaintext), then cuts it to a
+ * bounded length. Masking runs before truncation, so a cut can never expose half a secret.
+ *
+ * <p>Hand-written scanners, not regular expressions: the input is untrusted, and the patterns
+ * this replaced recursed per character ({@code (?:[^"\\]|\\.)*} overflowed the stack on a few KB)
+ * or backtracked quadratically ({@code "@" + "=" * n}). Every method here is one pass, linear in
+ * the input.
  */
 public final class Redaction {
   private Redaction() {}
 
   public static final String MASK = "***";
+  /** What an IP address literal becomes. */
+  public static final String IP_MASK = "<ip>";
 
-  /** {@code user:pass@} in URLs and in bare {@code user:pass@host:port} entries. */
-  private static final Pattern USERINFO =
-      Pattern.compile("(?<=^|[\\s/\"',;=])[^\\s/@\"',;]*@");
+  private static final Set<String> SECRET_MEMBERS = Set.of("username", "password", "user",
+      "pass", "passwd", "auth", "proxy_auth", "credentials");
 
-  /** JSON members that carry secrets, whatever their value's type. */
-  private static final Pattern JSON_SECRET = Pattern.compile(
-      "(\"(?:username|password|user|pass|passwd|auth|proxy_auth|credentials)\"\\s*:\\s*)"
-          + "(\"(?:[^\"\\\\]|\\\\.)*\"|[^,}\\]\\s]+)",
-      Pattern.CASE_INSENSITIVE);
-
+  /** Credentials masked; null stays null. */
   public static String mask(String raw) {
     if (raw == null) {
       return null;
     }
     String out = raw;
     if (out.indexOf('@') >= 0) {
-      out = USERINFO.matcher(out).replaceAll(MASK + "@");
+      out = maskUserinfo(out);
     }
     if (out.indexOf('"') >= 0) {
-      out = JSON_SECRET.matcher(out).replaceAll("$1\"" + MASK + "\"");
+      out = maskJsonSecrets(out);
     }
     return out;
   }
 
+  /** Credentials and IP literals masked, then cut to {@code maxChars} (the rejects' raw text). */
   public static String maskAndTruncate(String raw, int maxChars) {
-    String masked = mask(raw);
+    String masked = maskAddresses(mask(raw));
     if (masked == null || masked.length() <= maxChars) {
       return masked;
     }
     return masked.substring(0, maxChars) + "...[" + (masked.length() - maxChars) + " more]";
+  }
+
+  private static boolean tokenBoundary(char c) {
+    return Character.isWhitespace(c) || c == '"' || c == '\'' || c == ',' || c == ';'
+        || c == '=' || c == '<' || c == '>';
+  }
+
+  /**
+   * {@code scheme://user:pass@host}: everything from the scheme's {@code //} to the last '@'
+   * before the next token boundary (a password may hold '@' or '/'); bare {@code user:pass@host}
+   * tokens: everything up to their last '@'.
+   */
+  static String maskUserinfo(String s) {
+    StringBuilder out = new StringBuilder(s.length());
+    int i = 0;
+    int n = s.length();
+    while (i < n) {
+      if (tokenBoundary(s.charAt(i))) {
+        out.append(s.charAt(i++));
+        continue;
+      }
+      int end = i;
+      while (end < n && !tokenBoundary(s.charAt(end))) {
+        end++;
+      }
+      int lastAt = s.lastIndexOf('@', end - 1);
+      if (lastAt < i) {
+        out.append(s, i, end);
+      } else {
+        int scheme = s.indexOf("://", i);
+        int from = scheme >= 0 && scheme < lastAt ? scheme + 3 : i;
+        out.append(s, i, from).append(MASK).append(s, lastAt, end);
+      }
+      i = end;
+    }
+    return out.toString();
+  }
+
+  /** The value of every JSON member named like a secret, whatever its type. */
+  static String maskJsonSecrets(String s) {
+    StringBuilder out = new StringBuilder(s.length());
+    int i = 0;
+    int n = s.length();
+    while (i < n) {
+      char c = s.charAt(i);
+      if (c != '"') {
+        out.append(c);
+        i++;
+        continue;
+      }
+      int close = stringEnd(s, i);
+      out.append(s, i, close);
+      String name = s.substring(i + 1, Math.max(i + 1, close - 1)).toLowerCase(Locale.ROOT);
+      i = close;
+      int j = i;
+      while (j < n && Character.isWhitespace(s.charAt(j))) {
+        j++;
+      }
+      if (j >= n || s.charAt(j) != ':' || !SECRET_MEMBERS.contains(name)) {
+        continue;
+      }
+      j++;
+      while (j < n && Character.isWhitespace(s.charAt(j))) {
+        j++;
+      }
+      out.append(s, i, j);
+      int valueEnd;
+      if (j < n && s.charAt(j) == '"') {
+        valueEnd = stringEnd(s, j);
+      } else {
+        valueEnd = j;
+        while (valueEnd < n && ",}] \t\r\n".indexOf(s.charAt(valueEnd)) < 0) {
+          valueEnd++;
+        }
+      }
+      out.append('"').append(MASK).append('"');
+      i = valueEnd;
+    }
+    return out.toString();
+  }
+
+  /** The index after the JSON string starting at the quote {@code open} (or the input's end). */
+  private static int stringEnd(String s, int open) {
+    int i = open + 1;
+    while (i < s.length()) {
+      char c = s.charAt(i);
+      if (c == '\\') {
+        i += 2;
+      } else if (c == '"') {
+        return i + 1;
+      } else {
+        i++;
+      }
+    }
+    return s.length();
+  }
+
+  private static boolean addressChar(char c) {
+    return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == ':'
+        || c == '.';
+  }
+
+  private static boolean wordChar(char c) {
+    return Character.isLetterOrDigit(c) || c == '_';
+  }
+
+  /**
+   * Every IP address literal as {@link #IP_MASK}: a run of hex digits, ':' and '.' that parses
+   * as an address (IPv6, IPv4-mapped, an address with a ":port" after it), and every dotted quad
+   * of one-to-three-digit numbers inside any run, valid or not (a customer's address written
+   * with leading zeros is still theirs). Other runs (times, versions of fewer parts) stay.
+   */
+  public static String maskAddresses(String s) {
+    if (s == null) {
+      return null;
+    }
+    IpParser parser = new IpParser();
+    StringBuilder out = null;
+    int copied = 0;
+    int n = s.length();
+    int i = 0;
+    while (i < n) {
+      char c = s.charAt(i);
+      if (!addressChar(c) || (i > 0 && wordChar(s.charAt(i - 1)) && !addressChar(s.charAt(i - 1)))) {
+        i++;
+        continue;
+      }
+      int end = i;
+      while (end < n && addressChar(s.charAt(end))) {
+        end++;
+      }
+      if (end < n && wordChar(s.charAt(end))) {
+        // Part of a word ("deadbeefcafe.example"): not an address.
+        i = end;
+        continue;
+      }
+      // Each mask found resumes the scan after it, inside the same run: one pass over the run.
+      int from = i;
+      int[] masked;
+      while (from < end && (masked = maskedSpan(s, from, end, parser)) != null) {
+        if (out == null) {
+          out = new StringBuilder(n);
+        }
+        out.append(s, copied, masked[0]).append(IP_MASK);
+        copied = masked[1];
+        from = masked[1];
+      }
+      i = end;
+    }
+    if (out == null) {
+      return s;
+    }
+    return out.append(s, copied, n).toString();
+  }
+
+  /** The longest IPv6 text (45 characters) and a ":port". */
+  private static final int MAX_ADDRESS_RUN = 52;
+
+  /** The first span of [from, to) to mask, or null. */
+  private static int[] maskedSpan(String s, int from, int to, IpParser parser) {
+    // Whole-run parses only for runs an address (and a port) can fill, so that a long run is
+    // still scanned once, not once per quad found in it.
+    if (to - from >= 2 && to - from <= MAX_ADDRESS_RUN) {
+      if (parser.parse(s, from, to)) {
+        return new int[] {from, to};
+      }
+      // An address followed by ":port".
+      int colon = s.lastIndexOf(':', to - 1);
+      if (colon > from && colon < to - 1 && allDigits(s, colon + 1, to)
+          && parser.parse(s, from, colon)) {
+        return new int[] {from, colon};
+      }
+    }
+    // Dotted quads anywhere in the run.
+    for (int i = from; i < to; i++) {
+      if (i > from && Character.isDigit(s.charAt(i - 1))) {
+        continue;
+      }
+      int end = quadEnd(s, i, to);
+      if (end > 0) {
+        return new int[] {i, end};
+      }
+    }
+    return null;
+  }
+
+  /** The end of a d{1,3}(.d{1,3}){3} starting at i and not followed by a digit, or -1. */
+  private static int quadEnd(String s, int i, int to) {
+    int p = i;
+    for (int part = 0; part < 4; part++) {
+      int digits = 0;
+      while (p < to && Character.isDigit(s.charAt(p)) && digits < 4) {
+        p++;
+        digits++;
+      }
+      if (digits == 0 || digits > 3) {
+        return -1;
+      }
+      if (part < 3) {
+        if (p >= to || s.charAt(p) != '.') {
+          return -1;
+        }
+        p++;
+      }
+    }
+    return p < to && (Character.isDigit(s.charAt(p)) || s.charAt(p) == '.' && p + 1 < to
+        && Character.isDigit(s.charAt(p + 1))) ? -1 : p;
+  }
+
+  private static boolean allDigits(String s, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (!Character.isDigit(s.charAt(i))) {
+        return false;
+      }
+    }
+    return to > from;
   }
 }
