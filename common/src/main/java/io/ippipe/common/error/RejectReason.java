@@ -31,7 +31,9 @@ public enum RejectReason {
   WRONG_JSON_TYPE(19, false, "a JSON field has the wrong type"),
   CSV_HEADER_MISMATCH(20, false, "the file's CSV header lacks a required column"),
   INVALID_CLIENT_IP(21, false, "client address is not an IP literal"),
-  UNSUPPORTED_LAYOUT(22, false, "a known log family, but a field layout ippipe does not read");
+  UNSUPPORTED_LAYOUT(22, false, "a known log family, but a field layout ippipe does not read"),
+  PARSE_FAILURE(23, false, "parsing failed unexpectedly (the detail names the error class); "
+      + "the line is kept as a reject instead of failing the run");
 
   private final int code;
   private final boolean structural;

@@ -14,8 +14,6 @@ import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Parses gateway log records. One instance per task (it reuses an {@link IpParser}).
@@ -31,10 +29,6 @@ public final class LogParser {
   static final long MAX_EPOCH_SECONDS = 4_102_444_800L;
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String QUOTED = "\"((?:[^\"\\\\]|\\\\.)*)\"";
-  private static final Pattern CLF = Pattern.compile(
-      "^(\\S+) (\\S+) (\\S+) \\[([^\\]]+)\\] " + QUOTED + " (\\S+) (\\S+)"
-          + "(?: " + QUOTED + " " + QUOTED + ")?(?: " + QUOTED + ")?\\s*$");
   private static final DateTimeFormatter CLF_TIME =
       DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH);
 
@@ -66,15 +60,55 @@ public final class LogParser {
     }
   }
 
+  /** Squid native has 10 fields; one more is read to tell a longer custom layout. */
+  private static final int SQUID_FIELDS = 10;
+
+  /** ASCII white space, as {@code \\s} matches it. */
+  private static boolean space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
+  }
+
+  /**
+   * The line's fields split on runs of white space (after {@link String#strip}): the first
+   * {@code max} of them, and how many there are in all. Hand-written: Squid lines are the
+   * pipeline's hottest input, and {@code String.split("\\s+")} compiles a pattern per call.
+   */
+  static int fields(String line, String[] out, int max) {
+    int n = 0;
+    int i = 0;
+    int len = line.length();
+    while (i < len) {
+      while (i < len && space(line.charAt(i))) {
+        i++;
+      }
+      if (i >= len) {
+        break;
+      }
+      int start = i;
+      while (i < len && !space(line.charAt(i))) {
+        i++;
+      }
+      if (n < max) {
+        out[n] = line.substring(start, i);
+      }
+      n++;
+    }
+    return n;
+  }
+
   public Parsed<GatewayRequest> parseSquid(String line) {
-    String[] f = line.strip().split("\\s+");
+    String[] f = new String[SQUID_FIELDS];
+    int count = fields(line.strip(), f, SQUID_FIELDS);
+    if (count == 0) {
+      return Parsed.reject(RejectReason.BLANK_LINE, null);
+    }
     Parsed<Long> ts = epochSecondsText(f[0]);
-    if (f.length != 10) {
+    if (count != SQUID_FIELDS) {
       // Many fields behind a good timestamp is a custom logformat; anything else is junk.
-      return f.length > 10 && ts.isValid()
+      return count > SQUID_FIELDS && ts.isValid()
           ? Parsed.reject(RejectReason.UNSUPPORTED_LAYOUT,
-              f.length + " fields: a custom Squid logformat, not native")
-          : Parsed.reject(RejectReason.MALFORMED_RECORD, f.length + " fields, Squid native has 10");
+              count + " fields: a custom Squid logformat, not native")
+          : Parsed.reject(RejectReason.MALFORMED_RECORD, count + " fields, Squid native has 10");
     }
     if (!ts.isValid()) {
       return ts.asReject();
@@ -115,17 +149,17 @@ public final class LogParser {
   }
 
   public Parsed<GatewayRequest> parseClf(String line) {
-    Matcher m = CLF.matcher(line.strip());
-    if (!m.matches()) {
+    ClfFields m = ClfFields.match(line.strip());
+    if (m == null) {
       return Parsed.reject(RejectReason.MALFORMED_RECORD, "not Common or Combined Log Format");
     }
-    Parsed<IpAddress> client = clientAddress(m.group(1));
+    Parsed<IpAddress> client = clientAddress(m.client);
     if (!client.isValid()) {
       return client.asReject();
     }
     long micros;
     try {
-      Instant t = OffsetDateTime.parse(m.group(4), CLF_TIME).toInstant();
+      Instant t = OffsetDateTime.parse(m.time, CLF_TIME).toInstant();
       if (t.getEpochSecond() < MIN_EPOCH_SECONDS || t.getEpochSecond() > MAX_EPOCH_SECONDS) {
         return Parsed.reject(RejectReason.INVALID_TIMESTAMP, "outside 1995..2100");
       }
@@ -133,24 +167,24 @@ public final class LogParser {
     } catch (DateTimeParseException e) {
       return Parsed.reject(RejectReason.INVALID_TIMESTAMP, "not dd/MMM/yyyy:HH:mm:ss Z");
     }
-    Parsed<Integer> status = httpStatus(m.group(6));
+    Parsed<Integer> status = httpStatus(m.status);
     if (!status.isValid()) {
       return status.asReject();
     }
     long bytes = 0;
-    if (!m.group(7).equals("-")) {
-      Parsed<Long> b = nonNegative(m.group(7), "bytes");
+    if (!m.bytes.equals("-")) {
+      Parsed<Long> b = nonNegative(m.bytes, "bytes");
       if (!b.isValid()) {
         return b.asReject();
       }
       bytes = b.value();
     }
-    String[] request = m.group(5).split(" ");
+    String[] request = m.request.split(" ");
     String method = request.length == 3 ? request[0] : null;
     String target = request.length == 3 ? targetHost(method, request[1]) : null;
     IpAddress proxy = null;
     Integer proxyPort = null;
-    String upstream = m.group(10);
+    String upstream = m.upstream;
     if (upstream != null) {
       // nginx lists every upstream tried, "a:1, b:2": the last one served the response.
       String last = upstream.substring(upstream.lastIndexOf(',') + 1).strip();
@@ -167,7 +201,7 @@ public final class LogParser {
       }
     }
     return Parsed.ok(request(micros, client.value(), proxy, proxyPort, null, null,
-        status.value(), null, bytes, method, target, !m.group(3).equals("-"), null));
+        status.value(), null, bytes, method, target, !m.user.equals("-"), null));
   }
 
   public Parsed<GatewayRequest> parseJson(String line) {
