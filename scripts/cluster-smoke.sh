@@ -105,13 +105,12 @@ echo "== input: $proxies proxies, $requests log lines, a 0600 key file"
 conf=(--conf "crypto.keys=smoke=file:$work/keys/smoke.key" --key-id smoke
       --conf "output.rows_per_file=4000")
 if ippipe_geo_index; then
-  conf+=(--client-ip --conf "geo.index=$GEO_INDEX" --conf encrypt.source=enriched)
-  stages="validate, geotag, encrypt, score, publish"
+  conf+=(--conf "geo.index=$GEO_INDEX")
 else
-  echo "   (no geo data and no npm: validate and encrypt only)"
-  conf+=(--conf "run.stages=validate, encrypt")
-  stages="validate, encrypt"
+  echo "   (no geo data and no npm: geo off)"
+  conf+=(--conf "geo.sources=")
 fi
+stages="ingest, score, publish"
 run_args() {  # lake
   echo run --date "$date" --out "$1" --inventory "$work/input/inventory" --requests "$work/input/requests"
 }
@@ -135,14 +134,14 @@ DRIVER_LOG4J="$sh/conf/log4j2.properties" "$here/submit.sh" $(run_args "$work/cl
   --conf spark.eventLog.enabled=true --conf "spark.eventLog.dir=file://$work/eventlog" \
   --conf spark.ippipe.test.failFirstAttempts=true > "$work/client.log" 2>&1 &
 run_pid=$!
-# Kill during the second stage (geotag, or encrypt without geo data), once its tasks are running.
-second=$(echo "$stages" | cut -d, -f2 | tr -d ' ')
-ippipe_wait_for "$work/client.log" "== $second" 1 300
+# Kill during ingest, the one pass over the day, once its tasks are running: the pass's counts
+# and side files must come from the attempts that were committed, not the lost ones.
+ippipe_wait_for "$work/client.log" "== ingest" 1 300
 sleep 3
 victim=$(pgrep -f "$work/spark-home.*CoarseGrainedExecutorBackend" | head -1 || true)
 [[ -n "$victim" ]] || { echo "cluster-smoke: no executor to kill" >&2; exit 1; }
 kill -9 "$victim"
-echo "   killed executor pid $victim during $second"
+echo "   killed executor pid $victim during ingest"
 wait "$run_pid"
 injected=$(grep -c "injected failure" "$work/client.log" || true)
 [[ $injected -gt 0 ]] || { echo "cluster-smoke: no injected task failure was reported" >&2; exit 1; }
@@ -150,7 +149,7 @@ lost=$(grep -c -E "Lost executor|ExecutorLost|executor lost|Executor lost" "$wor
 echo "   $injected log lines of injected first-attempt failures, $lost of the lost executor; all retried"
 echo "   secret scan: $(du -sh "$work" | cut -f1) of logs and lakes"
 # What must appear nowhere: the key (hex and Base64), the inventory's proxy passwords, and, in
-# the encrypted tables, the plaintext client addresses they replace.
+# the lake and the logs, the plaintext client addresses.
 secrets="$work/secrets.txt"
 {
   tr -d '\n' < "$work/keys/smoke.key"; echo
@@ -166,11 +165,11 @@ fi
 cat "$work"/input/requests/* | awk '{print $3}' | grep -a -E '^[0-9]{1,3}(\.[0-9]{1,3}){3}$' \
   | sort -u > "$work/client-ips.txt" || true
 [[ -s "$work/client-ips.txt" ]] || { echo "cluster-smoke: no client addresses to look for" >&2; exit 1; }
-if grep -r -a -l -w -F -f "$work/client-ips.txt" "$work/client/encrypted" "$work"/*.log "$work"/worker* "$work/eventlog" 2>/dev/null; then
-  echo "cluster-smoke: a plaintext client address appears in the encrypted tables or a log" >&2; exit 1
+if grep -r -a -l -w -F -f "$work/client-ips.txt" "$work/client" "$work"/*.log "$work"/worker* "$work/eventlog" 2>/dev/null; then
+  echo "cluster-smoke: a plaintext client address appears in the lake or a log" >&2; exit 1
 fi
 echo "   none of them in any driver, executor, worker or master log, the event log, or any output, reject or metric file;"
-echo "   none of the $(wc -l < "$work/client-ips.txt") client addresses in encrypted/ or any log"
+echo "   none of the $(wc -l < "$work/client-ips.txt") client addresses anywhere in the lake (staging included) or any log"
 echo "   $(( $(date +%s) - t0 )) s"
 
 t0=$(date +%s)
@@ -178,7 +177,7 @@ echo "== 3. spark-submit --deploy-mode cluster (the driver runs on a worker)"
 "$here/submit.sh" $(run_args "$work/cluster") "${conf[@]}" -- "${cluster_opts[@]}" --deploy-mode cluster \
   --conf spark.standalone.submit.waitAppCompletion=true --driver-memory 1g > "$work/cluster.log" 2>&1
 driver_out=$(ls "$work"/worker*/driver-*/stdout 2>/dev/null | head -1)
-grep -q "pool" "$driver_out" 2>/dev/null || grep -q "encrypt" "$driver_out" \
+grep -q "pool" "$driver_out" 2>/dev/null || grep -q "ingest" "$driver_out" \
   || { echo "cluster-smoke: no driver output from cluster mode" >&2; exit 1; }
 echo "   $(( $(date +%s) - t0 )) s"
 
@@ -199,7 +198,7 @@ wait "$run_pid" 2>/dev/null || true
   || { echo "cluster-smoke: the live pool changed although the run died before publish" >&2; exit 1; }
 echo "   killed during score: no score marker, the live pool still $live_before"
 "$here/ippipe" $(run_args "$work/interrupted") "${conf[@]}" --master 'local[2]' > "$work/rerun.log" 2>&1
-grep -E "== (validate|geotag|encrypt|score|publish)" "$work/rerun.log" | sed 's/^/   rerun: /'
+grep -E "== (ingest|probe|score|publish)" "$work/rerun.log" | sed 's/^/   rerun: /'
 [[ "$(cat "$work/interrupted/live/CURRENT")" == "$live_before" ]] \
   || { echo "cluster-smoke: the rerun published a different pool version" >&2; exit 1; }
 echo "   $(( $(date +%s) - t0 )) s"

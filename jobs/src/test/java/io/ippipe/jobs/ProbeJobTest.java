@@ -23,6 +23,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import io.ippipe.jobs.lake.Tables;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,12 +39,27 @@ class ProbeJobTest {
       .add("protocol", DataTypes.StringType, false).add("supplier", DataTypes.StringType, true);
 
   /**
-   * A validated inventory partition written directly: validate rightly rejects loopback
-   * addresses, and these tests may only reach loopback.
+   * An inventory partition written directly: ingest rightly rejects loopback addresses, and
+   * these tests may only reach loopback. The columns a probe does not read are filled in.
    */
   static void inventory(Path lake, String date, List<Row> rows) {
-    SharedSpark.get().createDataFrame(rows, INVENTORY).write().mode(SaveMode.Overwrite)
-        .parquet(lake + "/validated/inventory/dt=" + date);
+    org.apache.spark.sql.Dataset<Row> given = SharedSpark.get().createDataFrame(rows, INVENTORY);
+    List<org.apache.spark.sql.Column> columns = new ArrayList<>();
+    for (org.apache.spark.sql.types.StructField f : Tables.INVENTORY.schema().fields()) {
+      org.apache.spark.sql.Column c = switch (f.name()) {
+        case "ip", "port", "protocol", "supplier" -> org.apache.spark.sql.functions.col(f.name());
+        case "ip_version" -> org.apache.spark.sql.functions.lit(4);
+        case "ip_bytes" -> org.apache.spark.sql.functions.lit(new byte[16]);
+        case "has_credentials" -> org.apache.spark.sql.functions.lit(false);
+        case "source_file" -> org.apache.spark.sql.functions.lit("test");
+        case "source_line" -> org.apache.spark.sql.functions.lit(1L);
+        case "listed_count" -> org.apache.spark.sql.functions.lit(1);
+        default -> org.apache.spark.sql.functions.lit(null).cast(f.dataType());
+      };
+      columns.add(c.as(f.name()));
+    }
+    given.select(columns.toArray(new org.apache.spark.sql.Column[0])).write()
+        .mode(SaveMode.Overwrite).parquet(lake + "/inventory/dt=" + date);
   }
 
   static Map<String, List<Row>> probesByEndpoint(Path lake, String date) {
@@ -143,7 +159,8 @@ class ProbeJobTest {
       // Day 2: one new endpoint. The passing ones are due again (24 h), the failing ones back
       // off (48 h). With max_checks 1 only the most urgent, the new one, is checked.
       List<Row> inv2 = new ArrayList<>(SharedSpark.get().read()
-          .parquet(lake + "/validated/inventory/dt=" + DAY1).collectAsList());
+          .parquet(lake + "/inventory/dt=" + DAY1).select("ip", "port", "protocol", "supplier")
+          .collectAsList());
       inv2.add(RowFactory.create("127.0.0.1", dante.port, "socks4", "open"));
       inventory(lake, DAY2, inv2);
       CliTest.Run day2 = CliTest.run(probe(lake, DAY2, judge, credentials,

@@ -84,7 +84,7 @@ class PublishJobTest {
     // Day 1 into the snapshot store (the embedded default).
     CliTest.Run p1 = publish(lake, ScoreJobTest.DAY1);
     assertEquals(0, p1.code(), p1.err());
-    assertTrue(p1.out().contains("top of the pool per country:"), p1.out());
+    assertTrue(p1.out().contains("top of the live pool per country"), p1.out());
     Set<String> pool1 = new TreeSet<>();
     for (Row r : SharedSpark.get().read().parquet(lake + "/pool/dt=" + ScoreJobTest.DAY1).collectAsList()) {
       pool1.add(r.getAs("member"));

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * validate -> geotag -> score over two days through the CLI: the request evidence per endpoint
+ * ingest -> score over two days through the CLI: the request evidence per endpoint
  * (ports, Squid-style port-less evidence, log-only proxies), every exclusion, geo and type
  * consistency, and the day-over-day memory with its decay.
  */
@@ -88,13 +88,13 @@ class ScoreJobTest {
     Files.createDirectories(in);
     Files.writeString(in.resolve("inventory.csv"), inventory);
     Files.write(in.resolve("requests.jsonl"), log);
-    CliTest.Run v = CliTest.run("validate", "--date", date, "--out", lake.toString(), "--inventory",
-        in.resolve("inventory.csv").toString(), "--requests", in.resolve("requests.jsonl").toString());
+    List<String> a = new ArrayList<>(List.of("ingest", "--date", date, "--out", lake.toString(),
+        "--inventory", in.resolve("inventory.csv").toString(), "--requests",
+        in.resolve("requests.jsonl").toString()));
+    a.addAll(TestLakes.conf(dir));
+    a.addAll(conf);
+    CliTest.Run v = CliTest.run(a.toArray(new String[0]));
     assertEquals(0, v.code(), v.err());
-    List<String> g = new ArrayList<>(List.of("geotag", "--date", date, "--out", lake.toString()));
-    g.addAll(conf);
-    CliTest.Run t = CliTest.run(g.toArray(new String[0]));
-    assertEquals(0, t.code(), t.err());
   }
 
   static CliTest.Run score(Path lake, String date, List<String> conf, String... extra) {
@@ -199,7 +199,8 @@ class ScoreJobTest {
     Row logOnly = day1.get("3.0.0.9:1080");
     assertEquals("not_in_inventory", logOnly.getAs("excluded_reason"));
     assertNull(logOnly.getAs("protocol"));
-    assertEquals("NL", logOnly.getAs("country_code"));
+    // Geo per proxy is the inventory's; an endpoint only the logs name has none.
+    assertNull(logOnly.getAs("country_code"));
 
     CliTest.Run s2 = score(lake, DAY2, conf);
     assertEquals(0, s2.code(), s2.err());
@@ -244,10 +245,10 @@ class ScoreJobTest {
   }
 
   @Test
-  void missingEnrichedInputOrBlocklistIsExit2(@TempDir Path dir) {
+  void missingInventoryOrBlocklistIsExit2(@TempDir Path dir) {
     CliTest.Run r = score(dir.resolve("lake"), DAY1, List.of());
     assertEquals(2, r.code(), r.err());
-    assertTrue(r.err().contains("run validate and geotag first"), r.err());
+    assertTrue(r.err().contains("no inventory at") && r.err().contains("run ingest first"), r.err());
     CliTest.Run b = score(dir.resolve("lake"), DAY1, List.of("--conf", "score.blocklists=/nope.netset"));
     assertEquals(2, b.code());
     assertTrue(b.err().contains("Cannot read blocklist /nope.netset"), b.err());

@@ -1,6 +1,5 @@
 package io.ippipe.common.config;
 
-import io.ippipe.common.crypto.ColumnScheme;
 import io.ippipe.common.crypto.KeySources;
 import io.ippipe.common.geo.GeoCatalog;
 import io.ippipe.common.input.InventoryFormat;
@@ -22,7 +21,7 @@ public final class Keys {
   public static final ConfigKey<Double> VALIDATE_MAX_REJECT_RATE = key(
       "validate.max_reject_rate", "0.05",
       "Quality gate: the share of non-structural rejects among records read, per dataset, above "
-          + "which validate exits 3 (outputs are still written).",
+          + "which ingest exits 3 (outputs are still written).",
       Parsers.fraction());
   public static final ConfigKey<Integer> VALIDATE_MAX_LINE_LENGTH = key(
       "validate.max_line_length", "4194304",
@@ -94,24 +93,23 @@ public final class Keys {
       "encrypt.key_id", "",
       "The key id encrypt uses; recorded in each row's key_id column. Required by encrypt.",
       Parsers.text());
-  public static final ConfigKey<List<ColumnScheme>> ENCRYPT_COLUMNS = key(
-      "encrypt.columns",
-      "requests.client_ip:ipcrypt-pfx, requests.proxy_ip:ipcrypt-deterministic, "
-          + "inventory.ip:ipcrypt-deterministic",
-      "dataset.column:scheme list. Schemes: ipcrypt-deterministic, ipcrypt-pfx, ipcrypt-nd, "
-          + "ipcrypt-ndx, cryptopan. Give requests.proxy_ip and inventory.ip the same deterministic "
-          + "scheme to keep them joinable.",
-      Parsers.columnSchemes());
-  public static final ConfigKey<String> ENCRYPT_MODE = key(
-      "encrypt.mode", "replace",
-      "replace: the column holds the ciphertext and its derived fields (_version, _bytes) are "
-          + "recomputed from it; add: the ciphertext goes into a new column <column>_enc and the "
-          + "plaintext stays (for a restricted copy only).",
-      Parsers.choice("replace", "add"));
-  public static final ConfigKey<String> ENCRYPT_SOURCE = key(
-      "encrypt.source", "validated",
-      "The table encrypt reads under the output root: validated or enriched.",
-      Parsers.choice("validated", "enriched"));
+  public static final ConfigKey<io.ippipe.common.crypto.Scheme> ENCRYPT_SCHEME = key(
+      "encrypt.scheme", "ipcrypt-pfx",
+      "The scheme ingest pseudonymises requests.client_ip with, under encrypt.key_id: "
+          + "ipcrypt-pfx and cryptopan keep prefixes (networks stay groupable), "
+          + "ipcrypt-deterministic keeps equality only, ipcrypt-nd and ipcrypt-ndx not even that.",
+      Parsers.scheme());
+  public static final ConfigKey<String> GEO_CLIENT_DETAIL = key(
+      "geo.client_detail", "false",
+      "true: requests also get the customer's region, city and coordinates (client_region ... "
+          + "client_longitude). Quasi-identifiers: off by default, when only the country and "
+          + "network (ASN, organisation, network type) are kept.",
+      Parsers.choice("true", "false"));
+  public static final ConfigKey<Long> INGEST_MAX_SPLIT_BYTES = key(
+      "ingest.max_split_bytes", "134217728",
+      "The most input bytes one ingest task reads; smaller splits are chosen so that every core "
+          + "gets at least two (compressed files that cannot be split are one task each).",
+      Parsers.longRange(1024, 1L << 40));
   public static final ConfigKey<Integer> ENCRYPT_CACHE_ENTRIES = key(
       "encrypt.cache_entries", "16384",
       "Cache slots per task for deterministic results and prefix-preserving prefixes (0 = off).",
@@ -133,10 +131,6 @@ public final class Keys {
       "geo.max_age_days", "60",
       "Refuse a source whose build date (mmdb metadata) is older than this many days; 0 = no limit.",
       Parsers.intRange(0, 100_000));
-  public static final ConfigKey<String> GEO_CLIENT_IP = key(
-      "geo.client_ip", "false",
-      "true: also geo-tag requests.client_ip (client_* columns), not only the proxy addresses.",
-      Parsers.choice("true", "false"));
 
   public static final ConfigKey<Double> SCORE_WILSON_Z = key(
       "score.wilson_z", "1.96",
@@ -322,9 +316,9 @@ public final class Keys {
       Parsers.choice("true", "false"));
 
   public static final ConfigKey<String> RUN_STAGES = key(
-      "run.stages", "validate, geotag, encrypt, score, publish",
-      "The stages 'ippipe run' chains, in this order; leave one out (e.g. encrypt without keys) "
-          + "to skip it, add probe (with probe.judge_url) to check proxies actively.",
+      "run.stages", "ingest, score, publish",
+      "The stages 'ippipe run' chains, in pipeline order (ingest, probe, score, publish); add "
+          + "probe (with probe.judge_url) to check proxies actively.",
       Parsers.text());
 
   private Keys() {}

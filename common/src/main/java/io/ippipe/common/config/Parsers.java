@@ -105,11 +105,18 @@ final class Parsers {
     return io.ippipe.common.crypto.KeySources::parse;
   }
 
-  static ConfigKey.Parser<java.util.List<io.ippipe.common.crypto.ColumnScheme>> columnSchemes() {
-    return io.ippipe.common.crypto.ColumnScheme::parseList;
-  }
 
   static ConfigKey.Parser<java.util.List<io.ippipe.common.geo.GeoCatalog.Spec>> geoSources() {
     return io.ippipe.common.geo.GeoCatalog::parseSpecs;
+  }
+
+  static ConfigKey.Parser<io.ippipe.common.crypto.Scheme> scheme() {
+    return text -> {
+      try {
+        return io.ippipe.common.crypto.Scheme.fromId(text);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("one of " + io.ippipe.common.crypto.Scheme.ids());
+      }
+    };
   }
 }

@@ -153,6 +153,34 @@ public final class PipelineConfig implements Serializable {
   }
 
   /**
+   * The effective value of every key {@code include} accepts, a secret as a digest of its value:
+   * what a stage's done marker records, so that a rerun can say which setting changed.
+   */
+  public Map<String, String> effective(java.util.function.Predicate<String> include) {
+    Map<String, String> out = new TreeMap<>();
+    for (ConfigKey<?> key : Keys.all()) {
+      if (include.test(key.name())) {
+        String v = values.get(key.name());
+        out.put(key.name(), key.secret() ? "sha256:" + sha256(v).substring(0, 16) : v);
+      }
+    }
+    return out;
+  }
+
+  private static String sha256(String text) {
+    try {
+      StringBuilder hex = new StringBuilder();
+      for (byte b : java.security.MessageDigest.getInstance("SHA-256")
+          .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+        hex.append(String.format("%02x", b));
+      }
+      return hex.toString();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
    * A short digest of every key's effective value (secrets masked): two runs with the same digest
    * ran with the same configuration. Recorded in the run metrics.
    */

@@ -77,6 +77,23 @@ public final class KeyRing implements Serializable {
     }
   }
 
+  /**
+   * A ring holding only {@code scheme}'s key of each of {@code ids}, already derived: what tasks
+   * receive, so that no master key and no other scheme's or key id's key leaves the driver.
+   */
+  public KeyRing only(Scheme scheme, java.util.Collection<String> ids) {
+    Map<String, byte[]> derived = new LinkedHashMap<>();
+    for (String id : ids) {
+      byte[] key = schemeKey(id, scheme);
+      derived.put(id, key);
+    }
+    try {
+      return new KeyRing(derived, Derivation.NONE);
+    } finally {
+      derived.values().forEach(k -> java.util.Arrays.fill(k, (byte) 0));
+    }
+  }
+
   /** The check value of (id, scheme); see {@link SchemeKeys#checkValue}. */
   public String checkValue(String id, Scheme scheme) {
     byte[] key = schemeKey(id, scheme);

@@ -32,7 +32,8 @@ final class GeoCommand implements Runnable {
     public Integer call() throws Exception {
       PipelineConfig config = common.resolve(Map.of());
       long start = System.nanoTime();
-      GeoCatalog catalog = io.ippipe.jobs.geotag.GeotagJob.compileSources(config);
+      GeoCatalog catalog = GeoCatalog.load(config.get(io.ippipe.common.config.Keys.GEO_SOURCES),
+          config.get(io.ippipe.common.config.Keys.GEO_MAX_AGE_DAYS), java.time.Instant.now());
       catalog.write(out);
       System.out.printf("%s from %d sources in %.1f s -> %s (%,d bytes)%n", catalog.index(),
           catalog.sources().size(), (System.nanoTime() - start) / 1e9, out,

@@ -285,7 +285,7 @@ final class IpCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       io.ippipe.common.config.PipelineConfig config = common.resolve(java.util.Map.of());
-      io.ippipe.common.geo.GeoCatalog catalog = io.ippipe.jobs.geotag.GeotagJob.catalog(config);
+      io.ippipe.common.geo.GeoCatalog catalog = io.ippipe.jobs.ingest.IngestJob.geoCatalog(config);
       List<String> inputs = argumentsOrStdin(ips);
       IpParser parser = new IpParser();
       com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -343,17 +343,18 @@ final class IpCommand implements Runnable {
       Endpoint e = Endpoint.parse(endpoint, false);
       String ip = e.ip();
       Integer port = e.port();
-      String table = out + "/scores/dt=" + day;
       org.apache.spark.sql.SparkSession spark = io.ippipe.jobs.io.Sessions.getOrCreate("ippipe-ip-score", common.master);
-      if (!io.ippipe.jobs.io.Partitions.exists(spark.sparkContext().hadoopConfiguration(), table)) {
-        throw new io.ippipe.common.error.ConfigException("No scores for " + day + " at " + table
-            + "; run score first");
+      io.ippipe.jobs.lake.Lake lake = new io.ippipe.jobs.lake.Lake(out,
+          spark.sparkContext().hadoopConfiguration());
+      if (!lake.exists(io.ippipe.jobs.lake.Tables.SCORES, day)) {
+        throw new io.ippipe.common.error.ConfigException("No scores for " + day + " at "
+            + lake.partition(io.ippipe.jobs.lake.Tables.SCORES, day) + "; run score first");
       }
       org.apache.spark.sql.Column match = org.apache.spark.sql.functions.col("ip").equalTo(ip);
       if (port != null) {
         match = match.and(org.apache.spark.sql.functions.col("port").equalTo(port));
       }
-      List<org.apache.spark.sql.Row> rows = spark.read().parquet(table).filter(match)
+      List<org.apache.spark.sql.Row> rows = lake.read(spark, io.ippipe.jobs.lake.Tables.SCORES, day).filter(match)
           .drop("ip_bytes").orderBy("port", "protocol").collectAsList();
       com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
       for (org.apache.spark.sql.Row r : rows) {
@@ -371,7 +372,8 @@ final class IpCommand implements Runnable {
         System.out.println(json.writeValueAsString(m));
       }
       if (rows.isEmpty()) {
-        System.err.println("No score for " + endpoint + " on " + day + " in " + table);
+        System.err.println("No score for " + endpoint + " on " + day + " in "
+            + lake.partition(io.ippipe.jobs.lake.Tables.SCORES, day));
         return 1;
       }
       return 0;

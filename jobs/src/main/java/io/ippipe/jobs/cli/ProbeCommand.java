@@ -1,20 +1,19 @@
 package io.ippipe.jobs.cli;
 
-import io.ippipe.common.config.PipelineConfig;
-import io.ippipe.jobs.io.Sessions;
-import io.ippipe.jobs.probe.ProbeJob;
+import io.ippipe.jobs.run.Stage;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "probe", mixinStandardHelpOptions = true,
     description = {"Actively check the inventory's proxies that are due (docs/probe.md): TCP"
-        + " connect, handshake, a request to the judge through the proxy.",
-        "Reads validated/inventory/dt=D/, the previous probe_state/ and scores/; writes"
-            + " probes/dt=D/, probe_state/dt=D/ and _metrics/dt=D/probe.json."})
+        + " connect, handshake, a request to the judge through the proxy (run --stage probe"
+        + " --force).",
+        "Reads inventory/dt=D/, the previous probe_state/ and scores/; writes probes/dt=D/,"
+            + " probe_state/dt=D/ and _metrics/dt=D/probe.json."})
 final class ProbeCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
@@ -29,17 +28,23 @@ final class ProbeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PipelineConfig config = common.resolve(judge == null ? Map.of()
-        : Map.of("probe.judge_url", judge));
-    java.time.LocalDate day = Dates.parse(date);
-    // Judge, limits, policy and credentials are checked before Spark starts: bad ones exit 2.
-    ProbeJob.Prepared prepared = ProbeJob.prepare(config);
-    SparkSession spark = Sessions.getOrCreate("ippipe-probe", common.master);
-    ProbeJob.Result r = ProbeJob.run(spark, config, prepared, new ProbeJob.Options(day, out));
-    System.out.printf("probes    %,d checks (%,d attempts) of %,d listed endpoints, due %s,"
-        + " outcomes %s -> %s%n", r.checks(), r.attempts(), r.endpoints(), r.due(), r.outcomes(),
-        r.output());
-    System.out.println("metrics: " + r.metricsFile());
-    return 0;
+    Map<String, String> extra = new java.util.LinkedHashMap<>();
+    if (judge != null) {
+      extra.put("probe.judge_url", judge);
+    }
+    io.ippipe.common.config.PipelineConfig base = common.resolve(extra);
+    // A one-stage command runs its stage even when run.stages leaves it out.
+    extra.put("run.stages", withStage(base.get(io.ippipe.common.config.Keys.RUN_STAGES)));
+    return StageRunner.stage(Stage.PROBE, common.resolve(extra), date, out, List.of(), List.of(),
+        common.master);
+  }
+
+  private static String withStage(String stages) {
+    List<Stage> list = new java.util.ArrayList<>(Stage.parseList(stages));
+    if (!list.contains(Stage.PROBE)) {
+      list.add(Stage.PROBE);
+      list.sort(null);
+    }
+    return String.join(", ", list.stream().map(Stage::id).toList());
   }
 }

@@ -1,23 +1,18 @@
 package io.ippipe.jobs.cli;
 
 import io.ippipe.common.config.Keys;
-import io.ippipe.common.config.PipelineConfig;
-import io.ippipe.jobs.io.Sessions;
-import io.ippipe.jobs.publish.PoolStore;
-import io.ippipe.jobs.publish.PublishJob;
-import io.ippipe.jobs.publish.RedisPoolStore;
-import io.ippipe.jobs.publish.SnapshotPoolStore;
-import java.util.LinkedHashMap;
+import io.ippipe.jobs.run.Stage;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "publish", mixinStandardHelpOptions = true,
     description = {"Select the next live pool from one date's scores, diff it against the previous"
-        + " pool and swap it atomically into the live pool store (docs/publish.md).",
+        + " pool and swap it atomically into the live pool store (docs/publish.md; run --stage"
+        + " publish --force).",
         "Writes pool/dt=D/, pool_changes/dt=D/ and _metrics/dt=D/publish.json; the store is Redis"
             + " (--redis or publish.redis.url) or, by default, a JSON-lines snapshot in <out>/live."})
 final class PublishCommand implements Callable<Integer> {
@@ -36,28 +31,8 @@ final class PublishCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Map<String, String> extra = new LinkedHashMap<>();
-    if (redis != null) {
-      extra.put(Keys.PUBLISH_REDIS_URL.name(), redis);
-    }
-    PipelineConfig config = common.resolve(extra);
-    java.time.LocalDate day = Dates.parse(date);
-    // The store is reached (and the password read) before Spark starts: an unreachable Redis or a
-    // missing password exits 2 with nothing written.
-    RedisPoolStore redisStore = RedisPoolStore.fromConfig(config);
-    SparkSession spark = Sessions.getOrCreate("ippipe-publish", common.master);
-    try (PoolStore store = redisStore != null ? redisStore
-        : SnapshotPoolStore.fromConfig(config, out, spark.sparkContext().hadoopConfiguration())) {
-      PublishJob.Result r = PublishJob.run(spark, config, store, new PublishJob.Options(day, out));
-      System.out.printf("pool      %,d proxies in %d groups, version %s %s %s%n", r.poolSize(),
-          r.groups().size(), r.version(), r.changed() ? "now live in" : "already live in", r.store());
-      System.out.println("changes   " + r.changes());
-      System.out.println("top of the pool per country:");
-      for (String line : r.top()) {
-        System.out.println("  " + line);
-      }
-      System.out.println("metrics: " + r.metricsFile());
-    }
-    return 0;
+    return StageRunner.stage(Stage.PUBLISH, common.resolve(redis == null ? Map.of()
+        : Map.of(Keys.PUBLISH_REDIS_URL.name(), redis)), date, out, List.of(), List.of(),
+        common.master);
   }
 }

@@ -1,20 +1,17 @@
 package io.ippipe.jobs.cli;
 
-import io.ippipe.common.config.PipelineConfig;
-import io.ippipe.common.score.Blocklists;
-import io.ippipe.jobs.io.Sessions;
-import io.ippipe.jobs.score.ScoreJob;
+import io.ippipe.jobs.run.Stage;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "score", mixinStandardHelpOptions = true,
     description = {"Score every proxy of one date from its request evidence, inventory, geo,"
-        + " blocklists and the previous date's scores (docs/score.md).",
-        "Reads enriched/{inventory,requests}/dt=D/; writes scores/dt=D/ and"
+        + " blocklists and the previous date's scores (docs/score.md; run --stage score --force).",
+        "Reads inventory/ and a narrow read of requests/; writes scores/dt=D/ and"
             + " _metrics/dt=D/score.json."})
 final class ScoreCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
@@ -27,15 +24,7 @@ final class ScoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PipelineConfig config = common.resolve(Map.of());
-    java.time.LocalDate day = Dates.parse(date);
-    // Settings and blocklists are checked before Spark starts: a bad value exits 2.
-    Blocklists blocklists = ScoreJob.prepare(config);
-    SparkSession spark = Sessions.getOrCreate("ippipe-score", common.master);
-    ScoreJob.Result r = ScoreJob.run(spark, config, blocklists, new ScoreJob.Options(day, out));
-    System.out.printf("scores    %,d proxies (%,d with requests today), previous %s, excluded %s -> %s%n",
-        r.proxies(), r.scored(), r.previous() == null ? "none" : r.previous(), r.excluded(), r.output());
-    System.out.println("metrics: " + r.metricsFile());
-    return 0;
+    return StageRunner.stage(Stage.SCORE, common.resolve(Map.of()), date, out, List.of(),
+        List.of(), common.master);
   }
 }

@@ -22,10 +22,10 @@ import org.apache.spark.sql.types.StructType;
  * <p>Spark deserialises a fresh copy of this object for every task and calls it from the task's
  * one thread, so the transient ciphers (and their caches) are per task, built on first use.
  */
-final class AddressCipherUdf implements UDF2<String, String, Row> {
+public final class AddressCipherUdf implements UDF2<String, String, Row> {
   private static final long serialVersionUID = 1L;
 
-  static final StructType RESULT = new StructType()
+  public static final StructType RESULT = new StructType()
       .add("value", DataTypes.StringType, true)
       .add("version", DataTypes.IntegerType, true)
       .add("bytes", DataTypes.BinaryType, true);
@@ -37,7 +37,7 @@ final class AddressCipherUdf implements UDF2<String, String, Row> {
   private final int cacheEntries;
   private transient Map<String, TextCipher> ciphers;
 
-  AddressCipherUdf(String column, Scheme scheme, KeyRing keys, boolean encrypt, int cacheEntries) {
+  public AddressCipherUdf(String column, Scheme scheme, KeyRing keys, boolean encrypt, int cacheEntries) {
     this.column = column;
     this.scheme = scheme;
     this.keys = keys;

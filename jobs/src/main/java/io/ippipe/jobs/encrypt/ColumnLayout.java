@@ -1,6 +1,5 @@
 package io.ippipe.jobs.encrypt;
 
-import io.ippipe.common.crypto.ColumnScheme;
 import io.ippipe.common.crypto.KeyRing;
 import io.ippipe.common.crypto.Scheme;
 import io.ippipe.common.error.ConfigException;
@@ -28,7 +27,6 @@ record ColumnLayout(StructType output, int[] copyFrom, List<Target> targets, int
     implements Serializable {
 
   static final String KEY_ID = "key_id";
-  static final String ENCRYPTED_SUFFIX = "_enc";
 
   /** One address column: read from valueIn, written to valueOut and its derived fields. */
   record Target(String name, Scheme scheme, int valueIn, int valueOut, int versionOut,
@@ -75,47 +73,6 @@ record ColumnLayout(StructType output, int[] copyFrom, List<Target> targets, int
   }
 
   /**
-   * Encrypt: replace mode writes the ciphertext into the column; add mode appends
-   * {@code c_enc}. Both append {@code key_id}.
-   */
-  static ColumnLayout forEncrypt(String dataset, StructType in, List<ColumnScheme> columns,
-      boolean add) {
-    if (has(in, KEY_ID)) {
-      throw new ConfigException("Cannot encrypt " + dataset + ": its input already has a key_id "
-          + "column, so it is encrypted already");
-    }
-    List<StructField> out = new ArrayList<>();
-    List<Integer> copy = new ArrayList<>();
-    for (int i = 0; i < in.fields().length; i++) {
-      StructField f = in.fields()[i];
-      boolean derivedOrValue = !add && columns.stream().anyMatch(c -> isColumnOrDerived(c.column(), f.name()));
-      out.add(derivedOrValue ? DataTypes.createStructField(f.name(), f.dataType(), true) : f);
-      copy.add(i);
-    }
-    List<Target> targets = new ArrayList<>();
-    for (ColumnScheme c : columns) {
-      int valueIn = requireStringColumn(dataset, in, c.column());
-      int valueOut = valueIn;
-      int versionOut = -1;
-      int bytesOut = -1;
-      if (add) {
-        valueOut = out.size();
-        out.add(DataTypes.createStructField(c.column() + ENCRYPTED_SUFFIX, DataTypes.StringType, true));
-        copy.add(-1);
-      } else {
-        versionOut = index(in, c.column() + "_version");
-        bytesOut = index(in, c.column() + "_bytes");
-      }
-      targets.add(new Target(c.column(), c.scheme(), valueIn, valueOut, versionOut, bytesOut));
-    }
-    int keyIdOut = out.size();
-    out.add(DataTypes.createStructField(KEY_ID, DataTypes.StringType, false));
-    copy.add(-1);
-    return new ColumnLayout(new StructType(out.toArray(new StructField[0])),
-        copy.stream().mapToInt(Integer::intValue).toArray(), targets, keyIdOut);
-  }
-
-  /**
    * Decrypt: the plaintext goes back into each column (from {@code c_enc} in add mode, which is
    * then dropped), derived fields are recomputed, and {@code key_id} is dropped: the output has
    * the schema the data had before encrypt.
@@ -146,10 +103,6 @@ record ColumnLayout(StructType output, int[] copyFrom, List<Target> targets, int
           index(output, c.column() + "_version"), index(output, c.column() + "_bytes")));
     }
     return new ColumnLayout(output, copy.stream().mapToInt(Integer::intValue).toArray(), targets, -1);
-  }
-
-  private static boolean isColumnOrDerived(String column, String field) {
-    return field.equals(column) || field.equals(column + "_version") || field.equals(column + "_bytes");
   }
 
   private static int requireStringColumn(String what, StructType schema, String name) {

@@ -30,7 +30,7 @@ public record EncryptionManifest(
     @JsonProperty("rows") long rows) {
 
   public static final String FILE = "_encryption.json";
-  static final String FORMAT = "ippipe-encryption-v1";
+  public static final String FORMAT = "ippipe-encryption-v1";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /**
@@ -41,11 +41,11 @@ public record EncryptionManifest(
       @JsonProperty("stored_in") String storedIn, @JsonProperty("scheme") String scheme,
       @JsonProperty("encoding") String encoding) {}
 
-  void write(Configuration hadoop, String dir) throws IOException {
+  public void write(Configuration hadoop, String dir) throws IOException {
     OutputWriter.writeText(hadoop, dir + "/" + FILE, JSON.writeValueAsString(this));
   }
 
-  static EncryptionManifest read(Configuration hadoop, String dir) {
+  public static EncryptionManifest read(Configuration hadoop, String dir) {
     Path file = new Path(dir, FILE);
     try {
       FileSystem fs = file.getFileSystem(hadoop);

@@ -42,6 +42,23 @@ public final class GeoColumns {
     return out;
   }
 
+  /** Some of the {@link GeoFields#FIELDS} of the address column, named prefix + field. */
+  public static java.util.Map<String, Column> fields(Broadcast<GeoIndex> index, Column recordCode,
+      String prefix, List<String> which) {
+    java.util.Map<String, Column> out = new java.util.LinkedHashMap<>();
+    for (String field : which) {
+      int i = java.util.Arrays.asList(GeoFields.FIELDS).indexOf(field);
+      if (i < 0) {
+        throw new IllegalArgumentException("No geo field " + field);
+      }
+      out.put(prefix + field, index == null
+          ? org.apache.spark.sql.functions.lit(null).cast(GeoFields.RESULT.apply(field).dataType())
+              .as(prefix + field)
+          : new Column(new FieldOf(recordCode.expr(), index, i)).as(prefix + field));
+    }
+    return out;
+  }
+
   /** The record code ({@link GeoExecutorTable}) of a 16-byte address column. */
   public static Column recordOf(Broadcast<GeoIndex> index, Column address) {
     return new Column(new RecordOf(address.expr(), index));

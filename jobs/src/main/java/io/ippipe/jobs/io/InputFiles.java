@@ -54,6 +54,24 @@ public final class InputFiles {
     return files;
   }
 
+  /** {@link #list} with each file's size and modification time, for a stage's done marker. */
+  public static List<InputFile> describe(Configuration conf, String what, List<String> paths) {
+    List<InputFile> out = new ArrayList<>();
+    if (paths.isEmpty()) {
+      return out;
+    }
+    for (String file : list(conf, what, paths)) {
+      Path p = new Path(file);
+      try {
+        FileStatus s = p.getFileSystem(conf).getFileStatus(p);
+        out.add(new InputFile(file, s.getLen(), s.getModificationTime()));
+      } catch (IOException e) {
+        throw new ConfigException("Cannot read " + what + " input " + file + ": " + e.getMessage(), e);
+      }
+    }
+    return out;
+  }
+
   private static boolean hidden(Path file, Path root) {
     for (Path p = file; p != null && !p.equals(root); p = p.getParent()) {
       String name = p.getName();

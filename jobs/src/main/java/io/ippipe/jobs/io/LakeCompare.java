@@ -40,8 +40,8 @@ public final class LakeCompare {
     tables.sort(null);
     List<TableDiff> out = new ArrayList<>();
     for (String t : tables) {
-      boolean inA = Partitions.exists(conf, lakeA + "/" + t);
-      boolean inB = Partitions.exists(conf, lakeB + "/" + t);
+      boolean inA = exists(conf, lakeA + "/" + t);
+      boolean inB = exists(conf, lakeB + "/" + t);
       if (!inA || !inB) {
         out.add(new TableDiff(t, -1, -1, "only in " + (inA ? "A" : "B")));
         continue;
@@ -101,5 +101,10 @@ public final class LakeCompare {
     if (hasParquet && rel.contains(dt)) {
       out.add(rel);
     }
+  }
+
+  private static boolean exists(Configuration conf, String dir) throws IOException {
+    Path p = new Path(dir);
+    return p.getFileSystem(conf).exists(p);
   }
 }

@@ -1,32 +1,32 @@
 package io.ippipe.jobs.io;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import scala.Tuple2;
 
 /**
  * Per file, the first line number of each split: the running sum of the line counts of the
- * splits before it. Built on the driver from one small aggregate, then broadcast.
+ * splits before it, so that a record's line number is exact although its file was read in
+ * parallel. Built on the driver from the splits' line counts.
  */
 public final class LineNumbers implements Serializable {
   private static final long serialVersionUID = 1L;
 
+  /** One split's first line. */
+  public record SplitStart(String file, long splitStart, long firstLine) {}
+
   private final Map<String, Map<Long, Long>> firstLineOfSplit = new HashMap<>();
   private final Map<String, Long> linesPerFile = new HashMap<>();
 
-  /** @param splitLineCounts ((file, splitStart), lines in that split) */
-  public LineNumbers(List<Tuple2<Tuple2<String, Long>, Long>> splitLineCounts) {
-    Map<String, TreeMap<Long, Long>> byFile = new HashMap<>();
-    for (Tuple2<Tuple2<String, Long>, Long> t : splitLineCounts) {
-      byFile.computeIfAbsent(t._1()._1(), f -> new TreeMap<>()).put(t._1()._2(), t._2());
-    }
-    byFile.forEach((file, splits) -> {
+  /** @param splitLines file -> split start -> lines read in that split */
+  public LineNumbers(Map<String, ? extends Map<Long, Long>> splitLines) {
+    splitLines.forEach((file, splits) -> {
       Map<Long, Long> first = new HashMap<>();
       long next = 1;
-      for (Map.Entry<Long, Long> e : splits.entrySet()) {
+      for (Map.Entry<Long, Long> e : new TreeMap<>(splits).entrySet()) {
         first.put(e.getKey(), next);
         next += e.getValue();
       }
@@ -41,5 +41,11 @@ public final class LineNumbers implements Serializable {
 
   public Map<String, Long> linesPerFile() {
     return linesPerFile;
+  }
+
+  public List<SplitStart> splitStarts() {
+    List<SplitStart> out = new ArrayList<>();
+    firstLineOfSplit.forEach((file, m) -> m.forEach((s, l) -> out.add(new SplitStart(file, s, l))));
+    return out;
   }
 }

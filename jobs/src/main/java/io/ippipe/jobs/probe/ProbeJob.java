@@ -17,8 +17,9 @@ import io.ippipe.common.probe.ProxyCredentials;
 import io.ippipe.common.probe.RecheckPolicy;
 import io.ippipe.jobs.io.CredentialProvider;
 import io.ippipe.jobs.io.Frames;
-import io.ippipe.jobs.io.OutputWriter;
-import io.ippipe.jobs.io.Partitions;
+import io.ippipe.jobs.lake.Lake;
+import io.ippipe.jobs.lake.StageOutput;
+import io.ippipe.jobs.lake.Tables;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -26,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
@@ -51,38 +51,20 @@ public final class ProbeJob {
   private static final Logger LOG = LoggerFactory.getLogger(ProbeJob.class);
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  public static final StructType PROBES = new StructType()
-      .add("ip", DataTypes.StringType, false)
-      .add("port", DataTypes.IntegerType, false)
-      .add("protocol", DataTypes.StringType, false)
-      .add("supplier", DataTypes.StringType, true)
-      .add("reason", DataTypes.StringType, false)
-      .add("attempt", DataTypes.IntegerType, false)
-      .add("final_attempt", DataTypes.BooleanType, false)
-      .add("checked_at", DataTypes.TimestampType, false)
-      .add("outcome", DataTypes.StringType, false)
-      .add("connect_ms", DataTypes.DoubleType, true)
-      .add("handshake_ms", DataTypes.DoubleType, true)
-      .add("ttfb_ms", DataTypes.DoubleType, true)
-      .add("total_ms", DataTypes.DoubleType, false)
-      .add("http_status", DataTypes.IntegerType, true)
-      .add("exit_ip", DataTypes.StringType, true)
-      .add("exit_ip_matches", DataTypes.BooleanType, true)
-      .add("anonymity", DataTypes.StringType, true)
-      .add("detail", DataTypes.StringType, true);
+  /** The probes table's columns: what {@link ProbeTask} emits. */
+  public static final StructType PROBES = Tables.PROBES.schema();
 
   /** Everything needed before Spark starts; building it checks every probe.* setting. */
   public record Prepared(ProbeSettings settings, RecheckPolicy policy,
       ProxyCredentials credentials) {}
 
-  public record Options(LocalDate date, String root, String outputRoot) {
-    public Options(LocalDate date, String root) {
-      this(date, root, root);
+  public record Result(LocalDate date, long endpoints, Map<String, Long> due, long checks,
+      long attempts, Map<String, Long> outcomes, Map<String, Object> metrics) {
+    public String summary() {
+      return String.format("%,d checks of %,d listed endpoints (due %s), outcomes %s", checks,
+          endpoints, due, outcomes);
     }
   }
-
-  public record Result(LocalDate date, String output, long endpoints, Map<String, Long> due,
-      long checks, long attempts, Map<String, Long> outcomes, String metricsFile) {}
 
   private ProbeJob() {}
 
@@ -112,31 +94,26 @@ public final class ProbeJob {
   }
 
   public static Result run(SparkSession spark, PipelineConfig config, Prepared prepared,
-      Options options) throws Exception {
-    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    String dt = "dt=" + options.date();
-    String inventoryPath = options.root() + "/validated/inventory/" + dt;
-    if (!Partitions.exists(hadoop, inventoryPath)) {
-      throw new ConfigException("Cannot probe " + options.date() + ": no validated inventory at "
-          + inventoryPath + "; run validate first");
+      LocalDate date, Lake lake, StageOutput out) throws Exception {
+    if (!lake.exists(Tables.INVENTORY, date)) {
+      throw new ConfigException("Cannot probe " + date + ": no inventory at "
+          + lake.partition(Tables.INVENTORY, date) + "; run ingest first");
     }
     int lookback = config.get(Keys.SCORE_LOOKBACK_DAYS);
-    Optional<LocalDate> prevState = Partitions.latestBefore(hadoop,
-        options.root() + "/probe_state", options.date(), lookback);
-    Optional<LocalDate> prevScores = Partitions.latestBefore(hadoop, options.root() + "/scores",
-        options.date(), lookback);
-    spark.sparkContext().setJobGroup("probe", "ippipe probe " + options.date(), false);
-    long now = scheduleNowMs(options.date());
+    Optional<LocalDate> prevState = lake.latestBefore(Tables.PROBE_STATE, date, lookback);
+    Optional<LocalDate> prevScores = lake.latestBefore(Tables.SCORES, date, lookback);
+    spark.sparkContext().setJobGroup("probe", "ippipe probe " + date, false);
+    long now = scheduleNowMs(date);
     RecheckPolicy policy = prepared.policy();
 
-    Dataset<Row> inventory = spark.read().parquet(inventoryPath)
+    Dataset<Row> inventory = lake.read(spark, Tables.INVENTORY, date)
         .select("ip", "port", "protocol", "supplier")
         .dropDuplicates("ip", "port", "protocol");
     Dataset<Row> state = prevState.isPresent()
-        ? spark.read().parquet(options.root() + "/probe_state/dt=" + prevState.get())
+        ? lake.read(spark, Tables.PROBE_STATE, prevState.get())
         : spark.createDataFrame(java.util.List.of(), STATE);
     Dataset<Row> scores = prevScores.isPresent()
-        ? spark.read().parquet(options.root() + "/scores/dt=" + prevScores.get())
+        ? lake.read(spark, Tables.SCORES, prevScores.get())
             .select(col("ip").as("c_ip"), col("port").as("c_port"),
                 col("protocol").as("c_protocol"), col("score").as("latest_score"))
         : null;
@@ -162,7 +139,7 @@ public final class ProbeJob {
         .apply(col("s_next_due_at"), col("s_consecutive_failures"), col("latest_score")))
         .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
     try {
-      return checkAndWrite(spark, config, prepared, options, endpoints, state, now,
+      return checkAndWrite(spark, config, prepared, date, lake, out, endpoints, state, now,
           prevState, prevScores);
     } finally {
       endpoints.unpersist();
@@ -170,10 +147,9 @@ public final class ProbeJob {
   }
 
   private static Result checkAndWrite(SparkSession spark, PipelineConfig config,
-      Prepared prepared, Options options, Dataset<Row> endpoints, Dataset<Row> state, long now,
-      Optional<LocalDate> prevState, Optional<LocalDate> prevScores) throws Exception {
-    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    String dt = "dt=" + options.date();
+      Prepared prepared, LocalDate date, Lake lake, StageOutput out, Dataset<Row> endpoints,
+      Dataset<Row> state, long now, Optional<LocalDate> prevState, Optional<LocalDate> prevScores)
+      throws Exception {
     RecheckPolicy policy = prepared.policy();
 
     Dataset<Row> due = endpoints.filter(col("reason").isNotNull());
@@ -200,7 +176,6 @@ public final class ProbeJob {
 
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<ProxyCredentials> credentials = jsc.broadcast(prepared.credentials());
-    String output = options.outputRoot() + "/probes/" + dt;
     long started = System.nanoTime();
     long attempts;
     try {
@@ -208,16 +183,23 @@ public final class ProbeJob {
       // limit holds; the checks are computed once (kept for the count and the write).
       Dataset<Row> probes = dueRows.repartition(partitions, col("ip"))
           .mapPartitions(new ProbeTask(perTask, config.get(Keys.PROBE_IO_THREADS), credentials),
-              Encoders.row(PROBES));
-      attempts = OutputWriter.countAndWritePartition(probes, config.get(Keys.OUTPUT_ROWS_PER_FILE),
-          output, "ip", "port", "protocol", "attempt");
+              Encoders.row(PROBES))
+          .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+      try {
+        attempts = probes.count();
+        out.write(Tables.PROBES, probes, StageOutput.Layout.sized(attempts,
+            config.get(Keys.OUTPUT_ROWS_PER_FILE), "ip", "port", "protocol", "attempt"));
+      } finally {
+        probes.unpersist();
+      }
     } finally {
       credentials.destroy();
       dueRows.unpersist();
     }
     double seconds = (System.nanoTime() - started) / 1e9;
 
-    Dataset<Row> written = spark.read().parquet(output);
+    io.ippipe.jobs.run.Faults.hit("probe.before-reconcile", out.partition(Tables.PROBES));
+    Dataset<Row> written = out.read(spark, Tables.PROBES);
     Dataset<Row> finals = written.filter(col("final_attempt"));
     Map<String, Long> outcomes = new TreeMap<>();
     for (Row r : finals.groupBy("outcome").count().collectAsList()) {
@@ -234,13 +216,19 @@ public final class ProbeJob {
       anonymity.put(r.getString(0), r.getLong(1));
     }
 
-    String stateOutput = options.outputRoot() + "/probe_state/" + dt;
-    long stateRows = OutputWriter.countAndWritePartition(
-        nextState(finals, endpoints, state, policy, now, config.get(Keys.SCORE_RETIRE_AFTER_DAYS)),
-        config.get(Keys.OUTPUT_ROWS_PER_FILE), stateOutput, "ip", "port", "protocol");
+    Dataset<Row> next = nextState(finals, endpoints, state, policy, now,
+        config.get(Keys.SCORE_RETIRE_AFTER_DAYS)).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    long stateRows;
+    try {
+      stateRows = next.count();
+      out.write(Tables.PROBE_STATE, next, StageOutput.Layout.sized(stateRows,
+          config.get(Keys.OUTPUT_ROWS_PER_FILE), "ip", "port", "protocol"));
+    } finally {
+      next.unpersist();
+    }
 
     Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("date", options.date().toString());
+    doc.put("date", date.toString());
     doc.put("endpoints_listed", endpoints.count());
     doc.put("due", dueByReason);
     doc.put("deferred_by_max_checks", dueCount - toCheck);
@@ -256,26 +244,14 @@ public final class ProbeJob {
     doc.put("previous_scores", prevScores.map(LocalDate::toString).orElse(null));
     doc.put("state_rows", stateRows);
     doc.put("credentials", prepared.credentials().toString());
-    String metricsFile = options.outputRoot() + "/_metrics/" + dt + "/probe.json";
-    OutputWriter.writeText(hadoop, metricsFile, JSON.writeValueAsString(doc));
-    LOG.info("probe {}: {} checks ({} attempts) in {} s, outcomes {}", options.date(), checks,
+    out.writeMetrics(JSON.writeValueAsString(doc));
+    LOG.info("probe {}: {} checks ({} attempts) in {} s, outcomes {}", date, checks,
         attempts, Math.round(seconds), outcomes);
-    return new Result(options.date(), output, (Long) doc.get("endpoints_listed"), dueByReason,
-        checks, attempts, outcomes, metricsFile);
+    return new Result(date, (Long) doc.get("endpoints_listed"), dueByReason, checks, attempts,
+        outcomes, doc);
   }
 
-  public static final StructType STATE = new StructType()
-      .add("ip", DataTypes.StringType, false)
-      .add("port", DataTypes.IntegerType, false)
-      .add("protocol", DataTypes.StringType, false)
-      .add("supplier", DataTypes.StringType, true)
-      .add("first_checked_at", DataTypes.TimestampType, false)
-      .add("last_checked_at", DataTypes.TimestampType, false)
-      .add("last_outcome", DataTypes.StringType, false)
-      .add("last_ok_at", DataTypes.TimestampType, true)
-      .add("consecutive_failures", DataTypes.IntegerType, false)
-      .add("checks_total", DataTypes.LongType, false)
-      .add("next_due_at", DataTypes.TimestampType, false);
+  public static final StructType STATE = Tables.PROBE_STATE.schema();
 
   /**
    * Today's state: every endpoint checked today, updated from its final attempt; every other

@@ -13,8 +13,11 @@ import io.ippipe.common.config.PipelineConfig;
 import io.ippipe.common.error.ConfigException;
 import io.ippipe.common.publish.PoolEntry;
 import io.ippipe.common.publish.PoolPolicy;
-import io.ippipe.jobs.io.OutputWriter;
-import io.ippipe.jobs.io.Partitions;
+import io.ippipe.jobs.io.Footers;
+import io.ippipe.jobs.lake.Lake;
+import io.ippipe.jobs.lake.StageOutput;
+import io.ippipe.jobs.lake.Tables;
+import java.util.Arrays;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -23,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -33,6 +35,7 @@ import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,37 +51,30 @@ public final class PublishJob {
   static final List<String> GATEWAY_ATTRIBUTES = List.of("protocol", "ip", "port", "country_code",
       "region", "city", "asn", "as_org", "network_type", "proxy_type", "supplier");
 
-  /**
-   * @param root the lake the inputs are read from
-   * @param outputRoot where this run's outputs go: the lake itself, or a staging directory that
-   *     {@code ippipe run} commits into the lake afterwards
-   */
-  public record Options(LocalDate date, String root, String outputRoot) {
-    public Options(LocalDate date, String root) {
-      this(date, root, root);
-    }
-  }
 
   public record Result(LocalDate date, String version, boolean changed, long poolSize,
       Map<String, Long> groups, Map<String, Long> changes, String store, List<String> top,
-      String metricsFile) {}
+      Map<String, Object> metrics) {
+    public String summary() {
+      return String.format("%,d proxies in %d groups, version %s %s %s", poolSize, groups.size(),
+          version, changed ? "now live in" : "already live in", store);
+    }
+  }
 
   private PublishJob() {}
 
   public static Result run(SparkSession spark, PipelineConfig config, PoolStore store,
-      Options options) throws Exception {
-    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    String dt = "dt=" + options.date();
-    String scoresPath = options.root() + "/scores/" + dt;
-    if (!Partitions.exists(hadoop, scoresPath)) {
-      throw new ConfigException("Cannot publish " + options.date() + ": no scores at " + scoresPath
-          + "; run score first");
+      LocalDate date, Lake lake, StageOutput out) throws Exception {
+    if (!lake.exists(Tables.SCORES, date)) {
+      throw new ConfigException("Cannot publish " + date + ": no scores at "
+          + lake.partition(Tables.SCORES, date) + "; run score first");
     }
-    spark.sparkContext().setJobGroup("publish", "ippipe publish " + options.date(), false);
+    spark.sparkContext().setJobGroup("publish", "ippipe publish " + date, false);
     double minScore = config.get(Keys.PUBLISH_MIN_SCORE);
     int cap = config.get(Keys.PUBLISH_MAX_PER_GROUP);
 
-    Dataset<Row> scores = spark.read().parquet(scoresPath)
+    // The scored set is one row per proxy: read once, kept for the pool and its changes.
+    Dataset<Row> scores = lake.read(spark, Tables.SCORES, date)
         .withColumn("member", functions.udf((UDF3<String, String, Integer, String>)
             (protocol, ip, port) -> protocol == null || port == null ? null
                 : PoolPolicy.member(protocol, ip, port), DataTypes.StringType)
@@ -86,45 +82,76 @@ public final class PublishJob {
         .withColumn("group", functions.udf((UDF3<String, String, String, String>)
             (country, protocol, type) -> protocol == null ? null
                 : PoolPolicy.group(country, protocol, type), DataTypes.StringType)
-            .apply(col("country_code"), col("protocol"), col("proxy_type")));
+            .apply(col("country_code"), col("protocol"), col("proxy_type")))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      return publish(spark, config, store, date, lake, out, scores, minScore, cap);
+    } finally {
+      scores.unpersist();
+    }
+  }
+
+  private static Result publish(SparkSession spark, PipelineConfig config, PoolStore store,
+      LocalDate date, Lake lake, StageOutput out, Dataset<Row> scores, double minScore, int cap)
+      throws Exception {
     // Best score first; ties broken by address so that reruns pick the same proxies.
     WindowSpec byGroup = Window.partitionBy("group").orderBy(col("score").desc(), col("ip"), col("port"));
-    Dataset<Row> ranked = scores
+    Dataset<Row> pool = scores
         .filter(col("excluded_reason").isNull().and(col("member").isNotNull())
             .and(col("score").geq(minScore)))
-        .withColumn("rank", row_number().over(byGroup));
-    Dataset<Row> pool = ranked.filter(col("rank").leq(cap))
-        .select(col("group"), col("member"), col("score"), col("rank"), col("protocol"), col("ip"),
-            col("port"), col("country_code"), col("region"), col("city"), col("asn"), col("as_org"),
-            col("network_type"), col("proxy_type"), col("supplier"), col("attempts"),
-            col("availability"), col("latency_p90_ms"));
-    String poolPath = options.outputRoot() + "/pool/" + dt;
-    long poolSize = OutputWriter.countAndWritePartition(pool, config.get(Keys.OUTPUT_ROWS_PER_FILE),
-        poolPath, "group", "rank");
-    Dataset<Row> written = spark.read().parquet(poolPath);
-
-    Optional<LocalDate> previous = Partitions.latestBefore(hadoop, options.root() + "/pool",
-        options.date(), config.get(Keys.SCORE_LOOKBACK_DAYS));
-    Dataset<Row> changes = changes(written, previous.map(d -> spark.read().parquet(
-        options.root() + "/pool/dt=" + d)).orElse(null), scores, minScore);
-    String changesPath = options.outputRoot() + "/pool_changes/" + dt;
-    OutputWriter.countAndWritePartition(changes, config.get(Keys.OUTPUT_ROWS_PER_FILE),
-        changesPath, "change", "member");
-    Map<String, Long> changeCounts = new TreeMap<>();
-    for (Row r : spark.read().parquet(changesPath).groupBy("change").count().collectAsList()) {
-      changeCounts.put(r.getString(0), r.getLong(1));
+        .withColumn("rank", row_number().over(byGroup))
+        .filter(col("rank").leq(cap))
+        .select(Arrays.stream(Tables.POOL.columnNames()).map(c -> col("`" + c + "`"))
+            .toArray(Column[]::new))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Map<String, Long> groups = new TreeMap<>();
+      for (Row r : pool.groupBy("group").count().collectAsList()) {
+        groups.put(r.getString(0), r.getLong(1));
+      }
+      long poolSize = groups.values().stream().mapToLong(Long::longValue).sum();
+      out.write(Tables.POOL, pool, StageOutput.Layout.sized(poolSize,
+          config.get(Keys.OUTPUT_ROWS_PER_FILE), "group", "rank"));
+      io.ippipe.jobs.run.Faults.hit("publish.before-reconcile", out.partition(Tables.POOL));
+      long writtenPool = Footers.rows(lake.conf(), out.partition(Tables.POOL));
+      if (writtenPool != poolSize) {
+        throw new IllegalStateException("Cannot reconcile publish: selected " + poolSize
+            + " proxies, wrote " + writtenPool);
+      }
+      Optional<LocalDate> previous = lake.latestBefore(Tables.POOL, date,
+          config.get(Keys.SCORE_LOOKBACK_DAYS));
+      Dataset<Row> changes = changes(pool, previous.map(d -> lake.read(spark, Tables.POOL, d))
+          .orElse(null), scores, minScore).persist(StorageLevel.MEMORY_AND_DISK());
+      Map<String, Long> changeCounts = new TreeMap<>();
+      try {
+        for (Row r : changes.groupBy("change").count().collectAsList()) {
+          changeCounts.put(r.getString(0), r.getLong(1));
+        }
+        out.write(Tables.POOL_CHANGES, changes, StageOutput.Layout.sized(
+            changeCounts.values().stream().mapToLong(Long::longValue).sum(),
+            config.get(Keys.OUTPUT_ROWS_PER_FILE), "change", "member"));
+      } finally {
+        changes.unpersist();
+      }
+      Dataset<Row> written = pool;
+      List<String> top = top(written);
+      return live(config, store, date, lake, out, written, poolSize, groups, changeCounts, top,
+          previous, minScore, cap);
+    } finally {
+      pool.unpersist();
     }
-    Map<String, Long> groups = new TreeMap<>();
-    for (Row r : written.groupBy("group").count().collectAsList()) {
-      groups.put(r.getString(0), r.getLong(1));
-    }
+  }
 
+  private static Result live(PipelineConfig config, PoolStore store, LocalDate date, Lake lake,
+      StageOutput out, Dataset<Row> written, long poolSize, Map<String, Long> groups,
+      Map<String, Long> changeCounts, List<String> top, Optional<LocalDate> previous,
+      double minScore, int cap) throws Exception {
     // The version names the content: a rerun that selects the same pool republishes nothing.
     Row digest = written.agg(functions.bit_xor(functions.xxhash64(col("member"), col("group"),
         col("score")))).first();
-    String version = options.date() + "-" + String.format("%016x", digest.isNullAt(0) ? 0L : digest.getLong(0));
+    String version = date + "-" + String.format("%016x", digest.isNullAt(0) ? 0L : digest.getLong(0));
     Iterator<Row> rows = written.orderBy("group", "rank").toLocalIterator();
-    boolean changed = store.publish(version, options.date().toString(), new Iterator<>() {
+    boolean changed = store.publish(version, date.toString(), new Iterator<>() {
       @Override
       public boolean hasNext() {
         return rows.hasNext();
@@ -144,18 +171,8 @@ public final class PublishJob {
       }
     });
 
-    List<String> top = new ArrayList<>();
-    WindowSpec byCountry = Window.partitionBy("country_code").orderBy(col("score").desc(), col("ip"), col("port"));
-    for (Row r : written.withColumn("n", row_number().over(byCountry)).filter(col("n").leq(3))
-        .orderBy(col("country_code"), col("n")).collectAsList()) {
-      top.add(String.format("%-2s %5.1f %s (%s, %s)", r.getAs("country_code") == null ? "??"
-          : r.getAs("country_code"), r.<Double>getAs("score"), r.getAs("member"),
-          r.getAs("proxy_type") == null ? "unknown" : r.getAs("proxy_type"),
-          r.getAs("city") == null ? "-" : r.getAs("city")));
-    }
-
     Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("date", options.date().toString());
+    doc.put("date", date.toString());
     doc.put("version", version);
     doc.put("published", changed);
     doc.put("store", store.describe());
@@ -166,12 +183,25 @@ public final class PublishJob {
     doc.put("previous_pool", previous.map(LocalDate::toString).orElse(null));
     doc.put("changes", changeCounts);
     doc.put("top", top);
-    String metricsFile = options.outputRoot() + "/_metrics/" + dt + "/publish.json";
-    OutputWriter.writeText(hadoop, metricsFile, JSON.writeValueAsString(doc));
-    LOG.info("publish {}: version {} ({}), {} proxies in {} groups, changes {}", options.date(),
+    out.writeMetrics(JSON.writeValueAsString(doc));
+    LOG.info("publish {}: version {} ({}), {} proxies in {} groups, changes {}", date,
         version, changed ? "now live" : "already live", poolSize, groups.size(), changeCounts);
-    return new Result(options.date(), version, changed, poolSize, groups, changeCounts,
-        store.describe(), top, metricsFile);
+    return new Result(date, version, changed, poolSize, groups, changeCounts, store.describe(),
+        top, doc);
+  }
+
+  /** The three best proxies of each country, for the console and the report. */
+  private static List<String> top(Dataset<Row> pool) {
+    List<String> top = new ArrayList<>();
+    WindowSpec byCountry = Window.partitionBy("country_code").orderBy(col("score").desc(), col("ip"), col("port"));
+    for (Row r : pool.withColumn("n", row_number().over(byCountry)).filter(col("n").leq(3))
+        .orderBy(col("country_code"), col("n")).collectAsList()) {
+      top.add(String.format("%-2s %5.1f %s (%s, %s)", r.getAs("country_code") == null ? "??"
+          : r.getAs("country_code"), r.<Double>getAs("score"), r.getAs("member"),
+          r.getAs("proxy_type") == null ? "unknown" : r.getAs("proxy_type"),
+          r.getAs("city") == null ? "-" : r.getAs("city")));
+    }
+    return top;
   }
 
   /**

@@ -3,9 +3,8 @@ package io.ippipe.jobs.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.ippipe.jobs.io.OutputWriter;
+import io.ippipe.jobs.lake.Lake;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -13,13 +12,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 
 /**
- * {@code _metrics/dt=D/run.json}: one document per date gathered from the stages' own metrics
- * (whether they ran now or earlier) plus this run's stage statuses and timings.
+ * {@code _metrics/dt=D/run.json}: the run's stage statuses and timings, and the figures of each
+ * stage's metrics document: from the stage's result when it ran now, from its
+ * {@code _metrics/dt=D/<stage>.json} when it was done earlier.
  */
 final class RunMetrics {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -36,19 +33,20 @@ final class RunMetrics {
     return doc;
   }
 
-  static RunMetrics collect(Configuration conf, String lake, LocalDate date,
-      List<RunJob.StageRun> stages, String digest) throws IOException {
+  static RunMetrics of(Lake lake, LocalDate date, List<RunJob.StageRun> stages, String digest,
+      Map<Stage, Map<String, Object>> fresh) throws IOException {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("date", date.toString());
     doc.put("config_digest", digest);
     doc.put("finished_at", java.time.Instant.now().toString());
     doc.put("stages", stages);
 
-    JsonNode validate = read(conf, lake, date, "validate.json");
-    if (validate != null) {
+    JsonNode ingest = stageDoc(lake, date, Stage.INGEST, fresh);
+    if (ingest != null) {
       Map<String, Object> rows = new LinkedHashMap<>();
       Map<String, Map<String, Long>> rejects = new LinkedHashMap<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it = validate.path("datasets").fields(); it.hasNext(); ) {
+      Map<String, Object> coverage = new LinkedHashMap<>();
+      for (Iterator<Map.Entry<String, JsonNode>> it = ingest.path("datasets").fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> d = it.next();
         JsonNode m = d.getValue();
         rows.put(d.getKey(), Map.of("read", m.path("recordsRead").asLong(), "valid",
@@ -60,28 +58,15 @@ final class RunMetrics {
               byReason.merge(r.getKey(), r.getValue().asLong(), Long::sum));
         }
         rejects.put(d.getKey(), byReason);
+        m.path("geoStatus").fields().forEachRemaining(c -> coverage.put(
+            d.getKey() + "." + c.getKey(), JSON.convertValue(c.getValue(), Map.class)));
       }
-      doc.put("validate", Map.of("rows", rows, "rejects_by_reason", rejects,
-          "gate_breached", validate.path("gate_breached").asBoolean()));
-    }
-    JsonNode geotag = read(conf, lake, date, "geotag.json");
-    if (geotag != null) {
-      Map<String, Object> coverage = new LinkedHashMap<>();
-      for (JsonNode d : geotag.path("datasets")) {
-        d.path("geoStatus").fields().forEachRemaining(c -> coverage.put(
-            d.path("dataset").asText() + "." + c.getKey(), JSON.convertValue(c.getValue(), Map.class)));
-      }
+      doc.put("ingest", Map.of("rows", rows, "rejects_by_reason", rejects,
+          "gate_breached", ingest.path("gate_breached").asBoolean(),
+          "encryption", JSON.convertValue(ingest.path("encryption"), Map.class)));
       doc.put("geo_status", coverage);
     }
-    JsonNode encrypt = read(conf, lake, date, "encrypt.json");
-    if (encrypt != null) {
-      Map<String, Long> rows = new LinkedHashMap<>();
-      for (JsonNode d : encrypt.path("datasets")) {
-        rows.put(d.path("dataset").asText(), d.path("rows").asLong());
-      }
-      doc.put("encrypt", Map.of("key_id", encrypt.path("key_id").asText(), "rows", rows));
-    }
-    JsonNode probe = read(conf, lake, date, "probe.json");
+    JsonNode probe = stageDoc(lake, date, Stage.PROBE, fresh);
     if (probe != null) {
       doc.put("probe", Map.of("checks", probe.path("checks").asLong(),
           "attempts", probe.path("attempts").asLong(),
@@ -90,14 +75,14 @@ final class RunMetrics {
           "anonymity", JSON.convertValue(probe.path("anonymity"), Map.class),
           "checks_per_second", probe.path("checks_per_second").asDouble()));
     }
-    JsonNode score = read(conf, lake, date, "score.json");
+    JsonNode score = stageDoc(lake, date, Stage.SCORE, fresh);
     if (score != null) {
       doc.put("score", Map.of("proxies", score.path("proxies").asLong(),
           "with_requests", score.path("with_requests_today").asLong(),
           "excluded", JSON.convertValue(score.path("excluded"), Map.class),
           "histogram", JSON.convertValue(score.path("score_histogram"), Map.class)));
     }
-    JsonNode publish = read(conf, lake, date, "publish.json");
+    JsonNode publish = stageDoc(lake, date, Stage.PUBLISH, fresh);
     if (publish != null) {
       Map<String, Long> byCountry = new TreeMap<>();
       publish.path("groups").fields().forEachRemaining(g ->
@@ -115,21 +100,19 @@ final class RunMetrics {
     return new RunMetrics(date, doc);
   }
 
-  private static JsonNode read(Configuration conf, String lake, LocalDate date, String name)
-      throws IOException {
-    Path p = new Path(lake + "/_metrics/dt=" + date + "/" + name);
-    FileSystem fs = p.getFileSystem(conf);
-    if (!fs.exists(p)) {
-      return null;
+  /** A stage's metrics: its result's when it ran now, else its committed file, else null. */
+  private static JsonNode stageDoc(Lake lake, LocalDate date, Stage stage,
+      Map<Stage, Map<String, Object>> fresh) throws IOException {
+    if (fresh.containsKey(stage)) {
+      return JSON.valueToTree(fresh.get(stage));
     }
-    try (InputStream in = fs.open(p)) {
-      return JSON.readTree(in);
-    }
+    String text = lake.readText(lake.metricsFile(date, stage.id()));
+    return text == null ? null : JSON.readTree(text);
   }
 
-  String write(Configuration conf, String lake) throws IOException {
-    String file = lake + "/_metrics/dt=" + date + "/run.json";
-    OutputWriter.writeText(conf, file, JSON.writeValueAsString(doc));
+  String write(Lake lake) throws IOException {
+    String file = lake.metricsFile(date, "run");
+    lake.writeText(file, JSON.writeValueAsString(doc));
     return file;
   }
 

@@ -1,12 +1,11 @@
 package io.ippipe.jobs.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ippipe.jobs.io.OutputWriter;
+import io.ippipe.jobs.lake.Lake;
 import java.io.IOException;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
 
 /**
  * {@code reports/dt=D/report.html}: one self-contained page (no network, no external script)
@@ -19,10 +18,9 @@ final class RunReport {
 
   private RunReport() {}
 
-  static String write(Configuration conf, String lake, LocalDate date, Map<String, Object> run)
-      throws IOException {
-    String file = lake + "/reports/dt=" + date + "/report.html";
-    OutputWriter.writeText(conf, file, html(date, run));
+  static String write(Lake lake, LocalDate date, RunMetrics run) throws IOException {
+    String file = lake.reportFile(date);
+    lake.writeText(file, html(date, run.document()));
     return file;
   }
 
@@ -91,7 +89,11 @@ final class RunReport {
         entries = entries.filter(e => e[1] !== undefined && e[1] !== null);
         if (entries.length === 0) entries = [["(none)", 0]];
         const max = Math.max(1, ...entries.map(e => e[1]));
-        const row = 18, labelW = 190, barW = 300, h = entries.length * row + 4;
+        // Labels are right-aligned before the bars: the column is as wide as the longest one
+        // (about 7 px a character at 11 px), so that none is cut at the left edge.
+        const longest = Math.max(...entries.map(e => String(e[0]).length));
+        const row = 18, labelW = Math.max(120, Math.ceil(longest * 7) + 12), barW = 300,
+          h = entries.length * row + 4;
         const svg = el("svg", {width: labelW + barW + 90, height: h, role: "img"});
         entries.forEach((e, i) => {
           const y = i * row + 2;
@@ -101,7 +103,7 @@ final class RunReport {
         });
         document.getElementById(id).appendChild(svg);
       }
-      const v = run.validate || {};
+      const v = run.ingest || {};
       const rejects = [];
       for (const ds in (v.rejects_by_reason || {}))
         for (const r in v.rejects_by_reason[ds]) rejects.push([ds + ": " + r, v.rejects_by_reason[ds][r]]);

@@ -27,8 +27,9 @@ import io.ippipe.common.score.ExclusionReason;
 import io.ippipe.common.score.RequestOutcome;
 import io.ippipe.common.score.ScoreParams;
 import io.ippipe.jobs.io.Frames;
-import io.ippipe.jobs.io.OutputWriter;
-import io.ippipe.jobs.io.Partitions;
+import io.ippipe.jobs.lake.Lake;
+import io.ippipe.jobs.lake.StageOutput;
+import io.ippipe.jobs.lake.Tables;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,7 +38,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
@@ -46,13 +46,15 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * score: per proxy endpoint (ip, port, protocol), the day's request evidence from the enriched
- * logs, joined to the enriched inventory, blocklists and the previous scores partition, then
- * scored by {@link io.ippipe.common.score.ScoreModel} into {@code scores/dt=D/}.
+ * score: per proxy endpoint (ip, port, protocol), the day's request evidence from a narrow
+ * columnar read of the requests table (the columns the evidence needs, never the wide rows),
+ * joined to the inventory (attributes and geo), blocklists and the previous scores partition,
+ * then scored by {@link io.ippipe.common.score.ScoreModel} into {@code scores/dt=D/}.
  */
 public final class ScoreJob {
   private static final Logger LOG = LoggerFactory.getLogger(ScoreJob.class);
@@ -63,20 +65,17 @@ public final class ScoreJob {
       "claimed_country", "country_code", "region", "city", "asn", "as_org", "network_type");
   static final List<String> COUNTS = List.of("attempts", "successes", "connect_failures", "bans",
       "upstream_errors", "bytes", "exit_observed", "exit_mismatches");
+  /** The requests columns the evidence reads; Parquet reads nothing else of the table. */
+  static final List<String> EVIDENCE_COLUMNS = List.of("proxy_ip", "proxy_ip_bytes",
+      "proxy_port", "outcome", "elapsed_ms", "bytes", "ts", "exit_ip", "target_host");
 
-  /**
-   * @param root the lake the inputs are read from
-   * @param outputRoot where this run's outputs go: the lake itself, or a staging directory that
-   *     {@code ippipe run} commits into the lake afterwards
-   */
-  public record Options(LocalDate date, String root, String outputRoot) {
-    public Options(LocalDate date, String root) {
-      this(date, root, root);
+  public record Result(LocalDate date, long proxies, long scored, Map<String, Long> excluded,
+      String previous, Map<String, Long> histogram, Map<String, Object> metrics) {
+    public String summary() {
+      return String.format("%,d proxies, %,d with requests, previous %s, excluded %s", proxies,
+          scored, previous == null ? "none" : previous, excluded);
     }
   }
-
-  public record Result(LocalDate date, String output, long proxies, long scored,
-      Map<String, Long> excluded, String previous, String metricsFile) {}
 
   private ScoreJob() {}
 
@@ -87,26 +86,25 @@ public final class ScoreJob {
   }
 
   public static Result run(SparkSession spark, PipelineConfig config, Blocklists blocklists,
-      Options options) throws Exception {
-    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+      LocalDate date, Lake lake, StageOutput out) throws Exception {
     ScoreParams params = ScoreParams.from(config);
-    String dt = "dt=" + options.date();
-    String inventoryPath = options.root() + "/enriched/inventory/" + dt;
-    String requestsPath = options.root() + "/enriched/requests/" + dt;
-    if (!Partitions.exists(hadoop, inventoryPath)) {
-      throw new ConfigException("Cannot score " + options.date() + ": no enriched inventory at "
-          + inventoryPath + "; run validate and geotag first");
+    if (!lake.exists(Tables.INVENTORY, date)) {
+      throw new ConfigException("Cannot score " + date + ": no inventory at "
+          + lake.partition(Tables.INVENTORY, date) + "; run ingest first");
     }
-    Optional<LocalDate> previous = Partitions.latestBefore(hadoop, options.root() + "/scores",
-        options.date(), config.get(Keys.SCORE_LOOKBACK_DAYS));
-    spark.sparkContext().setJobGroup("score", "ippipe score " + options.date(), false);
+    Optional<LocalDate> previous = lake.latestBefore(Tables.SCORES, date,
+        config.get(Keys.SCORE_LOOKBACK_DAYS));
+    spark.sparkContext().setJobGroup("score", "ippipe score " + date, false);
 
-    Dataset<Row> today = todaysEndpoints(spark.read().parquet(inventoryPath),
-        Partitions.exists(hadoop, requestsPath) ? spark.read().parquet(requestsPath) : null);
-    Column day = lit(java.sql.Date.valueOf(options.date()));
+    Dataset<Row> requests = lake.exists(Tables.REQUESTS, date)
+        ? lake.read(spark, Tables.REQUESTS, date).select(EVIDENCE_COLUMNS.stream()
+            .map(functions::col).toArray(Column[]::new))
+        : null;
+    Dataset<Row> today = todaysEndpoints(lake.read(spark, Tables.INVENTORY, date), requests);
+    Column day = lit(java.sql.Date.valueOf(date));
     Dataset<Row> joined;
     if (previous.isPresent()) {
-      Dataset<Row> prev = spark.read().parquet(options.root() + "/scores/dt=" + previous.get())
+      Dataset<Row> prev = lake.read(spark, Tables.SCORES, previous.get())
           .filter(col("excluded_reason").isNull()
               .or(col("excluded_reason").notEqual(ExclusionReason.RETIRED)));
       joined = carry(today, prev, previous.get());
@@ -117,9 +115,8 @@ public final class ScoreJob {
           .withColumn("previous_dt", lit(null).cast(DataTypes.DateType))
           .withColumn("previous_last_listed", lit(null).cast(DataTypes.DateType));
     }
-    String probesPath = options.root() + "/probes/" + dt;
     joined = withProbes(joined,
-        Partitions.exists(hadoop, probesPath) ? spark.read().parquet(probesPath) : null);
+        lake.exists(Tables.PROBES, date) ? lake.read(spark, Tables.PROBES, date) : null);
     joined = joined.withColumn("last_listed",
         when(col("in_inventory"), day).otherwise(col("previous_last_listed")));
 
@@ -136,38 +133,47 @@ public final class ScoreJob {
           .withColumn("days_since_previous", datediff(day, col("previous_dt")));
       Column[] evidenceColumns = Arrays.stream(ScoreUdf.EVIDENCE).map(functions::col)
           .toArray(Column[]::new);
+      // One row per proxy: small, kept for the write and the summary so that nothing is
+      // computed twice and the written files are checked by their footers alone.
       Dataset<Row> scored = evidence.withColumn("__score",
-          functions.udf(new ScoreUdf(params), ScoreUdf.RESULT).apply(struct(evidenceColumns)));
-
-      String output = options.outputRoot() + "/scores/" + dt;
-      long count = OutputWriter.countAndWritePartition(scored.select(outputColumns()),
-          config.get(Keys.OUTPUT_ROWS_PER_FILE), output, "ip", "port");
-      Dataset<Row> written = spark.read().parquet(output);
-      Map<String, Long> excluded = new TreeMap<>();
-      for (Row r : written.groupBy("excluded_reason").count().collectAsList()) {
-        excluded.put(r.isNullAt(0) ? "none" : r.getString(0), r.getLong(1));
+              functions.udf(new ScoreUdf(params), ScoreUdf.RESULT).apply(struct(evidenceColumns)))
+          .select(outputColumns()).persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        Map<String, Long> excluded = new TreeMap<>();
+        long scoredToday = 0;
+        for (Row r : scored.groupBy(col("excluded_reason"), col("attempts").gt(0)).count()
+            .collectAsList()) {
+          excluded.merge(r.isNullAt(0) ? "none" : r.getString(0), r.getLong(2), Long::sum);
+          scoredToday += r.getBoolean(1) ? r.getLong(2) : 0;
+        }
+        long total = excluded.values().stream().mapToLong(Long::longValue).sum();
+        Map<String, Long> histogram = histogram(scored);
+        out.write(Tables.SCORES, scored, StageOutput.Layout.sized(total,
+            config.get(Keys.OUTPUT_ROWS_PER_FILE), "ip", "port"));
+        io.ippipe.jobs.run.Faults.hit("score.before-reconcile", out.partition(Tables.SCORES));
+        long written = io.ippipe.jobs.io.Footers.rows(lake.conf(), out.partition(Tables.SCORES));
+        if (written != total) {
+          throw new IllegalStateException("Cannot reconcile score: computed " + total
+              + " rows, wrote " + written);
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("date", date.toString());
+        doc.put("proxies", total);
+        doc.put("with_requests_today", scoredToday);
+        doc.put("previous_partition", previous.map(LocalDate::toString).orElse(null));
+        doc.put("excluded", excluded);
+        doc.put("score_histogram", histogram);
+        doc.put("blocklists", Map.of("names", blocklists.names(), "ranges", blocklists.rangeCounts()));
+        doc.put("params", params);
+        out.writeMetrics(JSON.writeValueAsString(doc));
+        Result result = new Result(date, total, scoredToday, excluded,
+            previous.map(LocalDate::toString).orElse(null), histogram, doc);
+        LOG.info("score {}: {} proxies, {} with requests, excluded {}", date, total, scoredToday,
+            excluded);
+        return result;
+      } finally {
+        scored.unpersist();
       }
-      long total = excluded.values().stream().mapToLong(Long::longValue).sum();
-      if (total != count) {
-        throw new IllegalStateException("Cannot reconcile score: computed " + count + " rows, wrote "
-            + total);
-      }
-      long scoredToday = written.filter(col("attempts").gt(0)).count();
-      Map<String, Object> doc = new LinkedHashMap<>();
-      doc.put("date", options.date().toString());
-      doc.put("proxies", total);
-      doc.put("with_requests_today", scoredToday);
-      doc.put("previous_partition", previous.map(LocalDate::toString).orElse(null));
-      doc.put("excluded", excluded);
-      doc.put("score_histogram", histogram(written));
-      doc.put("blocklists", Map.of("names", blocklists.names(), "ranges", blocklists.rangeCounts()));
-      doc.put("params", params);
-      String metricsFile = options.outputRoot() + "/_metrics/" + dt + "/score.json";
-      OutputWriter.writeText(hadoop, metricsFile, JSON.writeValueAsString(doc));
-      LOG.info("score {}: {} proxies, {} with requests, excluded {}", options.date(), total,
-          scoredToday, excluded);
-      return new Result(options.date(), output, total, scoredToday, excluded,
-          previous.map(LocalDate::toString).orElse(null), metricsFile);
     } finally {
       lists.destroy();
     }
@@ -227,9 +233,14 @@ public final class ScoreJob {
             lit(null).cast(DataTypes.StringType).as("proxy_type"),
             lit(null).cast(DataTypes.StringType).as("supplier"),
             lit(null).cast(DataTypes.StringType).as("claimed_country"),
-            col("proxy_country_code").as("country_code"), col("proxy_region").as("region"),
-            col("proxy_city").as("city"), col("proxy_asn").as("asn"), col("proxy_as_org").as("as_org"),
-            col("proxy_network_type").as("network_type"), lit(false).as("in_inventory"),
+            // Geo per proxy is the inventory's; an endpoint only the logs name has none today
+            // (it is excluded from the pool, and carries its geo from earlier scores, if any).
+            lit(null).cast(DataTypes.StringType).as("country_code"),
+            lit(null).cast(DataTypes.StringType).as("region"),
+            lit(null).cast(DataTypes.StringType).as("city"),
+            lit(null).cast(DataTypes.LongType).as("asn"),
+            lit(null).cast(DataTypes.StringType).as("as_org"),
+            lit(null).cast(DataTypes.StringType).as("network_type"), lit(false).as("in_inventory"),
             col("attempts"), col("successes"), col("connect_failures"), col("bans"),
             col("upstream_errors"), col("bytes"), col("exit_observed"), col("exit_mismatches"),
             col("latency_p50_ms"), col("latency_p90_ms"),
@@ -243,16 +254,10 @@ public final class ScoreJob {
    * costs one partial row per task, not a straggler.
    */
   static Dataset<Row> aggregate(Dataset<Row> requests) {
-    Column status = col("http_status");
-    Column deniedCode = coalesce(col("result_code").startsWith(RequestOutcome.BAN_RESULT_PREFIX), lit(false));
-    Column connect = status.isin(RequestOutcome.CONNECT_FAILURE_STATUSES.toArray()).and(deniedCode.unary_$bang());
-    Column ban = deniedCode.or(status.isin(RequestOutcome.BAN_STATUSES.toArray()));
-    Column upstream = status.between(500, 599).and(connect.unary_$bang()).and(ban.unary_$bang());
-    Column success = connect.or(ban).or(upstream).unary_$bang();
+    // The pass classified each request once (RequestOutcome): the evidence counts its classes.
+    Column outcome = col("outcome");
+    Column success = outcome.equalTo(outcomeText(RequestOutcome.SUCCESS));
     Column successLatency = when(success, col("elapsed_ms").cast(DataTypes.DoubleType));
-    if (!Arrays.asList(requests.columns()).contains("exit_ip")) {
-      requests = requests.withColumn("exit_ip", lit(null).cast(DataTypes.StringType));
-    }
     Column exitSeen = col("exit_ip").isNotNull();
     Column percentiles = percentile_approx(successLatency,
         functions.array(lit(0.5), lit(0.9), lit(0.99)), lit(10000));
@@ -260,9 +265,11 @@ public final class ScoreJob {
         .groupBy(col("proxy_ip"), col("proxy_port"))
         .agg(count(lit(1)).as("attempts"),
             sum(when(success, 1L).otherwise(0L)).as("successes"),
-            sum(when(connect, 1L).otherwise(0L)).as("connect_failures"),
-            sum(when(ban, 1L).otherwise(0L)).as("bans"),
-            sum(when(upstream, 1L).otherwise(0L)).as("upstream_errors"),
+            sum(when(outcome.equalTo(outcomeText(RequestOutcome.CONNECT_FAILURE)), 1L).otherwise(0L))
+                .as("connect_failures"),
+            sum(when(outcome.equalTo(outcomeText(RequestOutcome.BAN)), 1L).otherwise(0L)).as("bans"),
+            sum(when(outcome.equalTo(outcomeText(RequestOutcome.UPSTREAM_ERROR)), 1L).otherwise(0L))
+                .as("upstream_errors"),
             sum(col("bytes")).as("bytes"),
             sum(when(exitSeen, 1L).otherwise(0L)).as("exit_observed"),
             sum(when(exitSeen.and(col("exit_ip").notEqual(col("proxy_ip"))), 1L).otherwise(0L))
@@ -270,17 +277,16 @@ public final class ScoreJob {
             percentiles.as("latency"),
             approx_count_distinct(col("target_host")).as("distinct_targets"),
             min(col("ts")).as("first_seen"), max(col("ts")).as("last_seen"),
-            first(col("proxy_ip_bytes")).as("proxy_ip_bytes"),
-            first(col("proxy_country_code"), true).as("proxy_country_code"),
-            first(col("proxy_region"), true).as("proxy_region"),
-            first(col("proxy_city"), true).as("proxy_city"),
-            first(col("proxy_asn"), true).as("proxy_asn"),
-            first(col("proxy_as_org"), true).as("proxy_as_org"),
-            first(col("proxy_network_type"), true).as("proxy_network_type"))
+            first(col("proxy_ip_bytes")).as("proxy_ip_bytes"))
         .withColumn("latency_p50_ms", col("latency").getItem(0))
         .withColumn("latency_p90_ms", col("latency").getItem(1))
         .withColumn("latency_p99_ms", col("latency").getItem(2))
         .drop("latency");
+  }
+
+  /** The requests table's outcome text of a class. */
+  static String outcomeText(RequestOutcome o) {
+    return o.name().toLowerCase(java.util.Locale.ROOT);
   }
 
   /**

@@ -1,0 +1,466 @@
+package io.ippipe.jobs.ingest;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.when;
+
+import io.ippipe.common.config.Keys;
+import io.ippipe.common.config.PipelineConfig;
+import io.ippipe.common.crypto.KeyRing;
+import io.ippipe.common.crypto.Scheme;
+import io.ippipe.common.error.ConfigException;
+import io.ippipe.common.error.QualityGateException;
+import io.ippipe.common.error.RejectReason;
+import io.ippipe.common.geo.GeoCatalog;
+import io.ippipe.common.geo.GeoIndex;
+import io.ippipe.common.input.InventoryParser;
+import io.ippipe.common.input.LogParser;
+import io.ippipe.jobs.encrypt.EncryptionManifest;
+import io.ippipe.jobs.encrypt.KeyLoader;
+import io.ippipe.jobs.geotag.GeoColumns;
+import io.ippipe.jobs.geotag.GeoFields;
+import io.ippipe.jobs.io.Footers;
+import io.ippipe.jobs.io.Frames;
+import io.ippipe.jobs.io.HadoopConf;
+import io.ippipe.jobs.io.LineNumbers;
+import io.ippipe.jobs.lake.StageOutput;
+import io.ippipe.jobs.lake.StageOutput.Layout;
+import io.ippipe.jobs.lake.Tables;
+import java.io.IOException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * ingest: one pass over the day. Every input record is parsed once and, in the same task,
+ * validated, classified, geo-tagged and (the customer's address) pseudonymised, then written
+ * once: the {@code requests} table, the {@code inventory} table (valid records, duplicates
+ * merged, with geo) and {@code rejects} with a reason for every record that is neither. It proves
+ * read = valid + rejected for every input file against what it wrote: counts gathered in the
+ * pass, checked against the Parquet footers of the written files and the written rejects.
+ */
+public final class IngestJob {
+  private static final Logger LOG = LoggerFactory.getLogger(IngestJob.class);
+
+  /** What to ingest: a date and the input paths of each feed (either may be empty). */
+  public record Options(LocalDate date, List<String> inventory, List<String> requests) {
+    public Options {
+      if (inventory.isEmpty() && requests.isEmpty()) {
+        throw new ConfigException("Cannot ingest: give --inventory and/or --requests input paths");
+      }
+    }
+  }
+
+  /**
+   * Everything checked before any data is read: the input plans, the geo index (null when
+   * geo.sources and geo.index are both empty) and the key for the customer's address.
+   */
+  public record Prepared(InputPlan inventory, InputPlan requests, GeoCatalog geo, KeyRing keys,
+      String keyId, Scheme scheme) {}
+
+  /** Per input file, as written to ingest.json. */
+  public record FileMetrics(String file, String format, long linesRead, long recordsRead,
+      long valid, long rejected, Map<String, Long> rejectedByReason, long duplicates) {}
+
+  public record FeedMetrics(String dataset, List<FileMetrics> files, long recordsRead,
+      long valid, long rejected, long structuralRejects, long duplicates, long rowsWritten,
+      double rejectRate, Map<String, Map<String, Long>> geoStatus) {}
+
+  public record Result(LocalDate date, Map<String, FeedMetrics> feeds, String keyId,
+      String scheme, double maxRejectRate, boolean gateBreached, Map<String, Object> metrics) {
+    public String summary() {
+      StringBuilder b = new StringBuilder();
+      feeds.values().forEach(m -> b.append(String.format("%s %,d read, %,d valid, %,d rejected; ",
+          m.dataset(), m.recordsRead(), m.valid(), m.rejected())));
+      return b.append("client_ip ").append(scheme).append(" under key id ").append(keyId)
+          .toString();
+    }
+  }
+
+  private IngestJob() {}
+
+  /** Config, inputs, geo and keys: every problem is a ConfigException (exit 2), no data read. */
+  public static Prepared prepare(Configuration hadoop, PipelineConfig config, Options o) {
+    InputPlan inventory = o.inventory().isEmpty() ? null
+        : InputPlan.of(hadoop, config, Feed.INVENTORY, o.inventory());
+    InputPlan requests = o.requests().isEmpty() ? null
+        : InputPlan.of(hadoop, config, Feed.REQUESTS, o.requests());
+    GeoCatalog geo = geoCatalog(config);
+    KeyRing keys = null;
+    String keyId = config.get(Keys.ENCRYPT_KEY_ID);
+    Scheme scheme = config.get(Keys.ENCRYPT_SCHEME);
+    if (requests != null) {
+      // The customer's address never rests in the lake in plaintext: no key, no ingest.
+      keys = KeyLoader.load(config);
+      if (keyId.isEmpty()) {
+        throw new ConfigException("encrypt.key_id is not set: ingest pseudonymises "
+            + "requests.client_ip and needs the key id to use, one of " + keys.ids());
+      }
+      keys.cipher(keyId, scheme, io.ippipe.common.crypto.IpCiphers.Options.defaults());
+    }
+    return new Prepared(inventory, requests, geo, keys, keyId, scheme);
+  }
+
+  /** The compiled index, or the sources compiled; null when both are unset (geo off). */
+  public static GeoCatalog geoCatalog(PipelineConfig config) {
+    String compiled = config.get(Keys.GEO_INDEX);
+    if (!compiled.isEmpty()) {
+      return GeoCatalog.read(new java.io.File(compiled));
+    }
+    if (config.get(Keys.GEO_SOURCES).isEmpty()) {
+      LOG.warn("geo is off: geo.sources and geo.index are empty, so every geo column is null");
+      return null;
+    }
+    return GeoCatalog.load(config.get(Keys.GEO_SOURCES), config.get(Keys.GEO_MAX_AGE_DAYS),
+        java.time.Instant.now());
+  }
+
+  public static Result run(SparkSession spark, PipelineConfig config, Prepared p, Options o,
+      StageOutput out) throws Exception {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Broadcast<GeoIndex> geo = p.geo() == null ? null : jsc.broadcast(p.geo().index());
+    Map<String, FeedMetrics> feeds = new LinkedHashMap<>();
+    try {
+      if (p.inventory() != null) {
+        spark.sparkContext().setJobGroup("ingest-inventory", "ippipe ingest inventory " + o.date(),
+            false);
+        feeds.put(Feed.INVENTORY.text(), inventory(spark, config, p.inventory(), geo, out));
+      }
+      if (p.requests() != null) {
+        spark.sparkContext().setJobGroup("ingest-requests", "ippipe ingest requests " + o.date(),
+            false);
+        feeds.put(Feed.REQUESTS.text(), requests(spark, config, p, geo, out));
+        new EncryptionManifest(EncryptionManifest.FORMAT, Tables.REQUESTS.name(),
+            o.date().toString(), "replace", p.keys().derivation().name().toLowerCase(),
+            List.of(new EncryptionManifest.Column("client_ip", "client_ip", p.scheme().id(),
+                p.scheme().outputIsAddress() ? "ip" : "hex")),
+            Map.of(p.keyId(), Map.of(p.scheme().id(), p.keys().checkValue(p.keyId(), p.scheme()))),
+            feeds.get(Feed.REQUESTS.text()).rowsWritten())
+            .write(out.lake().conf(), out.partition(Tables.REQUESTS));
+      }
+    } finally {
+      if (geo != null) {
+        geo.destroy();
+      }
+    }
+    double maxRate = config.get(Keys.VALIDATE_MAX_REJECT_RATE);
+    boolean breached = feeds.values().stream().anyMatch(m -> m.rejectRate() > maxRate);
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("date", o.date().toString());
+    doc.put("max_reject_rate", maxRate);
+    doc.put("gate_breached", breached);
+    doc.put("datasets", feeds);
+    doc.put("encryption", Map.of("column", "requests.client_ip", "scheme", p.scheme().id(),
+        "key_id", p.keyId()));
+    if (p.geo() != null) {
+      doc.put("geo_sources", p.geo().sources());
+    }
+    out.writeMetrics(Metrics.json(doc));
+    Result result = new Result(o.date(), feeds, p.keyId(), p.scheme().id(), maxRate, breached, doc);
+    for (FeedMetrics m : feeds.values()) {
+      LOG.info("ingest {} {}: read {}, valid {} ({} duplicates), rejected {} ({} structural), "
+              + "reject rate {}", o.date(), m.dataset(), m.recordsRead(), m.valid(),
+          m.duplicates(), m.rejected(), m.structuralRejects(), String.format("%.4f", m.rejectRate()));
+    }
+    if (breached) {
+      throw new QualityGateException(String.format(
+          "Data-quality gate breached: a reject rate is above validate.max_reject_rate (%s); "
+              + "outputs and %s were written", maxRate, out.lake().metricsFile(o.date(), "ingest")));
+    }
+    return result;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // requests: one pass, valid rows straight into the table, rejects into task side files
+
+  private static FeedMetrics requests(SparkSession spark, PipelineConfig config, Prepared p,
+      Broadcast<GeoIndex> geo, StageOutput out) throws Exception {
+    InputPlan plan = p.requests();
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    int maxLine = config.get(Keys.VALIDATE_MAX_LINE_LENGTH);
+    IngestTally tally = new IngestTally();
+    spark.sparkContext().register(tally, "ingest requests");
+    String rejectDir = out.scratch("requests-rejects");
+    new Path(rejectDir).getFileSystem(hadoop).mkdirs(new Path(rejectDir));
+    RequestPass pass = new RequestPass(plan.logFormats(), maxLine,
+        config.get(Keys.VALIDATE_REJECT_RAW_CHARS), rejectDir, new HadoopConf(hadoop), tally);
+
+    List<RDD<InternalRow>> parts = new ArrayList<>();
+    if (!plan.textFiles().isEmpty()) {
+      parts.add(TextInput.read(jsc, plan.textFiles(), maxLine, config.get(Keys.INGEST_MAX_SPLIT_BYTES))
+          .mapPartitionsWithInputSplit(pass.text(), false).rdd());
+    }
+    if (!plan.parquetFiles().isEmpty()) {
+      ParquetInput.Rows input = ParquetInput.read(spark, Feed.REQUESTS, plan.parquetFiles(),
+          LogParser.FIELDS, LogParser::isAddressField);
+      parts.add(input.rows().queryExecution().toRdd().toJavaRDD()
+          .mapPartitions(pass.parquet(input.fields())).rdd());
+    }
+    RDD<InternalRow> rows = parts.get(0);
+    for (RDD<InternalRow> more : parts.subList(1, parts.size())) {
+      rows = rows.union(more);
+    }
+    int tasks = rows.getNumPartitions();
+    Dataset<Row> parsed = Frames.fromInternalRows(spark, rows, ParsedRows.REQUEST);
+    KeyRing taskKeys = p.keys().only(p.scheme(), List.of(p.keyId()));
+    Dataset<Row> table = RequestColumns.project(parsed, geo,
+        config.get(Keys.GEO_CLIENT_DETAIL).equals("true"), p.scheme(), taskKeys, p.keyId(),
+        config.get(Keys.ENCRYPT_CACHE_ENTRIES));
+    out.write(Tables.REQUESTS, table, Layout.asIs());
+
+    io.ippipe.jobs.run.Faults.hit("ingest.requests.before-reconcile",
+        out.partition(Tables.REQUESTS));
+    IngestTally.Counts counts = tally.value();
+    // Each task's valid rows are in its committed file: its footer says how many.
+    Map<Integer, Long> written = Footers.rowsPerTask(hadoop, out.partition(Tables.REQUESTS));
+    for (int t = 0; t < tasks; t++) {
+      IngestTally.TaskCounts c = counts.tasks.get(t);
+      long committed = written.getOrDefault(t, 0L);
+      if (c == null || c.valid() != committed) {
+        throw new IllegalStateException(String.format("Cannot reconcile ingest of requests: "
+            + "task %d counted %s valid rows, its committed files hold %d", t,
+            c == null ? "no" : Long.toString(c.valid()), committed));
+      }
+    }
+    // No input split at all (empty files) still writes one empty file, as task 0.
+    if (!written.keySet().stream().allMatch(t -> t < Math.max(tasks, 1))
+        || tasks == 0 && written.values().stream().anyMatch(n -> n != 0)) {
+      throw new IllegalStateException("Cannot reconcile ingest of requests: files of tasks "
+          + written.keySet() + " for " + tasks + " tasks");
+    }
+    List<String> rejectFiles = new ArrayList<>();
+    counts.tasks.values().stream().filter(c -> c.rejectFile() != null)
+        .forEach(c -> rejectFiles.add(rejectDir + "/" + c.rejectFile()));
+    LineNumbers numbers = new LineNumbers(counts.splitLines);
+    Dataset<Row> rawRejects = rejectFiles.isEmpty()
+        ? spark.createDataFrame(List.of(), RejectFile.SCHEMA)
+        : spark.read().schema(RejectFile.SCHEMA).json(rejectFiles.toArray(new String[0]));
+    Map<String, Long> rejectsWritten = writeRejects(spark, config, Feed.REQUESTS, rawRejects,
+        numbers, counts.tasks.values().stream().mapToLong(IngestTally.TaskCounts::rejects).sum(),
+        out);
+
+    Map<String, Map<String, Long>> geoStatus = geo == null ? Map.of() : geoStatus(
+        out.read(spark, Tables.REQUESTS), Map.of("proxy_ip", "proxy_geo_status", "client_ip",
+            "client_geo_status"));
+    return metrics(Feed.REQUESTS, plan, counts.files, numbers, Map.of(), written.values().stream()
+        .mapToLong(Long::longValue).sum(), rejectsWritten, geoStatus);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // inventory: small; parsed rows are kept to number lines and merge duplicates
+
+  private static FeedMetrics inventory(SparkSession spark, PipelineConfig config, InputPlan plan,
+      Broadcast<GeoIndex> geo, StageOutput out) throws Exception {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    int maxLine = config.get(Keys.VALIDATE_MAX_LINE_LENGTH);
+    InventoryPass pass = new InventoryPass(plan.inventoryFormats(), plan.csvHeaders(),
+        config.get(Keys.VALIDATE_DEFAULT_PROTOCOL), maxLine, config.get(Keys.VALIDATE_REJECT_RAW_CHARS));
+    List<RDD<InternalRow>> parts = new ArrayList<>();
+    if (!plan.textFiles().isEmpty()) {
+      parts.add(TextInput.read(jsc, plan.textFiles(), maxLine, config.get(Keys.INGEST_MAX_SPLIT_BYTES))
+          .mapPartitionsWithInputSplit(pass.text(), false).rdd());
+    }
+    if (!plan.parquetFiles().isEmpty()) {
+      ParquetInput.Rows input = ParquetInput.read(spark, Feed.INVENTORY, plan.parquetFiles(),
+          InventoryParser.FIELDS, InventoryParser::isAddressField);
+      parts.add(input.rows().queryExecution().toRdd().toJavaRDD()
+          .mapPartitions(pass.parquet(input.fields())).rdd());
+    }
+    RDD<InternalRow> rows = parts.get(0);
+    for (RDD<InternalRow> more : parts.subList(1, parts.size())) {
+      rows = rows.union(more);
+    }
+    Dataset<Row> parsed = Frames.fromInternalRows(spark, rows, ParsedRows.INVENTORY)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      // Lines per split (every line gave at least one row), then counts per file and reason.
+      Map<String, TreeMap<Long, Long>> splitLines = new TreeMap<>();
+      for (Row r : parsed.filter(col("split_start").geq(0))
+          .groupBy("source_file", "split_start").agg(max("index_in_split").plus(1))
+          .collectAsList()) {
+        splitLines.computeIfAbsent(r.getString(0), f -> new TreeMap<>()).put(r.getLong(1), r.getLong(2));
+      }
+      LineNumbers numbers = new LineNumbers(splitLines);
+      Map<String, IngestTally.FileCounts> files = new TreeMap<>();
+      for (Row r : parsed.groupBy("source_file", "reason").agg(count(lit(1))).collectAsList()) {
+        IngestTally.FileCounts c = files.computeIfAbsent(r.getString(0), f -> new IngestTally.FileCounts());
+        c.records += r.getLong(2);
+        if (r.isNullAt(1)) {
+          c.valid += r.getLong(2);
+        } else {
+          c.rejected.merge(r.getString(1), r.getLong(2), Long::sum);
+        }
+      }
+      Dataset<Row> numbered = numbered(spark, parsed, numbers);
+
+      // Valid records, duplicates on (ip, port, protocol) merged into the first listing.
+      WindowSpec sameProxy = Window.partitionBy("ip_bytes", "port", "protocol");
+      Dataset<Row> valid = numbered.filter(col("reason").isNull())
+          .withColumn("occurrence", row_number().over(sameProxy.orderBy("source_file", "source_line",
+              "record_index")))
+          .withColumn("listed_count", count(lit(1)).over(sameProxy).cast(DataTypes.IntegerType))
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      Map<String, Long> duplicates = new TreeMap<>();
+      for (Row r : valid.filter(col("occurrence").gt(1)).groupBy("source_file").count().collectAsList()) {
+        duplicates.put(r.getString(0), r.getLong(1));
+      }
+      long validCount = files.values().stream().mapToLong(c -> c.valid).sum();
+      long distinct = validCount - duplicates.values().stream().mapToLong(Long::longValue).sum();
+      Dataset<Row> first = valid.filter(col("occurrence").equalTo(1));
+      List<Column> columns = new ArrayList<>();
+      for (String c : first.columns()) {
+        columns.add(col(c));
+      }
+      columns.addAll(GeoColumns.fields(geo, geo == null ? lit(null)
+              : GeoColumns.recordOf(geo, col("ip_bytes")), "", Arrays.asList(GeoFields.FIELDS))
+          .values());
+      out.write(Tables.INVENTORY, first.select(columns.toArray(new Column[0])),
+          Layout.sized(distinct, config.get(Keys.OUTPUT_ROWS_PER_FILE), "ip_bytes", "port"));
+      valid.unpersist();
+
+      long rejected = files.values().stream().mapToLong(IngestTally.FileCounts::rejectedTotal).sum();
+      Map<String, Long> rejectsWritten = writeRejects(spark, config, Feed.INVENTORY,
+          parsed.filter(col("reason").isNotNull()), numbers, rejected, out);
+      io.ippipe.jobs.run.Faults.hit("ingest.inventory.before-reconcile",
+          out.partition(Tables.INVENTORY));
+      long committed = Footers.rows(hadoop, out.partition(Tables.INVENTORY));
+      if (committed != distinct) {
+        throw new IllegalStateException("Cannot reconcile ingest of inventory: " + distinct
+            + " distinct valid records, its committed files hold " + committed);
+      }
+      Map<String, Map<String, Long>> geoStatus = geo == null ? Map.of()
+          : geoStatus(out.read(spark, Tables.INVENTORY), Map.of("ip", "geo_status"));
+      return metrics(Feed.INVENTORY, plan, files, numbers, duplicates, committed, rejectsWritten,
+          geoStatus);
+    } finally {
+      parsed.unpersist();
+    }
+  }
+
+  /** Rows with {@code source_line}: split rows by their split's first line, Parquet rows by index. */
+  private static Dataset<Row> numbered(SparkSession spark, Dataset<Row> rows, LineNumbers numbers) {
+    List<Row> firsts = new ArrayList<>();
+    numbers.splitStarts().forEach(s -> firsts.add(RowFactory.create(s.file(), s.splitStart(),
+        s.firstLine())));
+    StructType schema = StructType.fromDDL("f_file STRING, f_split BIGINT, first_line BIGINT");
+    Dataset<Row> first = broadcast(spark.createDataFrame(firsts, schema));
+    return rows.join(first, col("source_file").equalTo(col("f_file"))
+            .and(col("split_start").equalTo(col("f_split"))), "left")
+        .withColumn("source_line", when(col("split_start").lt(0), col("index_in_split").plus(1))
+            .otherwise(col("first_line").plus(col("index_in_split"))))
+        .drop("f_file", "f_split", "first_line");
+  }
+
+  /**
+   * Numbers and writes a feed's rejects, then reads back the written partition's file column
+   * (the rejects are few) and returns the rejects it holds per input file.
+   */
+  private static Map<String, Long> writeRejects(SparkSession spark, PipelineConfig config,
+      Feed feed, Dataset<Row> rawRejects, LineNumbers numbers, long expected, StageOutput out)
+      throws IOException {
+    out.write(Tables.REJECTS, numbered(spark, rawRejects, numbers),
+        Layout.sized(expected, config.get(Keys.OUTPUT_ROWS_PER_FILE), "source_file", "source_line",
+            "record_index"), feed.text());
+    io.ippipe.jobs.run.Faults.hit("ingest." + feed.text() + ".rejects-written",
+        out.partition(Tables.REJECTS, feed.text()));
+    Map<String, Long> perFile = new TreeMap<>();
+    for (Row r : out.read(spark, Tables.REJECTS, feed.text()).groupBy("source_file").count()
+        .collectAsList()) {
+      perFile.put(r.getString(0), r.getLong(1));
+    }
+    return perFile;
+  }
+
+  private static Map<String, Map<String, Long>> geoStatus(Dataset<Row> written,
+      Map<String, String> columns) {
+    Map<String, Map<String, Long>> status = new TreeMap<>();
+    for (Map.Entry<String, String> e : columns.entrySet()) {
+      Map<String, Long> counts = new TreeMap<>();
+      for (Row r : written.groupBy(e.getValue()).count().collectAsList()) {
+        counts.put(r.isNullAt(0) ? "null" : r.getString(0), r.getLong(1));
+      }
+      status.put(e.getKey(), counts);
+    }
+    return status;
+  }
+
+  /**
+   * Per-file accounting: records read (counted as they were parsed) must equal the valid ones
+   * (written, or merged as duplicates) plus the rejects found in the written rejects.
+   */
+  private static FeedMetrics metrics(Feed feed, InputPlan plan,
+      Map<String, IngestTally.FileCounts> files, LineNumbers numbers, Map<String, Long> duplicates,
+      long rowsWritten, Map<String, Long> rejectsWritten, Map<String, Map<String, Long>> geoStatus) {
+    List<FileMetrics> out = new ArrayList<>();
+    long read = 0;
+    long valid = 0;
+    long rejected = 0;
+    long structural = 0;
+    for (Map.Entry<String, IngestTally.FileCounts> e : files.entrySet()) {
+      String file = e.getKey();
+      IngestTally.FileCounts c = e.getValue();
+      long fileRejected = rejectsWritten.getOrDefault(file, 0L);
+      if (c.records != c.valid + fileRejected || fileRejected != c.rejectedTotal()) {
+        throw new IllegalStateException(String.format("Cannot reconcile %s input %s: read %d "
+            + "records, but valid %d + rejected %d were written", feed.text(), file, c.records,
+            c.valid, fileRejected));
+      }
+      for (Map.Entry<String, Long> r : c.rejected.entrySet()) {
+        if (RejectReason.valueOf(r.getKey()).structural()) {
+          structural += r.getValue();
+        }
+      }
+      read += c.records;
+      valid += c.valid;
+      rejected += fileRejected;
+      out.add(new FileMetrics(file, plan.formatByFile().getOrDefault(file, "PARQUET").toLowerCase(),
+          numbers.linesPerFile().getOrDefault(file, c.records), c.records, c.valid,
+          fileRejected, c.rejected, duplicates.getOrDefault(file, 0L)));
+    }
+    for (Map.Entry<String, Long> e : rejectsWritten.entrySet()) {
+      if (!files.containsKey(e.getKey())) {
+        throw new IllegalStateException("Cannot reconcile " + feed.text() + ": " + e.getValue()
+            + " rejects written for " + e.getKey() + ", which was not read");
+      }
+    }
+    // Files that gave no record (empty ones) are accounted for too, with zeros.
+    for (String file : plan.formatByFile().keySet()) {
+      if (!files.containsKey(file) && !plan.formatByFile().get(file).equals("PARQUET")) {
+        out.add(new FileMetrics(file, plan.formatByFile().get(file).toLowerCase(), 0, 0, 0, 0,
+            Map.of(), 0));
+      }
+    }
+    double rate = read == 0 ? 0.0 : (double) (rejected - structural) / read;
+    long dups = duplicates.values().stream().mapToLong(Long::longValue).sum();
+    return new FeedMetrics(feed.text(), out, read, valid, rejected, structural, dups, rowsWritten,
+        rate, geoStatus);
+  }
+}

@@ -1,0 +1,105 @@
+package io.ippipe.jobs.ingest;
+
+import java.io.Serializable;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.util.AccumulatorV2;
+
+/**
+ * What one pass over an input counted, gathered by its tasks as they parse: lines per input
+ * split (for exact line numbers), records per file by outcome (the accounting), and per task
+ * what it wrote (checked against the committed files). An accumulator of a result stage: Spark
+ * merges the counts of each task's one successful attempt only, so a retried or speculative
+ * task is counted once, as its output is committed once.
+ */
+public final class IngestTally extends AccumulatorV2<IngestTally.Counts, IngestTally.Counts> {
+  private static final long serialVersionUID = 1L;
+
+  /** Per input file: records read, valid, and rejected by reason. */
+  public static final class FileCounts implements Serializable {
+    private static final long serialVersionUID = 1L;
+    public long records;
+    public long valid;
+    public final TreeMap<String, Long> rejected = new TreeMap<>();
+
+    void add(FileCounts o) {
+      records += o.records;
+      valid += o.valid;
+      o.rejected.forEach((k, v) -> rejected.merge(k, v, Long::sum));
+    }
+
+    public long rejectedTotal() {
+      return rejected.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  /** What one task wrote: valid rows into the table, rejects into its side file (or none). */
+  public record TaskCounts(long valid, long rejects, String rejectFile) implements Serializable {}
+
+  /** The counts themselves; the accumulator's value. */
+  public static final class Counts implements Serializable {
+    private static final long serialVersionUID = 1L;
+    /** file -> split start -> lines read in that split. */
+    public final TreeMap<String, TreeMap<Long, Long>> splitLines = new TreeMap<>();
+    public final TreeMap<String, FileCounts> files = new TreeMap<>();
+    public final TreeMap<Integer, TaskCounts> tasks = new TreeMap<>();
+
+    public FileCounts file(String file) {
+      return files.computeIfAbsent(file, f -> new FileCounts());
+    }
+
+    void add(Counts o) {
+      o.splitLines.forEach((f, m) -> {
+        TreeMap<Long, Long> mine = splitLines.computeIfAbsent(f, x -> new TreeMap<>());
+        m.forEach((s, n) -> mine.merge(s, n, Long::sum));
+      });
+      o.files.forEach((f, c) -> file(f).add(c));
+      tasks.putAll(o.tasks);
+    }
+
+    boolean isEmpty() {
+      return splitLines.isEmpty() && files.isEmpty() && tasks.isEmpty();
+    }
+  }
+
+  private Counts counts = new Counts();
+
+  @Override
+  public boolean isZero() {
+    return counts.isEmpty();
+  }
+
+  @Override
+  public AccumulatorV2<Counts, Counts> copy() {
+    IngestTally t = new IngestTally();
+    t.counts.add(counts);
+    return t;
+  }
+
+  @Override
+  public void reset() {
+    counts = new Counts();
+  }
+
+  @Override
+  public void add(Counts v) {
+    counts.add(v);
+  }
+
+  @Override
+  public void merge(AccumulatorV2<Counts, Counts> other) {
+    counts.add(other.value());
+  }
+
+  @Override
+  public Counts value() {
+    return counts;
+  }
+
+  /** Totals of every file, for the dataset's metrics. */
+  public static FileCounts total(Map<String, FileCounts> files) {
+    FileCounts t = new FileCounts();
+    files.values().forEach(t::add);
+    return t;
+  }
+}

@@ -1,0 +1,93 @@
+package io.ippipe.jobs.ingest;
+
+import io.ippipe.common.config.Keys;
+import io.ippipe.common.config.PipelineConfig;
+import io.ippipe.common.error.ConfigException;
+import io.ippipe.common.input.CsvHeader;
+import io.ippipe.common.input.InventoryFormat;
+import io.ippipe.common.input.LogFormat;
+import io.ippipe.jobs.io.InputFiles;
+import io.ippipe.jobs.io.LineReader;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * What one feed's pass will read, decided on the driver before any data is read: its files, the
+ * format of each (configured, or detected from its first lines or the Parquet magic), CSV
+ * headers, and a readable footer for every Parquet file. Any problem is a ConfigException.
+ */
+record InputPlan(Feed feed, List<String> textFiles, List<String> parquetFiles,
+    Map<String, String> formatByFile, Map<String, CsvHeader> csvHeaders) {
+
+  static InputPlan of(Configuration hadoop, PipelineConfig config, Feed feed, List<String> paths) {
+    List<String> files = InputFiles.list(hadoop, feed.text(), paths);
+    Map<String, String> formats = new HashMap<>();
+    Map<String, CsvHeader> headers = new HashMap<>();
+    List<String> text = new ArrayList<>();
+    List<String> parquet = new ArrayList<>();
+    InventoryFormat inventoryFormat = config.get(Keys.VALIDATE_INVENTORY_FORMAT);
+    LogFormat logFormat = config.get(Keys.VALIDATE_REQUESTS_FORMAT);
+    for (String file : files) {
+      String format;
+      // Only auto-detection looks into the file; an empty one is zero records in any format,
+      // so it needs no format.
+      boolean detect = (feed == Feed.INVENTORY ? inventoryFormat : logFormat) == null;
+      boolean parquetFile = detect && InputFiles.isParquet(hadoop, file);
+      boolean empty = detect && !parquetFile && InputFiles.isEmpty(hadoop, file);
+      try {
+        if (feed == Feed.INVENTORY) {
+          InventoryFormat f = empty ? InventoryFormat.PLAIN : inventoryFormat;
+          if (f == null) {
+            f = parquetFile ? InventoryFormat.PARQUET
+                : InventoryFormat.detect(LineReader.head(hadoop, file, 50));
+          }
+          if (f == null) {
+            throw new ConfigException("Cannot detect the inventory format of " + file
+                + ": no line looks like any format; set --inventory-format");
+          }
+          if (f == InventoryFormat.CSV) {
+            List<String> head = LineReader.head(hadoop, file, 1);
+            headers.put(file, new CsvHeader(head.isEmpty() ? "" : head.get(0)));
+          }
+          format = f.name();
+        } else {
+          LogFormat f = empty ? LogFormat.SQUID : logFormat;
+          if (f == null) {
+            f = parquetFile ? LogFormat.PARQUET : LogFormat.detect(LineReader.head(hadoop, file, 50));
+          }
+          if (f == null) {
+            throw new ConfigException("Cannot detect the log format of " + file
+                + ": no line looks like any format; set --log-format");
+          }
+          format = f.name();
+        }
+      } catch (ConfigException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new ConfigException("Cannot read " + feed.text() + " input " + file + ": "
+            + e.getMessage(), e);
+      }
+      if (format.equals("PARQUET")) {
+        InputFiles.checkParquetFooter(hadoop, file);
+      }
+      formats.put(file, format);
+      (format.equals("PARQUET") ? parquet : text).add(file);
+    }
+    return new InputPlan(feed, text, parquet, formats, headers);
+  }
+
+  Map<String, LogFormat> logFormats() {
+    Map<String, LogFormat> out = new HashMap<>();
+    textFiles.forEach(f -> out.put(f, LogFormat.valueOf(formatByFile.get(f))));
+    return out;
+  }
+
+  Map<String, InventoryFormat> inventoryFormats() {
+    Map<String, InventoryFormat> out = new HashMap<>();
+    textFiles.forEach(f -> out.put(f, InventoryFormat.valueOf(formatByFile.get(f))));
+    return out;
+  }
+}

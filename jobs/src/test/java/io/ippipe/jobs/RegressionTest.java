@@ -1,0 +1,175 @@
+package io.ippipe.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ippipe.common.input.Redaction;
+import io.ippipe.jobs.lake.Lake;
+import io.ippipe.jobs.lake.Table;
+import io.ippipe.jobs.lake.Tables;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Nothing regresses: today's pipeline on three small fixed days gives the scores, pool, rejects
+ * and inventory that the pipeline before the one-pass redesign gave (test resources
+ * {@code golden/}, see its README), value for value. The intended differences are applied to
+ * the old rows here, each named: IP literals in rejects' raw text are masked now.
+ */
+class RegressionTest {
+  @TempDir static Path dir;
+  static Path lakeA;
+  static Path lakeB;
+  static Path golden;
+
+  @BeforeAll
+  static void runTheGoldenDays() throws Exception {
+    golden = Path.of(RegressionTest.class.getResource("/golden/README.md").toURI()).getParent();
+    lakeA = dir.resolve("a");
+    lakeB = dir.resolve("b");
+    for (String[] day : new String[][] {{"a", "2026-11-24"}, {"a", "2026-11-25"}, {"b", "2026-11-25"}}) {
+      Path in = golden.resolve("in/" + day[0] + "-" + day[1]);
+      CliTest.Run r = CliTest.run("run", "--date", day[1], "--out",
+          (day[0].equals("a") ? lakeA : lakeB).toString(), "--inventory",
+          in.resolve("inventory").toString(), "--requests", in.resolve("requests").toString(),
+          "--conf", "geo.sources=csv:" + golden.resolve("in/geo.csv")
+              + ":country_code+asn+as_org+network_type",
+          "--conf", "crypto.keys=t=file:" + TestLakes.key(dir), "--key-id", "t",
+          "--conf", "validate.max_reject_rate=0.5");
+      assertEquals(0, r.code(), r.out() + r.err());
+    }
+  }
+
+  @Test
+  void scoresAreThoseOfThePreviousPipeline() throws Exception {
+    for (String[] day : days()) {
+      compare(day, "scores", Tables.SCORES, List.of("ip", "port", "protocol"), Map.of());
+    }
+  }
+
+  @Test
+  void thePoolIsThatOfThePreviousPipeline() throws Exception {
+    for (String[] day : days()) {
+      compare(day, "pool", Tables.POOL, List.of("group", "rank"), Map.of());
+    }
+  }
+
+  @Test
+  void theInventoryWithItsGeoIsThatOfThePreviousPipeline() throws Exception {
+    for (String[] day : days()) {
+      compare(day, "inventory", Tables.INVENTORY, List.of("ip", "port", "protocol"), Map.of());
+    }
+  }
+
+  @Test
+  void rejectsAreThoseOfThePreviousPipelineWithAddressesMasked() throws Exception {
+    for (String[] day : days()) {
+      // Intended: the raw text of a reject no longer shows IP literals (docs/tables.md).
+      compare(day, "rejects", Tables.REJECTS, List.of("dataset", "source_file", "source_line",
+          "record_index"), Map.of("raw", Redaction::maskAddresses));
+    }
+  }
+
+  private static String[][] days() {
+    return new String[][] {{"a", "2026-11-24"}, {"a", "2026-11-25"}, {"b", "2026-11-25"}};
+  }
+
+  /**
+   * Every golden row has today's twin (by key) with equal values in every golden column
+   * (numbers within 1e-9 relative), and today has no row more.
+   */
+  private static void compare(String[] day, String name, Table table, List<String> key,
+      Map<String, Function<String, String>> intended) throws Exception {
+    SparkSession spark = SharedSpark.get();
+    Dataset<Row> expected = spark.read().option("header", "true").option("escape", "\"")
+        .option("multiLine", "true")
+        .csv(golden.resolve("expected/" + day[0] + "-" + day[1] + "-" + name + ".csv.gz").toString());
+    Lake lake = new Lake((day[0].equals("a") ? lakeA : lakeB).toString(),
+        spark.sparkContext().hadoopConfiguration());
+    LocalDate date = LocalDate.parse(day[1]);
+    Dataset<Row> actual = table.subPartitions().isEmpty() ? lake.read(spark, table, date)
+        : lake.read(spark, table, date).unionByName(spark.emptyDataFrame(), true);
+    if (!table.subPartitions().isEmpty()) {
+      actual = spark.read().parquet(lake.root() + "/" + table.name() + "/dt=" + day[1])
+          .withColumn("source_file", functions.regexp_extract(functions.col("source_file"),
+              "([^/]+/[^/]+)$", 1));
+    }
+    List<String> columns = new ArrayList<>();
+    for (String c : expected.columns()) {
+      if (!c.equals("dt")) {
+        columns.add(c);
+      }
+    }
+    Map<String, Map<String, String>> want = rows(expected, columns, key);
+    Map<String, Map<String, String>> got = rows(actual, columns, key);
+    assertEquals(new TreeSet<>(want.keySet()), new TreeSet<>(got.keySet()),
+        name + " " + day[0] + " " + day[1] + ": the same rows");
+    List<String> differences = new ArrayList<>();
+    for (Map.Entry<String, Map<String, String>> e : want.entrySet()) {
+      for (String c : columns) {
+        String w = e.getValue().get(c);
+        if (w != null && intended.containsKey(c)) {
+          w = intended.get(c).apply(w);
+        }
+        String g = got.get(e.getKey()).get(c);
+        if (!same(w, g)) {
+          differences.add(e.getKey() + " " + c + ": was " + w + ", is " + g);
+        }
+      }
+    }
+    assertTrue(differences.isEmpty(), name + " " + day[0] + " " + day[1] + ": "
+        + differences.size() + " differences, e.g. " + differences.subList(0,
+            Math.min(10, differences.size())));
+    assertTrue(want.size() > 40 || name.equals("rejects"), name + ": " + want.size() + " rows");
+  }
+
+  private static Map<String, Map<String, String>> rows(Dataset<Row> rows, List<String> columns,
+      List<String> key) {
+    Column[] asText = columns.stream().map(c -> functions.col("`" + c + "`").cast("string").as(c))
+        .toArray(Column[]::new);
+    Map<String, Map<String, String>> out = new TreeMap<>();
+    for (Row r : rows.select(asText).collectAsList()) {
+      Map<String, String> values = new LinkedHashMap<>();
+      for (int i = 0; i < columns.size(); i++) {
+        values.put(columns.get(i), r.isNullAt(i) ? null : r.getString(i));
+      }
+      StringBuilder k = new StringBuilder();
+      key.forEach(c -> k.append(values.get(c)).append('|'));
+      if (out.put(k.toString(), values) != null) {
+        throw new AssertionError("duplicate key " + k);
+      }
+    }
+    return out;
+  }
+
+  private static boolean same(String a, String b) {
+    if (a == null || b == null) {
+      return a == b || (a != null ? a.isEmpty() : b.isEmpty());
+    }
+    if (a.equals(b)) {
+      return true;
+    }
+    try {
+      double x = Double.parseDouble(a);
+      double y = Double.parseDouble(b);
+      return Math.abs(x - y) <= 1e-9 * Math.max(1, Math.abs(x));
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+}
