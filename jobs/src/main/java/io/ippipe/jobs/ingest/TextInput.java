@@ -16,8 +16,9 @@ final class TextInput {
   private TextInput() {}
 
   /**
-   * Splits of at most {@code maxSplitBytes}, and small enough that every core gets at least two
-   * (a core that finishes its split early then takes another instead of idling), but at least
+   * Splits of at most {@code maxSplitBytes}, and small enough that every core gets at least four
+   * (files of different sizes leave a short last split each: with several splits a core, a core
+   * that finishes early takes another instead of idling at the end), but at least
    * 1 MB unless ingest.max_split_bytes is smaller: below that a task costs more to schedule
    * than to run.
    */
@@ -30,7 +31,7 @@ final class TextInput {
     for (Path p : paths) {
       total += p.getFileSystem(job.getConfiguration()).getFileStatus(p).getLen();
     }
-    long perCore = total / Math.max(1, 2L * jsc.defaultParallelism()) + 1;
+    long perCore = total / Math.max(1, 4L * jsc.defaultParallelism()) + 1;
     long split = Math.min(maxSplitBytes, Math.max(1L << 20, perCore));
     FileInputFormat.setMaxInputSplitSize(job, split);
     job.getConfiguration().setInt(BoundedLineInputFormat.MAX_LINE_BYTES, maxLineBytes);

@@ -100,7 +100,11 @@ public final class ScoreJob {
         ? lake.read(spark, Tables.REQUESTS, date).select(EVIDENCE_COLUMNS.stream()
             .map(functions::col).toArray(Column[]::new))
         : null;
-    Dataset<Row> today = todaysEndpoints(lake.read(spark, Tables.INVENTORY, date), requests);
+    // One scan of the day's requests: the evidence (one row per proxy and port) is kept for the
+    // three joins that read it, and released with the scores.
+    Dataset<Row> evidence = requests == null ? null
+        : aggregate(requests).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> today = todaysEndpoints(lake.read(spark, Tables.INVENTORY, date), evidence);
     Column day = lit(java.sql.Date.valueOf(date));
     Dataset<Row> joined;
     if (previous.isPresent()) {
@@ -123,7 +127,7 @@ public final class ScoreJob {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<Blocklists> lists = jsc.broadcast(blocklists);
     try {
-      Dataset<Row> evidence = joined
+      Dataset<Row> checked = joined
           .withColumn("__check", functions.udf(new AddressCheckUdf(lists), AddressCheckUdf.RESULT)
               .apply(col("ip_bytes")))
           .withColumn("blocklist", col("__check.blocklist"))
@@ -135,7 +139,7 @@ public final class ScoreJob {
           .toArray(Column[]::new);
       // One row per proxy: small, kept for the write and the summary so that nothing is
       // computed twice and the written files are checked by their footers alone.
-      Dataset<Row> scored = evidence.withColumn("__score",
+      Dataset<Row> scored = checked.withColumn("__score",
               functions.udf(new ScoreUdf(params), ScoreUdf.RESULT).apply(struct(evidenceColumns)))
           .select(outputColumns()).persist(StorageLevel.MEMORY_AND_DISK());
       try {
@@ -176,6 +180,9 @@ public final class ScoreJob {
       }
     } finally {
       lists.destroy();
+      if (evidence != null) {
+        evidence.unpersist();
+      }
     }
   }
 
@@ -184,11 +191,11 @@ public final class ScoreJob {
    * (ip, port), plus the endpoints that only the logs name. Squid native logs carry no proxy
    * port: their evidence goes to every listed endpoint of that address.
    */
-  static Dataset<Row> todaysEndpoints(Dataset<Row> inventory, Dataset<Row> requests) {
+  static Dataset<Row> todaysEndpoints(Dataset<Row> inventory, Dataset<Row> evidence) {
     Dataset<Row> inv = inventory.select(col("ip"), col("port"), col("protocol"), col("ip_bytes"),
         col("proxy_type"), col("supplier"), col("claimed_country"), col("country_code"),
         col("region"), col("city"), col("asn"), col("as_org"), col("network_type"));
-    if (requests == null) {
+    if (evidence == null) {
       Dataset<Row> out = inv.withColumn("in_inventory", lit(true));
       for (String c : COUNTS) {
         out = out.withColumn(c, lit(0L));
@@ -201,7 +208,6 @@ public final class ScoreJob {
           .withColumn("first_seen", lit(null).cast(DataTypes.TimestampType))
           .withColumn("last_seen", lit(null).cast(DataTypes.TimestampType));
     }
-    Dataset<Row> evidence = aggregate(requests);
     Dataset<Row> byPort = Frames.prefixed(evidence.filter(col("proxy_port").isNotNull()), "p_");
     Dataset<Row> byIp = Frames.prefixed(evidence.filter(col("proxy_port").isNull()), "q_");
     Dataset<Row> listed = inv
