@@ -4,13 +4,16 @@ import io.ippipe.common.geo.GeoIndex;
 import io.ippipe.common.geo.GeoRecords;
 import io.ippipe.common.geo.TagCache;
 import io.ippipe.common.ip.IpText;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
- * The broadcast geo index as geotag's generated code reads it inside an executor: the index's
- * strings converted to Spark's UTF8String once per JVM, so that a looked-up field is written
- * without encoding a String per row. One per executor JVM and broadcast, shared by its tasks.
+ * The broadcast geo index as geotag's generated code reads it inside an executor: each of the
+ * index's strings converted to Spark's UTF8String once per JVM, when first looked up, so that a
+ * looked-up field is written without encoding a String per row. One per executor JVM and
+ * broadcast, shared by its tasks. Converting lazily matters: a day touches a small part of a
+ * city database's strings, and converting all of them up front held the first task for 1.7 s.
  *
  * <p>Record codes: a record id (0 or more), {@link GeoIndex#NOT_FOUND}, {@link GeoIndex#SPECIAL},
  * or {@link #INVALID} for a value that is not a 16-byte address.
@@ -29,16 +32,13 @@ public final class GeoExecutorTable {
   private final long broadcastId;
   private final GeoIndex index;
   private final GeoRecords records;
-  private final UTF8String[] strings;
+  private final AtomicReferenceArray<UTF8String> strings;
 
   private GeoExecutorTable(long broadcastId, GeoIndex index) {
     this.broadcastId = broadcastId;
     this.index = index;
     this.records = index.records();
-    this.strings = new UTF8String[records.stringCount()];
-    for (int i = 0; i < strings.length; i++) {
-      strings[i] = UTF8String.fromString(records.stringAt(i));
-    }
+    this.strings = new AtomicReferenceArray<>(records.stringCount());
   }
 
   /** The table of this broadcast; built by the first task of the JVM that needs it. */
@@ -96,7 +96,21 @@ public final class GeoExecutorTable {
       return null;
     }
     int s = records.stringId(record, field);
-    return s < 0 ? null : strings[s];
+    return s < 0 ? null : utf8(s);
+  }
+
+  /**
+   * Tasks of the JVM may race to convert the same string: both store equal values, so either
+   * store is correct and no lock is needed; release/acquire publishes a converted value whole
+   * (on x86 both are plain moves).
+   */
+  private UTF8String utf8(int stringId) {
+    UTF8String u = strings.getAcquire(stringId);
+    if (u == null) {
+      u = UTF8String.fromString(records.stringAt(stringId));
+      strings.setRelease(stringId, u);
+    }
+    return u;
   }
 
   /** A record's network type, "unknown" when no source or list gave one; null for no record. */
@@ -105,7 +119,7 @@ public final class GeoExecutorTable {
       return null;
     }
     int s = records.stringId(record, 5);
-    return s < 0 ? UNKNOWN : strings[s];
+    return s < 0 ? UNKNOWN : utf8(s);
   }
 
   /** which: 0 latitude, 1 longitude; NaN for none. */

@@ -38,6 +38,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -49,6 +51,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
@@ -103,7 +106,23 @@ public final class IngestJob {
     }
   }
 
+  /** Runs the inventory feed beside the requests pass; a daemon, so it never holds the JVM. */
+  private static final java.util.concurrent.Executor INVENTORY_THREAD = r -> {
+    Thread t = new Thread(r, "ippipe-ingest-inventory");
+    t.setDaemon(true);
+    t.start();
+  };
+
   private IngestJob() {}
+
+  private static boolean isCancellation(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && t.getMessage().contains("cancelled")) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   /** Config, inputs, geo and keys: every problem is a ConfigException (exit 2), no data read. */
   public static Prepared prepare(Configuration hadoop, PipelineConfig config, Options o) {
@@ -147,21 +166,63 @@ public final class IngestJob {
     Broadcast<GeoIndex> geo = p.geo() == null ? null : jsc.broadcast(p.geo().index());
     Map<String, FeedMetrics> feeds = new LinkedHashMap<>();
     try {
-      if (p.inventory() != null) {
-        spark.sparkContext().setJobGroup("ingest-inventory", "ippipe ingest inventory " + o.date(),
-            false);
-        feeds.put(Feed.INVENTORY.text(), inventory(spark, config, p.inventory(), geo, out));
+      // The two feeds are independent: the inventory's small jobs run beside the requests pass
+      // (the cores it leaves idle while the driver plans, the pass's last tasks), instead of
+      // before it. Each thread names its own job group.
+      CompletableFuture<FeedMetrics> inventory = p.inventory() == null ? null
+          : CompletableFuture.supplyAsync(() -> {
+            spark.sparkContext().setJobGroup("ingest-inventory",
+                "ippipe ingest inventory " + o.date(), false);
+            try {
+              return inventory(spark, config, p.inventory(), geo, out);
+            } catch (Exception e) {
+              throw new CompletionException(e);
+            }
+          }, INVENTORY_THREAD);
+      if (inventory != null) {
+        // A failed inventory stops the requests pass too: the stage has failed.
+        inventory.whenComplete((m, e) -> {
+          if (e != null) {
+            spark.sparkContext().cancelJobGroup("ingest-requests");
+          }
+        });
       }
-      if (p.requests() != null) {
-        spark.sparkContext().setJobGroup("ingest-requests", "ippipe ingest requests " + o.date(),
-            false);
-        feeds.put(Feed.REQUESTS.text(), requests(spark, config, p, geo, out));
+      FeedMetrics requests = null;
+      Exception requestsFailure = null;
+      try {
+        if (p.requests() != null) {
+          spark.sparkContext().setJobGroup("ingest-requests", "ippipe ingest requests " + o.date(),
+              false);
+          requests = requests(spark, config, p, geo, out);
+        }
+      } catch (Exception e) {
+        requestsFailure = e;
+        if (inventory != null) {
+          spark.sparkContext().cancelJobGroup("ingest-inventory");
+        }
+      }
+      if (inventory != null) {
+        try {
+          feeds.put(Feed.INVENTORY.text(), inventory.join());
+        } catch (CompletionException e) {
+          // The failure to report is the first: the other feed says only that it was cancelled.
+          if (requestsFailure != null && !isCancellation(requestsFailure)) {
+            throw requestsFailure;
+          }
+          throw e.getCause() instanceof Exception x ? x : e;
+        }
+      }
+      if (requestsFailure != null) {
+        throw requestsFailure;
+      }
+      if (requests != null) {
+        feeds.put(Feed.REQUESTS.text(), requests);
         new EncryptionManifest(EncryptionManifest.FORMAT, Tables.REQUESTS.name(),
             o.date().toString(), "replace", p.keys().derivation().name().toLowerCase(),
             List.of(new EncryptionManifest.Column("client_ip", "client_ip", p.scheme().id(),
                 p.scheme().outputIsAddress() ? "ip" : "hex")),
             Map.of(p.keyId(), Map.of(p.scheme().id(), p.keys().checkValue(p.keyId(), p.scheme()))),
-            feeds.get(Feed.REQUESTS.text()).rowsWritten())
+            requests.rowsWritten())
             .write(out.lake().conf(), out.partition(Tables.REQUESTS));
       }
     } finally {
@@ -281,8 +342,11 @@ public final class IngestJob {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     int maxLine = config.get(Keys.VALIDATE_MAX_LINE_LENGTH);
+    IngestTally tally = new IngestTally();
+    spark.sparkContext().register(tally, "ingest inventory");
     InventoryPass pass = new InventoryPass(plan.inventoryFormats(), plan.csvHeaders(),
-        config.get(Keys.VALIDATE_DEFAULT_PROTOCOL), maxLine, config.get(Keys.VALIDATE_REJECT_RAW_CHARS));
+        config.get(Keys.VALIDATE_DEFAULT_PROTOCOL), maxLine, config.get(Keys.VALIDATE_REJECT_RAW_CHARS),
+        tally);
     List<RDD<InternalRow>> parts = new ArrayList<>();
     if (!plan.textFiles().isEmpty()) {
       parts.add(TextInput.read(jsc, plan.textFiles(), maxLine, config.get(Keys.INGEST_MAX_SPLIT_BYTES))
@@ -301,24 +365,14 @@ public final class IngestJob {
     Dataset<Row> parsed = Frames.fromInternalRows(spark, rows, ParsedRows.INVENTORY)
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      // Lines per split (every line gave at least one row), then counts per file and reason.
-      Map<String, TreeMap<Long, Long>> splitLines = new TreeMap<>();
-      for (Row r : parsed.filter(col("split_start").geq(0))
-          .groupBy("source_file", "split_start").agg(max("index_in_split").plus(1))
-          .collectAsList()) {
-        splitLines.computeIfAbsent(r.getString(0), f -> new TreeMap<>()).put(r.getLong(1), r.getLong(2));
-      }
-      LineNumbers numbers = new LineNumbers(splitLines);
-      Map<String, IngestTally.FileCounts> files = new TreeMap<>();
-      for (Row r : parsed.groupBy("source_file", "reason").agg(count(lit(1))).collectAsList()) {
-        IngestTally.FileCounts c = files.computeIfAbsent(r.getString(0), f -> new IngestTally.FileCounts());
-        c.records += r.getLong(2);
-        if (r.isNullAt(1)) {
-          c.valid += r.getLong(2);
-        } else {
-          c.rejected.merge(r.getString(1), r.getLong(2), Long::sum);
-        }
-      }
+      // One job parses every line into the cache and counts it, in its result stage (whose
+      // tasks' updates Spark applies once each). The counts are copied at once: recomputing a
+      // lost cached partition in a later job would count its lines again.
+      parsed.queryExecution().toRdd().toJavaRDD()
+          .foreachPartition(it -> it.forEachRemaining(r -> { }));
+      IngestTally.Counts counts = tally.value().copy();
+      LineNumbers numbers = new LineNumbers(counts.splitLines);
+      Map<String, IngestTally.FileCounts> files = counts.files;
       Dataset<Row> numbered = numbered(spark, parsed, numbers);
 
       // Valid records, duplicates on (ip, port, protocol) merged into the first listing.
@@ -399,15 +453,19 @@ public final class IngestJob {
     return perFile;
   }
 
+  /** Rows per geo status of each address column, from one narrow read of the written table. */
   private static Map<String, Map<String, Long>> geoStatus(Dataset<Row> written,
       Map<String, String> columns) {
+    List<String> statusColumns = new ArrayList<>(columns.values());
     Map<String, Map<String, Long>> status = new TreeMap<>();
-    for (Map.Entry<String, String> e : columns.entrySet()) {
-      Map<String, Long> counts = new TreeMap<>();
-      for (Row r : written.groupBy(e.getValue()).count().collectAsList()) {
-        counts.put(r.isNullAt(0) ? "null" : r.getString(0), r.getLong(1));
+    columns.keySet().forEach(c -> status.put(c, new TreeMap<>()));
+    for (Row r : written.groupBy(statusColumns.stream().map(functions::col).toArray(Column[]::new))
+        .count().collectAsList()) {
+      for (String address : columns.keySet()) {
+        int at = statusColumns.indexOf(columns.get(address));
+        status.get(address).merge(r.isNullAt(at) ? "null" : r.getString(at),
+            r.getLong(statusColumns.size()), Long::sum);
       }
-      status.put(e.getKey(), counts);
     }
     return status;
   }

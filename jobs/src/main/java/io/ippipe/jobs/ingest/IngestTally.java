@@ -57,6 +57,13 @@ public final class IngestTally extends AccumulatorV2<IngestTally.Counts, IngestT
       tasks.putAll(o.tasks);
     }
 
+    /** A copy that later additions to this one leave alone. */
+    public Counts copy() {
+      Counts c = new Counts();
+      c.add(this);
+      return c;
+    }
+
     boolean isEmpty() {
       return splitLines.isEmpty() && files.isEmpty() && tasks.isEmpty();
     }

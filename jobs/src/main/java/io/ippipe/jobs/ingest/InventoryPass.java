@@ -29,8 +29,9 @@ import scala.Tuple2;
 /**
  * The inventory pass inside one task: every line becomes at least one row of
  * {@link ParsedRows#INVENTORY} (a JSON array line one per element), valid or rejected with its
- * position, so that every line read is accounted for. The inventory is small: the job keeps
- * these rows to number lines, merge duplicates and write the table and its rejects.
+ * position, so that every line read is accounted for, and counted in the {@link IngestTally}.
+ * The inventory is small: the job keeps these rows to number lines, merge duplicates and write
+ * the table and its rejects.
  */
 final class InventoryPass implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -40,14 +41,57 @@ final class InventoryPass implements Serializable {
   private final ProxyProtocol defaultProtocol;
   private final int maxLineBytes;
   private final int rawChars;
+  private final IngestTally tally;
 
   InventoryPass(Map<String, InventoryFormat> formats, Map<String, CsvHeader> headers,
-      ProxyProtocol defaultProtocol, int maxLineBytes, int rawChars) {
+      ProxyProtocol defaultProtocol, int maxLineBytes, int rawChars, IngestTally tally) {
     this.formats = formats;
     this.headers = headers;
     this.defaultProtocol = defaultProtocol;
     this.maxLineBytes = maxLineBytes;
     this.rawChars = rawChars;
+    this.tally = tally;
+  }
+
+  /**
+   * Counts the rows of one task as they pass (lines per split, records per file by outcome)
+   * and adds them to the tally when the task's input is exhausted.
+   */
+  private Iterator<InternalRow> counted(Iterator<InternalRow> rows) {
+    IngestTally.Counts counts = new IngestTally.Counts();
+    return new Iterator<>() {
+      boolean added;
+
+      @Override
+      public boolean hasNext() {
+        boolean more = rows.hasNext();
+        if (!more && !added) {
+          added = true;
+          tally.add(counts);
+        }
+        return more;
+      }
+
+      @Override
+      public InternalRow next() {
+        InternalRow row = rows.next();
+        String file = row.getUTF8String(ParsedRows.INVENTORY_FILE).toString();
+        long splitStart = row.getLong(ParsedRows.INVENTORY_SPLIT_START);
+        if (splitStart >= 0 && row.getInt(ParsedRows.INVENTORY_RECORD_INDEX) == 0) {
+          counts.splitLines.computeIfAbsent(file, f -> new TreeMap<>())
+              .merge(splitStart, 1L, Long::sum);
+        }
+        IngestTally.FileCounts c = counts.file(file);
+        c.records++;
+        if (row.isNullAt(ParsedRows.INVENTORY_REASON)) {
+          c.valid++;
+        } else {
+          c.rejected.merge(row.getUTF8String(ParsedRows.INVENTORY_REASON).toString(), 1L,
+              Long::sum);
+        }
+        return row;
+      }
+    };
   }
 
   Function2<InputSplit, Iterator<Tuple2<LongWritable, Text>>, Iterator<InternalRow>> text() {
@@ -78,7 +122,7 @@ final class InventoryPass implements Serializable {
       InventoryParser parser = new InventoryParser(pass.defaultProtocol);
       TextLines.Decoder decoder = new TextLines.Decoder(pass.maxLineBytes);
       RawText raw = new RawText(pass.rawChars);
-      return new Iterator<>() {
+      return pass.counted(new Iterator<>() {
         long index;
         Iterator<InternalRow> pending = Collections.emptyIterator();
 
@@ -125,7 +169,7 @@ final class InventoryPass implements Serializable {
           }
           return rows;
         }
-      };
+      });
     }
   }
 
@@ -156,7 +200,7 @@ final class InventoryPass implements Serializable {
           return false;
         }
       };
-      return new Iterator<>() {
+      return pass.counted(new Iterator<>() {
         @Override
         public boolean hasNext() {
           return input.hasNext();
@@ -190,7 +234,7 @@ final class InventoryPass implements Serializable {
           return ParsedRows.inventory(file, -1, index, 0, p,
               p.isValid() ? null : raw.of(ParquetText.describe(values, pass.maxLineBytes), null));
         }
-      };
+      });
     }
   }
 }

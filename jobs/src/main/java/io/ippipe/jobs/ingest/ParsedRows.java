@@ -34,6 +34,11 @@ final class ParsedRows {
       + "supplier STRING, claimed_country STRING, has_credentials BOOLEAN, anonymity STRING, "
       + "reason STRING, reason_code INT, detail STRING, raw STRING");
 
+  static final int INVENTORY_FILE = INVENTORY.fieldIndex("source_file");
+  static final int INVENTORY_SPLIT_START = INVENTORY.fieldIndex("split_start");
+  static final int INVENTORY_RECORD_INDEX = INVENTORY.fieldIndex("record_index");
+  static final int INVENTORY_REASON = INVENTORY.fieldIndex("reason");
+
   private static final UTF8String[] OUTCOMES = new UTF8String[RequestOutcome.values().length];
 
   static {

@@ -217,8 +217,26 @@ final class RequestPass implements Serializable {
       });
     }
 
-    void countLine(String file, long splitStart) {
-      counts.splitLines.computeIfAbsent(file, f -> new TreeMap<>()).merge(splitStart, 1L, Long::sum);
+    /** Lines of the split being read, added to the counts when the split changes or ends. */
+    private String splitFile;
+    private long splitStart;
+    private long splitLines;
+
+    void countLine(String file, long start) {
+      if (start != splitStart || !file.equals(splitFile)) {
+        flushLines();
+        splitFile = file;
+        splitStart = start;
+      }
+      splitLines++;
+    }
+
+    private void flushLines() {
+      if (splitLines > 0) {
+        counts.splitLines.computeIfAbsent(splitFile, f -> new TreeMap<>())
+            .merge(splitStart, splitLines, Long::sum);
+      }
+      splitLines = 0;
     }
 
     private IngestTally.FileCounts file(String file) {
@@ -287,6 +305,7 @@ final class RequestPass implements Serializable {
     }
 
     private void finish() {
+      flushLines();
       try {
         rejects.close();
       } catch (IOException e) {

@@ -47,6 +47,9 @@ public final class Sessions {
     conf.setIfMissing("spark.sql.adaptive.enabled", "true");
     // Adaptive execution may also coalesce the shuffles behind a persisted Dataset.
     conf.setIfMissing("spark.sql.optimizer.canChangeCachedPlanOutputPartitioning", "true");
+    // Ingest runs its two feeds side by side: fair sharing lets the small inventory jobs take
+    // a core between the tasks of the long requests pass instead of queueing behind all of them.
+    conf.setIfMissing("spark.scheduler.mode", "FAIR");
     // Standard Parquet timestamps: cheaper to write than the legacy INT96, read by every engine.
     conf.setIfMissing("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
   }

@@ -20,6 +20,7 @@ import io.ippipe.jobs.lake.Tables;
 import java.util.Arrays;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,10 +106,15 @@ public final class PublishJob {
             .toArray(Column[]::new))
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
+      // Members per group and, in the same job, the content digest that names the version.
       Map<String, Long> groups = new TreeMap<>();
-      for (Row r : pool.groupBy("group").count().collectAsList()) {
+      long digest = 0;
+      for (Row r : pool.groupBy("group").agg(functions.count(lit(1)), functions.bit_xor(
+          functions.xxhash64(col("member"), col("group"), col("score")))).collectAsList()) {
         groups.put(r.getString(0), r.getLong(1));
+        digest ^= r.getLong(2);
       }
+      String version = date + "-" + String.format("%016x", digest);
       long poolSize = groups.values().stream().mapToLong(Long::longValue).sum();
       out.write(Tables.POOL, pool, StageOutput.Layout.sized(poolSize,
           config.get(Keys.OUTPUT_ROWS_PER_FILE), "group", "rank"));
@@ -133,24 +139,23 @@ public final class PublishJob {
       } finally {
         changes.unpersist();
       }
-      Dataset<Row> written = pool;
-      List<String> top = top(written);
-      return live(config, store, date, lake, out, written, poolSize, groups, changeCounts, top,
+      return live(config, store, date, lake, out, pool, version, poolSize, groups, changeCounts,
           previous, minScore, cap);
     } finally {
       pool.unpersist();
     }
   }
 
+  /**
+   * Streams the pool into the store under a version that names its content (a rerun that
+   * selects the same pool republishes nothing), noting the best of each country on the way.
+   */
   private static Result live(PipelineConfig config, PoolStore store, LocalDate date, Lake lake,
-      StageOutput out, Dataset<Row> written, long poolSize, Map<String, Long> groups,
-      Map<String, Long> changeCounts, List<String> top, Optional<LocalDate> previous,
+      StageOutput out, Dataset<Row> written, String version, long poolSize,
+      Map<String, Long> groups, Map<String, Long> changeCounts, Optional<LocalDate> previous,
       double minScore, int cap) throws Exception {
-    // The version names the content: a rerun that selects the same pool republishes nothing.
-    Row digest = written.agg(functions.bit_xor(functions.xxhash64(col("member"), col("group"),
-        col("score")))).first();
-    String version = date + "-" + String.format("%016x", digest.isNullAt(0) ? 0L : digest.getLong(0));
     Iterator<Row> rows = written.orderBy("group", "rank").toLocalIterator();
+    TopPerCountry best = new TopPerCountry(3);
     boolean changed = store.publish(version, date.toString(), new Iterator<>() {
       @Override
       public boolean hasNext() {
@@ -160,6 +165,7 @@ public final class PublishJob {
       @Override
       public PoolEntry next() {
         Row r = rows.next();
+        best.offer(r);
         Map<String, Object> attrs = new LinkedHashMap<>();
         for (String a : GATEWAY_ATTRIBUTES) {
           Object v = r.getAs(a);
@@ -171,6 +177,7 @@ public final class PublishJob {
       }
     });
 
+    List<String> top = best.lines();
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("date", date.toString());
     doc.put("version", version);
@@ -190,18 +197,39 @@ public final class PublishJob {
         top, doc);
   }
 
-  /** The three best proxies of each country, for the console and the report. */
-  private static List<String> top(Dataset<Row> pool) {
-    List<String> top = new ArrayList<>();
-    WindowSpec byCountry = Window.partitionBy("country_code").orderBy(col("score").desc(), col("ip"), col("port"));
-    for (Row r : pool.withColumn("n", row_number().over(byCountry)).filter(col("n").leq(3))
-        .orderBy(col("country_code"), col("n")).collectAsList()) {
-      top.add(String.format("%-2s %5.1f %s (%s, %s)", r.getAs("country_code") == null ? "??"
-          : r.getAs("country_code"), r.<Double>getAs("score"), r.getAs("member"),
-          r.getAs("proxy_type") == null ? "unknown" : r.getAs("proxy_type"),
-          r.getAs("city") == null ? "-" : r.getAs("city")));
+  /**
+   * The best proxies of each country (score, then address), for the console and the report:
+   * kept on the driver from the rows streamed to the store, a few per country.
+   */
+  static final class TopPerCountry {
+    private static final Comparator<Row> BEST = Comparator
+        .comparing((Row r) -> r.<Double>getAs("score"), Comparator.reverseOrder())
+        .thenComparing(r -> r.<String>getAs("ip")).thenComparing(r -> r.<Integer>getAs("port"));
+    private final int each;
+    private final Map<String, List<Row>> byCountry = new TreeMap<>();
+
+    TopPerCountry(int each) {
+      this.each = each;
     }
-    return top;
+
+    void offer(Row r) {
+      String country = r.getAs("country_code") == null ? "??" : r.getAs("country_code");
+      List<Row> best = byCountry.computeIfAbsent(country, c -> new ArrayList<>(each + 1));
+      best.add(r);
+      best.sort(BEST);
+      if (best.size() > each) {
+        best.remove(each);
+      }
+    }
+
+    List<String> lines() {
+      List<String> top = new ArrayList<>();
+      byCountry.forEach((country, rows) -> rows.forEach(r -> top.add(String.format(
+          "%-2s %5.1f %s (%s, %s)", country, r.<Double>getAs("score"), r.getAs("member"),
+          r.getAs("proxy_type") == null ? "unknown" : r.getAs("proxy_type"),
+          r.getAs("city") == null ? "-" : r.getAs("city")))));
+      return top;
+    }
   }
 
   /**
