@@ -228,6 +228,7 @@ class IngestJobTest {
     List<Case> cases = List.of(
         new Case("ingest.requests.before-reconcile", "Cannot reconcile ingest of requests: task"),
         new Case("ingest.inventory.before-reconcile", "Cannot reconcile ingest of inventory"),
+        new Case("ingest.evidence.before-reconcile", "the evidence table holds 0 attempts"),
         new Case("ingest.requests.rejects-written", "Cannot reconcile requests input"),
         new Case("ingest.inventory.rejects-written", "Cannot reconcile inventory input"));
     for (Case c : cases) {

@@ -269,9 +269,13 @@ public final class IngestJob {
     IngestTally tally = new IngestTally();
     spark.sparkContext().register(tally, "ingest requests");
     String rejectDir = out.scratch("requests-rejects");
-    new Path(rejectDir).getFileSystem(hadoop).mkdirs(new Path(rejectDir));
+    String evidenceDir = out.scratch("requests-evidence");
+    for (String dir : List.of(rejectDir, evidenceDir)) {
+      new Path(dir).getFileSystem(hadoop).mkdirs(new Path(dir));
+    }
     RequestPass pass = new RequestPass(plan.logFormats(), maxLine,
-        config.get(Keys.VALIDATE_REJECT_RAW_CHARS), rejectDir, new HadoopConf(hadoop), tally);
+        config.get(Keys.VALIDATE_REJECT_RAW_CHARS), rejectDir, evidenceDir,
+        new HadoopConf(hadoop), tally);
 
     List<RDD<InternalRow>> parts = new ArrayList<>();
     if (!plan.textFiles().isEmpty()) {
@@ -326,6 +330,26 @@ public final class IngestJob {
     Map<String, Long> rejectsWritten = writeRejects(spark, config, Feed.REQUESTS, rawRejects,
         numbers, counts.tasks.values().stream().mapToLong(IngestTally.TaskCounts::rejects).sum(),
         out);
+
+    // The evidence of every written request that named a proxy, merged per endpoint: its
+    // attempts must add up to those requests, which the footers count without reading them.
+    List<String> evidenceFiles = new ArrayList<>();
+    counts.tasks.values().stream().filter(c -> c.evidenceFile() != null)
+        .forEach(c -> evidenceFiles.add(evidenceDir + "/" + c.evidenceFile()));
+    long withProxy = Footers.nonNull(hadoop, out.partition(Tables.REQUESTS), "proxy_ip");
+    long gathered = counts.tasks.values().stream()
+        .mapToLong(IngestTally.TaskCounts::evidenceRequests).sum();
+    EvidenceTable.write(spark, evidenceFiles, counts.tasks.values().stream()
+        .mapToLong(IngestTally.TaskCounts::evidenceEndpoints).sum(),
+        config.get(Keys.OUTPUT_ROWS_PER_FILE), out);
+    io.ippipe.jobs.run.Faults.hit("ingest.evidence.before-reconcile",
+        out.partition(Tables.EVIDENCE));
+    long attempts = EvidenceTable.attempts(spark, out);
+    if (gathered != withProxy || attempts != withProxy) {
+      throw new IllegalStateException(String.format("Cannot reconcile ingest of requests: %d "
+          + "written requests name a proxy, the pass gathered evidence of %d, the evidence "
+          + "table holds %d attempts", withProxy, gathered, attempts));
+    }
 
     Map<String, Map<String, Long>> geoStatus = geo == null ? Map.of() : geoStatus(
         out.read(spark, Tables.REQUESTS), Map.of("proxy_ip", "proxy_geo_status", "client_ip",

@@ -33,8 +33,12 @@ public final class IngestTally extends AccumulatorV2<IngestTally.Counts, IngestT
     }
   }
 
-  /** What one task wrote: valid rows into the table, rejects into its side file (or none). */
-  public record TaskCounts(long valid, long rejects, String rejectFile) implements Serializable {}
+  /**
+   * What one task wrote: valid rows into the table, rejects into its side file (or none), and
+   * the evidence of its requests that named a proxy, per endpoint, into another (or none).
+   */
+  public record TaskCounts(long valid, long rejects, String rejectFile, long evidenceRequests,
+      long evidenceEndpoints, String evidenceFile) implements Serializable {}
 
   /** The counts themselves; the accumulator's value. */
   public static final class Counts implements Serializable {

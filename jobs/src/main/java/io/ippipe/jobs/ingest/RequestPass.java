@@ -30,8 +30,8 @@ import scala.Tuple2;
 /**
  * The requests pass inside one task: every record of the task's input is parsed once; a valid
  * one becomes a parsed row ({@link ParsedRows#REQUEST}) handed on to the table's columns and
- * writer, a rejected one goes to the task's {@link RejectFile}; every line and record is
- * counted in the {@link IngestTally}. A failure while parsing one line (any exception, even a
+ * writer and adds to its proxy's evidence ({@link EvidenceFile}), a rejected one goes to the
+ * task's {@link RejectFile}; every line and record is counted in the {@link IngestTally}. A failure while parsing one line (any exception, even a
  * stack overflow) is that line's reject, never the task's failure.
  */
 final class RequestPass implements Serializable {
@@ -41,15 +41,17 @@ final class RequestPass implements Serializable {
   private final int maxLineBytes;
   private final int rawChars;
   private final String rejectDir;
+  private final String evidenceDir;
   private final HadoopConf conf;
   private final IngestTally tally;
 
   RequestPass(Map<String, LogFormat> formats, int maxLineBytes, int rawChars, String rejectDir,
-      HadoopConf conf, IngestTally tally) {
+      String evidenceDir, HadoopConf conf, IngestTally tally) {
     this.formats = formats;
     this.maxLineBytes = maxLineBytes;
     this.rawChars = rawChars;
     this.rejectDir = rejectDir;
+    this.evidenceDir = evidenceDir;
     this.conf = conf;
     this.tally = tally;
   }
@@ -200,6 +202,8 @@ final class RequestPass implements Serializable {
     final IngestTally.Counts counts = new IngestTally.Counts();
     final int partition;
     final RejectFile rejects;
+    final EvidenceFile.Gatherer evidence = new EvidenceFile.Gatherer();
+    final long attempt;
     long valid;
     String lastFile;
     IngestTally.FileCounts fileCounts;
@@ -207,7 +211,8 @@ final class RequestPass implements Serializable {
     Task() {
       TaskContext context = TaskContext.get();
       partition = context.partitionId();
-      rejects = new RejectFile(rejectDir, partition, context.taskAttemptId(), conf.get());
+      attempt = context.taskAttemptId();
+      rejects = new RejectFile(rejectDir, partition, attempt, conf.get());
       context.addTaskCompletionListener(c -> {
         try {
           rejects.close();
@@ -259,6 +264,7 @@ final class RequestPass implements Serializable {
       c.valid++;
       valid++;
       ParsedRows.fillRequest(row, p.value(), source);
+      evidence.add(p.value());
       return true;
     }
 
@@ -311,7 +317,14 @@ final class RequestPass implements Serializable {
       } catch (IOException e) {
         throw new UncheckedIOException("Cannot write the rejects of task " + partition, e);
       }
-      counts.tasks.put(partition, new IngestTally.TaskCounts(valid, rejects.count(), rejects.name()));
+      String evidenceFile;
+      try {
+        evidenceFile = evidence.write(evidenceDir, partition, attempt, conf.get());
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot write the evidence of task " + partition, e);
+      }
+      counts.tasks.put(partition, new IngestTally.TaskCounts(valid, rejects.count(), rejects.name(),
+          evidence.requests(), evidence.endpoints(), evidenceFile));
       tally.add(counts);
     }
   }

@@ -45,6 +45,20 @@ public final class Tables {
       + "source_file STRING NOT NULL",
       List.of(Lake.DATE_COLUMN), false, "one row per valid gateway log record");
 
+  /**
+   * One row per proxy endpoint that carried requests that day: the request evidence score reads,
+   * gathered by ingest as it parsed the requests (never by reading them back). Squid native logs
+   * name no proxy port: their evidence is per address, with a null port.
+   */
+  public static final Table EVIDENCE = table("evidence", "proxy_ip STRING NOT NULL, "
+      + "proxy_port INT, attempts BIGINT NOT NULL, successes BIGINT NOT NULL, "
+      + "connect_failures BIGINT NOT NULL, bans BIGINT NOT NULL, upstream_errors BIGINT NOT NULL, "
+      + "bytes BIGINT NOT NULL, exit_observed BIGINT NOT NULL, exit_mismatches BIGINT NOT NULL, "
+      + "latency_p50_ms DOUBLE, latency_p90_ms DOUBLE, latency_p99_ms DOUBLE, "
+      + "distinct_targets BIGINT NOT NULL, first_seen TIMESTAMP NOT NULL, "
+      + "last_seen TIMESTAMP NOT NULL",
+      List.of(Lake.DATE_COLUMN), false, "one row per proxy endpoint with requests: evidence");
+
   /** One row per distinct (ip, port, protocol) of the day's valid inventory records, with geo. */
   public static final Table INVENTORY = table("inventory", "ip STRING NOT NULL, "
       + "ip_version INT NOT NULL, ip_bytes BINARY NOT NULL, port INT NOT NULL, "

@@ -16,12 +16,12 @@ import java.util.Set;
  * these {@code run} derives which stages depend on which, and when a done stage is stale.
  */
 public enum Stage {
-  INGEST(List.of(), List.of(Tables.INVENTORY, Tables.REQUESTS, Tables.REJECTS),
+  INGEST(List.of(), List.of(Tables.INVENTORY, Tables.REQUESTS, Tables.EVIDENCE, Tables.REJECTS),
       "validate.", "geo.", "encrypt.", "crypto.", "output.", "ingest."),
   PROBE(List.of(Tables.INVENTORY), List.of(Tables.PROBES, Tables.PROBE_STATE),
       "probe.", "score.lookback_days", "score.retire_after_days", "crypto.credential_provider_path",
       "output."),
-  SCORE(List.of(Tables.INVENTORY, Tables.REQUESTS, Tables.PROBES), List.of(Tables.SCORES),
+  SCORE(List.of(Tables.INVENTORY, Tables.EVIDENCE, Tables.PROBES), List.of(Tables.SCORES),
       "score.", "output."),
   PUBLISH(List.of(Tables.SCORES), List.of(Tables.POOL, Tables.POOL_CHANGES),
       "publish.", "score.lookback_days", "output.");

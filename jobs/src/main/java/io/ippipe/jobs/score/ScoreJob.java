@@ -1,6 +1,5 @@
 package io.ippipe.jobs.score;
 
-import static org.apache.spark.sql.functions.approx_count_distinct;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -8,8 +7,6 @@ import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.percentile_approx;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
@@ -24,7 +21,6 @@ import io.ippipe.common.error.ConfigException;
 import io.ippipe.common.ip.IpAddress;
 import io.ippipe.common.score.Blocklists;
 import io.ippipe.common.score.ExclusionReason;
-import io.ippipe.common.score.RequestOutcome;
 import io.ippipe.common.score.ScoreParams;
 import io.ippipe.jobs.io.Frames;
 import io.ippipe.jobs.lake.Lake;
@@ -52,8 +48,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * score: per proxy endpoint (ip, port, protocol), the day's request evidence from a narrow
- * columnar read of the requests table (the columns the evidence needs, never the wide rows),
+ * score: per proxy endpoint (ip, port, protocol), the day's request evidence (the
+ * {@code evidence} table ingest gathered as it parsed the requests; score never reads them),
  * joined to the inventory (attributes and geo), blocklists and the previous scores partition,
  * then scored by {@link io.ippipe.common.score.ScoreModel} into {@code scores/dt=D/}.
  */
@@ -66,9 +62,6 @@ public final class ScoreJob {
       "claimed_country", "country_code", "region", "city", "asn", "as_org", "network_type");
   static final List<String> COUNTS = List.of("attempts", "successes", "connect_failures", "bans",
       "upstream_errors", "bytes", "exit_observed", "exit_mismatches");
-  /** The requests columns the evidence reads; Parquet reads nothing else of the table. */
-  static final List<String> EVIDENCE_COLUMNS = List.of("proxy_ip", "proxy_port", "outcome",
-      "elapsed_ms", "bytes", "ts", "exit_ip", "target_host");
 
   public record Result(LocalDate date, long proxies, long scored, Map<String, Long> excluded,
       String previous, Map<String, Long> histogram, Map<String, Object> metrics) {
@@ -97,14 +90,11 @@ public final class ScoreJob {
         config.get(Keys.SCORE_LOOKBACK_DAYS));
     spark.sparkContext().setJobGroup("score", "ippipe score " + date, false);
 
-    Dataset<Row> requests = lake.exists(Tables.REQUESTS, date)
-        ? lake.read(spark, Tables.REQUESTS, date).select(EVIDENCE_COLUMNS.stream()
-            .map(functions::col).toArray(Column[]::new))
+    // The day's evidence per endpoint, gathered by ingest as it parsed the requests; small
+    // (one row per endpoint), kept for the three joins that read it.
+    Dataset<Row> evidence = lake.exists(Tables.EVIDENCE, date)
+        ? lake.read(spark, Tables.EVIDENCE, date).persist(StorageLevel.MEMORY_AND_DISK())
         : null;
-    // One scan of the day's requests: the evidence (one row per proxy and port) is kept for the
-    // three joins that read it, and released with the scores.
-    Dataset<Row> evidence = requests == null ? null
-        : aggregate(requests).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> today = todaysEndpoints(lake.read(spark, Tables.INVENTORY, date), evidence);
     Column day = lit(java.sql.Date.valueOf(date));
     Dataset<Row> joined;
@@ -265,46 +255,6 @@ public final class ScoreJob {
             col("latency_p50_ms"), col("latency_p90_ms"),
             col("latency_p99_ms"), col("distinct_targets"), col("first_seen"), col("last_seen"));
     return listedRows.unionByName(logOnly);
-  }
-
-  /**
-   * The request evidence per (proxy_ip, proxy_port). Every aggregate here merges partial
-   * results map-side (counts, sums, HyperLogLog, percentile sketches), so a Zipf-popular proxy
-   * costs one partial row per task, not a straggler.
-   */
-  static Dataset<Row> aggregate(Dataset<Row> requests) {
-    // The pass classified each request once (RequestOutcome): the evidence counts its classes.
-    Column outcome = col("outcome");
-    Column success = outcome.equalTo(outcomeText(RequestOutcome.SUCCESS));
-    Column successLatency = when(success, col("elapsed_ms").cast(DataTypes.DoubleType));
-    Column exitSeen = col("exit_ip").isNotNull();
-    Column percentiles = percentile_approx(successLatency,
-        functions.array(lit(0.5), lit(0.9), lit(0.99)), lit(10000));
-    return requests.filter(col("proxy_ip").isNotNull())
-        .groupBy(col("proxy_ip"), col("proxy_port"))
-        .agg(count(lit(1)).as("attempts"),
-            sum(when(success, 1L).otherwise(0L)).as("successes"),
-            sum(when(outcome.equalTo(outcomeText(RequestOutcome.CONNECT_FAILURE)), 1L).otherwise(0L))
-                .as("connect_failures"),
-            sum(when(outcome.equalTo(outcomeText(RequestOutcome.BAN)), 1L).otherwise(0L)).as("bans"),
-            sum(when(outcome.equalTo(outcomeText(RequestOutcome.UPSTREAM_ERROR)), 1L).otherwise(0L))
-                .as("upstream_errors"),
-            sum(col("bytes")).as("bytes"),
-            sum(when(exitSeen, 1L).otherwise(0L)).as("exit_observed"),
-            sum(when(exitSeen.and(col("exit_ip").notEqual(col("proxy_ip"))), 1L).otherwise(0L))
-                .as("exit_mismatches"),
-            percentiles.as("latency"),
-            approx_count_distinct(col("target_host")).as("distinct_targets"),
-            min(col("ts")).as("first_seen"), max(col("ts")).as("last_seen"))
-        .withColumn("latency_p50_ms", col("latency").getItem(0))
-        .withColumn("latency_p90_ms", col("latency").getItem(1))
-        .withColumn("latency_p99_ms", col("latency").getItem(2))
-        .drop("latency");
-  }
-
-  /** The requests table's outcome text of a class. */
-  static String outcomeText(RequestOutcome o) {
-    return o.name().toLowerCase(java.util.Locale.ROOT);
   }
 
   /**

@@ -1,0 +1,114 @@
+package io.ippipe.jobs.ingest;
+
+import io.ippipe.common.input.GatewayRequest;
+import io.ippipe.common.ip.IpAddress;
+import io.ippipe.common.score.EndpointEvidence;
+import io.ippipe.common.score.RequestOutcome;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import net.jpountz.lz4.LZ4BlockInputStream;
+import net.jpountz.lz4.LZ4BlockOutputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import scala.Tuple2;
+
+/**
+ * One task attempt's request evidence per proxy endpoint ({@link EndpointEvidence}), gathered
+ * as the pass parses, beside the table its rows go to: LZ4 blocks in the stage's scratch
+ * directory, named by partition and attempt. The pass's tally names the file of each task's
+ * successful attempt; the job merges those into the {@code evidence} table, so that score never
+ * reads the requests again.
+ */
+final class EvidenceFile {
+  /** An endpoint as the requests table names it: proxy_ip text and proxy_port (or none). */
+  record Endpoint(String ip, Integer port) implements Serializable {}
+
+  private EvidenceFile() {}
+
+  /** The evidence of one task, keyed by the parsed address (cheap to hash), not its text. */
+  static final class Gatherer {
+    private record Key(IpAddress ip, Integer port) {}
+
+    private final Map<Key, EndpointEvidence> endpoints = new HashMap<>();
+    private long requests;
+
+    void add(GatewayRequest r) {
+      IpAddress proxy = r.proxyIp();
+      if (proxy == null) {
+        return;
+      }
+      requests++;
+      EndpointEvidence e = endpoints.computeIfAbsent(new Key(proxy, r.proxyPort()),
+          k -> new EndpointEvidence());
+      IpAddress exit = r.exitIp();
+      e.add(RequestOutcome.classify(r.httpStatus(), r.resultCode()), r.elapsedMs(), r.bytes(),
+          r.tsMicros(), exit != null, exit != null && !exit.equals(proxy), r.targetHost());
+    }
+
+    long endpoints() {
+      return endpoints.size();
+    }
+
+    /** Requests with a proxy address: what the evidence's attempts must add up to. */
+    long requests() {
+      return requests;
+    }
+
+    /** Writes the file; returns its name, or null when no request named a proxy. */
+    String write(String dir, int partition, long attempt, Configuration conf) throws IOException {
+      if (endpoints.isEmpty()) {
+        return null;
+      }
+      Path path = new Path(dir, String.format("part-%05d-%d.evidence.lz4", partition, attempt));
+      try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
+          new LZ4BlockOutputStream(path.getFileSystem(conf).create(path, true), 1 << 16), 1 << 16))) {
+        for (Map.Entry<Key, EndpointEvidence> e : endpoints.entrySet()) {
+          out.writeUTF(e.getKey().ip().toString());
+          out.writeInt(e.getKey().port() == null ? -1 : e.getKey().port());
+          e.getValue().write(out);
+        }
+      }
+      return path.getName();
+    }
+  }
+
+  /** Every endpoint's evidence in one file, as bytes to merge. */
+  static Iterator<Tuple2<Endpoint, byte[]>> read(String file, Configuration conf) {
+    Path path = new Path(file);
+    List<Tuple2<Endpoint, byte[]>> out = new ArrayList<>();
+    try (DataInputStream in = new DataInputStream(new BufferedInputStream(
+        new LZ4BlockInputStream(path.getFileSystem(conf).open(path)), 1 << 16))) {
+      while (true) {
+        String ip;
+        try {
+          ip = in.readUTF();
+        } catch (EOFException end) {
+          break;
+        }
+        int port = in.readInt();
+        out.add(new Tuple2<>(new Endpoint(ip, port < 0 ? null : port),
+            EndpointEvidence.read(in).toBytes()));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the evidence file " + file, e);
+    }
+    return out.iterator();
+  }
+
+  static byte[] merge(byte[] a, byte[] b) {
+    EndpointEvidence e = EndpointEvidence.fromBytes(a);
+    e.merge(EndpointEvidence.fromBytes(b));
+    return e.toBytes();
+  }
+}
