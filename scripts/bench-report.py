@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
 """The reports of scripts/bench.sh (never part of the tests).
 
-  bench-report.py pipeline RUN_JSON EVENT_LOG WALL_SECONDS OUT_JSON
-      One `ippipe run`: per stage its wall time (from the run's _metrics run.json), log rows per
-      second and per core, ns per log row per core, the max/median task time of its heaviest
-      Spark stage (by summed task time) and of its most uneven stage of 4+ tasks, and the peak
-      JVM heap its tasks saw (from Spark's event log; in local mode the driver is the executor).
-  bench-report.py baselines PIPELINE_JSON GEO_JSON CIPHER_JSON [DUCKDB_JSON]
-      The side-by-side ratios.
-  bench-report.py scale PIPELINE_JSON...
+  bench-report.py pipeline OUT_JSON DUCKDB_JSON CORES:RUN_JSON:EVENT_LOG:WALL_SECONDS...
+      One day, `ippipe run` at each core count: per stage (from run.json's stage windows and
+      Spark's event log) its wall time, log rows/s per core, the local[1] time, speedup and
+      Karp-Flatt serial fraction, the driver-only time (no task running), the critical path
+      (driver-only time plus the longest chain of Spark stages, each costing its longest task),
+      task seconds, the max/median task time of its heaviest Spark stage, the peak JVM heap; then
+      DuckDB's pipeline on the same files (DUCKDB_JSON, '' without it) and the ratio.
+  bench-report.py scale OUT_JSON...
       Time per log row at each size, against the smallest.
   bench-report.py profile JFR_FILE
       Where the CPU went (JFR execution samples, by the top frame's code area), for the runs
@@ -23,134 +23,142 @@ from collections import defaultdict
 STAGES = ["ingest", "probe", "score", "publish"]
 
 
-def tasks_by_stage(event_log):
-    """ippipe stage (the Spark job group's first word) -> task skew and peak heap."""
-    stage_group = {}
-    tasks = defaultdict(list)
-    heap = defaultdict(int)
+def read_event_log(event_log):
+    """Spark's event log of one run: its tasks (stage id, launch ms, finish ms, peak heap) and its
+    Spark stages (id -> submission ms, completion ms)."""
+    tasks, stages = [], {}
     with open(event_log) as f:
         for line in f:
             e = json.loads(line)
             kind = e["Event"]
-            if kind == "SparkListenerJobStart":
-                group = (e.get("Properties") or {}).get("spark.jobGroup.id") or "other"
-                for s in e["Stage IDs"]:
-                    stage_group[s] = group.split("-")[0]
-            elif kind == "SparkListenerTaskEnd":
-                group = stage_group.get(e["Stage ID"], "other")
+            if kind == "SparkListenerTaskEnd" and e["Task End Reason"]["Reason"] == "Success":
+                info = e["Task Info"]
                 peak = (e.get("Task Executor Metrics") or {}).get("JVMHeapMemory", 0)
-                heap[group] = max(heap[group], peak)
-                if e["Task End Reason"]["Reason"] == "Success":
-                    info = e["Task Info"]
-                    tasks[e["Stage ID"]].append(info["Finish Time"] - info["Launch Time"])
-            elif kind == "SparkListenerStageExecutorMetrics":
-                group = stage_group.get(e["Stage ID"], "other")
-                heap[group] = max(heap[group], e["Executor Metrics"].get("JVMHeapMemory", 0))
-    by_group = defaultdict(list)
-    for stage, times in tasks.items():
-        by_group[stage_group.get(stage, "other")].append(times)
-
-    def skew(times):
-        median = statistics.median(times)
-        return round(max(times) / median, 2) if median > 0 else None
-
-    out = {}
-    for group, stages in by_group.items():
-        heaviest = max(stages, key=sum)
-        wide = [t for t in stages if len(t) >= 4]
-        out[group] = {
-            "tasks": sum(len(t) for t in stages),
-            "heaviest_tasks": len(heaviest),
-            "heaviest_max_over_median": skew(heaviest),
-            "widest_max_over_median": max((skew(t) or 0 for t in wide), default=None),
-            "peak_heap_mb": round(heap[group] / 2**20) if heap[group] else None,
-        }
-    return out
+                tasks.append((e["Stage ID"], info["Launch Time"], info["Finish Time"], peak))
+            elif kind == "SparkListenerStageCompleted":
+                info = e["Stage Info"]
+                if info.get("Submission Time") and info.get("Completion Time"):
+                    stages[info["Stage ID"]] = (info["Submission Time"], info["Completion Time"])
+    return tasks, stages
 
 
-def pipeline(run_json, event_log, wall, out_json):
+def busy_ms(intervals, lo, hi):
+    """Milliseconds of [lo, hi] covered by at least one of the intervals."""
+    covered, end = 0, lo
+    for a, b in sorted(intervals):
+        a, b = max(a, end), min(b, hi)
+        if b > a:
+            covered += b - a
+            end = b
+    return covered
+
+
+def stage_parallelism(tasks, stages, lo, hi):
+    """One ippipe stage, the window [lo, hi] ms of the run: its task time, its driver-only time
+    (no task running anywhere), its critical path (driver-only time plus the longest chain of
+    Spark stages that ran one after another, each costing its longest task), task skew, heap."""
+    mine = [t for t in tasks if lo <= t[1] <= hi]
+    by_stage = defaultdict(list)
+    for sid, a, b, _ in mine:
+        by_stage[sid].append(b - a)
+    driver_only = (hi - lo) - busy_ms([(a, b) for _, a, b, _ in mine], lo, hi)
+    chain = sorted((stages[s][0], stages[s][1], max(d)) for s, d in by_stage.items() if s in stages)
+    best = []
+    for i, (sub, _, cost) in enumerate(chain):
+        best.append(cost + max((best[j] for j in range(i) if chain[j][1] <= sub), default=0))
+    heaviest = max(by_stage.values(), key=sum, default=[])
+    median = statistics.median(heaviest) if heaviest else 0
+    return {
+        "tasks": len(mine),
+        "task_seconds": round(sum(b - a for _, a, b, _ in mine) / 1000, 1),
+        "driver_only_seconds": round(driver_only / 1000, 1),
+        "critical_path_seconds": round((driver_only + max(best, default=0)) / 1000, 1),
+        "heaviest_max_over_median": round(max(heaviest) / median, 2) if median else None,
+        "peak_heap_mb": round(max((t[3] for t in mine), default=0) / 2**20) or None,
+    }
+
+
+def one_run(cores, run_json, event_log, wall):
+    """Per ippipe stage of one `ippipe run`, and the whole command."""
     run = json.load(open(run_json))
-    cores = os.cpu_count()
-    log_rows = run["ingest"]["rows"]["requests"]["read"]
-    proxies = run["ingest"]["rows"]["inventory"]["read"]
-    tasks = tasks_by_stage(event_log)
-    rows = []
+    tasks, stages = read_event_log(event_log)
+    out = {"cores": cores, "wall": wall, "log_rows": run["ingest"]["rows"]["requests"]["read"],
+           "proxies": run["ingest"]["rows"]["inventory"]["read"], "stages": {}}
     for s in run["stages"]:
         if s["status"] != "ran":
             continue
-        t = tasks.get(s["stage"], {})
-        rows.append({"stage": s["stage"], "seconds": s["seconds"], **t})
-    total = sum(r["seconds"] for r in rows)
-    rows.append({"stage": "all stages", "seconds": round(total, 1),
-                 "peak_heap_mb": max((r.get("peak_heap_mb") or 0 for r in rows), default=None)})
-    rows.append({"stage": "whole command", "seconds": round(wall, 1)})
-    print(f"{log_rows:,} log rows, {proxies:,} proxies, {cores} cores, Parquet input")
-    print(f"  {'stage':14} {'seconds':>8} {'log rows/s':>12} {'per core':>10} {'ns/row/core':>12}"
-          f" {'max/median':>11} {'(4+ tasks)':>11} {'peak heap MB':>13}")
-    for r in rows:
-        per_core = log_rows / r["seconds"] / cores if r["seconds"] else 0
-        r["log_rows_per_s_core"] = round(per_core)
-        r["ns_per_row_core"] = round(1e9 / per_core, 1) if per_core else None
-        fmt = lambda v: "-" if v is None else v
-        print(f"  {r['stage']:14} {r['seconds']:8.1f} {log_rows / r['seconds'] if r['seconds'] else 0:12,.0f}"
-              f" {per_core:10,.0f} {fmt(r['ns_per_row_core']):>12} {fmt(r.get('heaviest_max_over_median')):>11}"
-              f" {fmt(r.get('widest_max_over_median')):>11} {fmt(r.get('peak_heap_mb')):>13}")
-    doc = {"log_rows": log_rows, "proxies": proxies, "cores": cores, "stages": rows}
+        lo = s["startedAtMillis"]
+        hi = lo + s["seconds"] * 1000
+        out["stages"][s["stage"]] = {"seconds": s["seconds"], **stage_parallelism(tasks, stages, lo, hi)}
+    first = min((t[1] for t in tasks), default=0)
+    last = max((t[2] for t in tasks), default=0)
+    out["stages"]["whole command"] = {"seconds": round(wall, 1), **stage_parallelism(tasks, stages, first, last)}
+    # Before the first task and after the last: JVM and session start, planning, shutdown.
+    whole = out["stages"]["whole command"]
+    driver_only = round(wall - busy_ms([(a, b) for _, a, b, _ in tasks], first, last) / 1000, 1)
+    whole["critical_path_seconds"] = round(
+        whole["critical_path_seconds"] - whole["driver_only_seconds"] + driver_only, 1)
+    whole["driver_only_seconds"] = driver_only
+    return out
+
+
+def pipeline(out_json, duckdb_json, *runs):
+    """One day: `ippipe run` at each core count (runs: CORES:RUN_JSON:EVENT_LOG:WALL_SECONDS),
+    and DuckDB's pipeline on the same files (duckdb_json, or '' without it)."""
+    results = []
+    for r in runs:
+        cores, run_json, event_log, wall = r.split(":")
+        results.append(one_run(int(cores), run_json, event_log, float(wall)))
+    results.sort(key=lambda r: r["cores"])
+    top = results[-1]
+    one = results[0] if results[0]["cores"] == 1 and len(results) > 1 else None
+    rows = top["log_rows"]
+    p = top["cores"]
+    print(f"{rows:,} log rows, {top['proxies']:,} inventory lines; local[{p}] unless said")
+    print(f"  {'stage':14} {'seconds':>8} {'rows/s/core':>12} {'local[1] s':>11} {'speedup':>8}"
+          f" {'Karp-Flatt':>11} {'driver-only':>12} {'critical path':>14} {'task s':>7}"
+          f" {'max/median':>11} {'heap MB':>8}")
+    for stage, m in top["stages"].items():
+        m["log_rows_per_s_core"] = round(rows / m["seconds"] / p) if m["seconds"] else None
+        if one and stage in one["stages"] and m["seconds"]:
+            m["local1_seconds"] = one["stages"][stage]["seconds"]
+            m["speedup"] = round(m["local1_seconds"] / m["seconds"], 2)
+            # Karp-Flatt: the serial fraction the measured speedup S on p cores implies.
+            m["karp_flatt"] = round((1 / m["speedup"] - 1 / p) / (1 - 1 / p), 3)
+        share = 100 * m["driver_only_seconds"] / m["seconds"] if m["seconds"] else 0
+        dash = lambda v, f="{}": "-" if v is None else f.format(v)
+        print(f"  {stage:14} {m['seconds']:8.1f} {dash(m['log_rows_per_s_core'], '{:,}'):>12}"
+              f" {dash(m.get('local1_seconds')):>11} {dash(m.get('speedup')):>8}"
+              f" {dash(m.get('karp_flatt')):>11} {m['driver_only_seconds']:6.1f} ({share:3.0f}%)"
+              f" {m['critical_path_seconds']:14.1f} {m['task_seconds']:7.1f}"
+              f" {dash(m.get('heaviest_max_over_median')):>11} {dash(m.get('peak_heap_mb')):>8}")
+    doc = {"log_rows": rows, "runs": results}
+    if duckdb_json and os.path.exists(duckdb_json) and os.path.getsize(duckdb_json):
+        d = json.load(open(duckdb_json))
+        doc["duckdb"] = d
+        whole = top["stages"]["whole command"]["seconds"]
+        print(f"  DuckDB, the same job on the same files, {d['cores']} threads: {d['seconds']:.1f} s, "
+              f"{round(d['rows'] / d['seconds'] / d['cores']):,} log rows/s/core "
+              f"({d['valid']:,} valid, {d['rejects']:,} rejected, {d['proxies_with_evidence']:,} proxies with evidence)")
+        print(f"  ippipe / DuckDB, whole command at equal cores: {whole / d['seconds']:.2f}x the time")
     with open(out_json, "w") as f:
         json.dump(doc, f, indent=2)
 
 
-def baselines(pipeline_json, geo_json, cipher_json, duckdb_json=None):
-    p = json.load(open(pipeline_json))
-    g = json.load(open(geo_json))
-    c = json.load(open(cipher_json))
-    d = json.load(open(duckdb_json)) if duckdb_json and os.path.getsize(duckdb_json) else None
-    print("geotag, ns per row per core (IPv4 proxy addresses of the day, into a no-op sink):")
-    print(f"  geotag's columns: {g['all_ns']:,.0f} (15 fields), {g['country_ns']:,.0f} (country), "
-          f"{g['asn_ns']:,.0f} (ASN); reading the addresses alone: {g['scan_ns']:,.0f}")
-    lines = [
-        ("MaxMind reader UDF, country only / geotag's country", g["reader_country_ns"] / g["country_ns"]),
-        ("MaxMind reader UDF, 6 city fields / geotag's 15 fields", g["reader_city_ns"] / g["all_ns"]),
-        (f"Spark SQL BETWEEN join (sample of {g['between_sample']:,}) / geotag's ASN", g["between_ns"] / g["asn_ns"]),
-    ]
-    if d:
-        lines.append(("DuckDB BETWEEN join (IEJoin) / geotag's ASN", d["duckdb_between_ns"] / g["asn_ns"]))
-        lines.append(("DuckDB ASOF join / geotag's ASN", d["duckdb_asof_ns"] / g["asn_ns"]))
-    for what, ratio in lines:
-        print(f"  {what:66} {ratio:8,.1f}x")
-    if "floor_ns" in g:
-        budget = g["reader_country_ns"] / 20
-        print(f"  20x the reader UDF (country) means at most {budget:,.0f} ns/row/core for the whole stage; "
-              f"Spark alone costs {g['floor_ns']:,.0f} for a constant per row and {g['scan_ns']:,.0f} to "
-              f"read the address; the lookup kernel on the day's addresses, one thread: geotag "
-              f"{g['kernel_geotag_ns']:,.1f} ns, reader {g['kernel_reader_ns']:,.0f} ns "
-              f"({g['kernel_reader_ns'] / g['kernel_geotag_ns']:,.0f}x)")
-    if g["country_ns"] > 1.2 * g["scan_ns"]:
-        net = (g["reader_country_ns"] - g["scan_ns"]) / (g["country_ns"] - g["scan_ns"])
-        print(f"  the lookup alone (each minus reading the addresses): reader / geotag = {net:,.1f}x (country)")
-    else:
-        print("  the lookup alone: geotag's country costs no more than reading the addresses, within "
-              "this machine's noise; the ratios above are bounded by that read")
-    print("encrypt, ns per row per core (client addresses of the day):")
-    for scheme, v in c.items():
-        print(f"  {scheme:22} cipher per task {v['task_ns']:8,.0f}   created per row {v['row_ns']:8,.0f}"
-              f"   ratio {v['row_ns'] / v['task_ns']:6.1f}x")
-    stages = {r["stage"]: r for r in p["stages"]}
-    whole = stages["all stages"]
-    print(f"pipeline: {whole['log_rows_per_s_core']:,} log rows/s/core over all stages "
-          f"(target 1,000,000: {whole['log_rows_per_s_core'] / 1e6:.2f} of it)")
-
-
 def scale(files):
+    """Time per log row at each size, against the smallest, at the most cores measured."""
     docs = [json.load(open(f)) for f in files]
     base = None
-    print(f"  {'log rows':>12} {'all stages s':>13} {'ns/row/core':>12} {'vs first':>9}   per stage ns/row/core")
+    print(f"  {'log rows':>12} {'whole s':>8} {'ns/row/core':>12} {'vs first':>9} {'speedup':>8}   per stage ns/row/core")
     for d in docs:
-        stages = {r["stage"]: r for r in d["stages"]}
-        ns = stages["all stages"]["ns_per_row_core"]
+        top = d["runs"][-1]
+        st = top["stages"]
+        ns = 1e9 * st["whole command"]["seconds"] * top["cores"] / d["log_rows"]
         base = base or ns
-        per = ", ".join(f"{s} {stages[s]['ns_per_row_core']:,.0f}" for s in STAGES if s in stages)
-        print(f"  {d['log_rows']:12,} {stages['all stages']['seconds']:13.1f} {ns:12,.0f} {ns / base:9.2f}   {per}")
+        per = ", ".join(f"{s} {1e9 * st[s]['seconds'] * top['cores'] / d['log_rows']:,.0f}"
+                        for s in STAGES if s in st)
+        print(f"  {d['log_rows']:12,} {st['whole command']['seconds']:8.1f} {ns:12,.0f} {ns / base:9.2f}"
+              f" {st['whole command'].get('speedup', '-'):>8}   {per}")
 
 
 AREAS = [  # (top frame's class prefix, area): the first match wins
@@ -209,9 +217,7 @@ def profile(jfr_file):
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "pipeline":
-        pipeline(args[0], args[1], float(args[2]), args[3])
-    elif cmd == "baselines":
-        baselines(*args)
+        pipeline(*args)
     elif cmd == "scale":
         scale(args)
     elif cmd == "profile":

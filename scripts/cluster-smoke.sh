@@ -13,16 +13,21 @@
 # README says for clusters (a 0600 key file at the same path on every node); so does the geo
 # index. Everything is torn down on exit, also on failure.
 #   scripts/cluster-smoke.sh [--proxies N] [--requests M] [--keep]
+#   scripts/cluster-smoke.sh --scaling [--requests M]   a benchmark, not a check: two workers
+#       of one core each; the nightly run (default 500 000 log lines) on one executor of one
+#       core, then on two, timed, with the speedup, each executor's broadcast reads (the geo
+#       index and the derived key arrive once per executor) and the two lakes compared.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/lib.sh"
-proxies=1000; requests=8000; keep=0; date=2026-11-25
+proxies=1000; requests=8000; keep=0; date=2026-11-25; scaling=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
+    --scaling) scaling=1; requests=500000; proxies=20000; shift;;
     --proxies) proxies="$2"; shift 2;;
     --requests) requests="$2"; shift 2;;
     --keep) keep=1; shift;;
-    *) echo "usage: scripts/cluster-smoke.sh [--proxies N] [--requests M] [--keep]" >&2; exit 2;;
+    *) echo "usage: scripts/cluster-smoke.sh [--scaling] [--proxies N] [--requests M] [--keep]" >&2; exit 2;;
   esac
 done
 ippipe_build_if_missing
@@ -67,6 +72,8 @@ appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n
 logger.parquet.name = org.apache.parquet
 logger.parquet.level = info
 EOF2
+# The scaling benchmark times the run: INFO, as an operator's cluster logs.
+[[ $scaling == 1 ]] && sed -i 's/^rootLogger.level = debug/rootLogger.level = info/' "$sh/conf/log4j2.properties"
 quiet="-Dlog4j2.configurationFile=$IPPIPE_HOME/conf/log4j2.properties"
 # spark-submit is SparkSubmit itself; the launcher JVM is the driver in client mode.
 cat > "$sh/bin/spark-submit" <<EOF
@@ -84,10 +91,11 @@ java -Xmx256m "${JAVA17_OPENS[@]}" -cp "$sh/conf:$sh/jars/*" org.apache.spark.de
   --host 127.0.0.1 --port "$mport" --webui-port "$(ippipe_free_port)" > "$work/master.log" 2>&1 &
 pids+=($!)
 ippipe_wait_for "$work/master.log" "I have been elected leader" 1 60
+worker_cores=$(( scaling == 1 ? 1 : 2 ))
 for w in 1 2; do
   mkdir -p "$work/worker$w"
   java -Xmx256m "${JAVA17_OPENS[@]}" -cp "$sh/conf:$sh/jars/*" org.apache.spark.deploy.worker.Worker \
-    --host 127.0.0.1 --cores 2 --memory 3g --webui-port "$(ippipe_free_port)" --work-dir "$work/worker$w" \
+    --host 127.0.0.1 --cores "$worker_cores" --memory 3g --webui-port "$(ippipe_free_port)" --work-dir "$work/worker$w" \
     "$master" > "$work/worker$w.log" 2>&1 &
   pids+=($!)
 done
@@ -96,7 +104,7 @@ ippipe_wait_for "$work/master.log" "Registering worker" 2 60
 if ss -ltnp 2>/dev/null | grep -E "pid=($(IFS='|'; echo "${pids[*]}"))," | grep -v -E "127\.0\.0\.1:|\[::ffff:127\.0\.0\.1\]:" ; then
   echo "cluster-smoke: a cluster port is bound beyond loopback" >&2; exit 1
 fi
-echo "   $master, 2 workers x 2 cores x 3 GiB; every port on loopback"
+echo "   $master, 2 workers x $worker_cores cores x 3 GiB; every port on loopback"
 
 echo "== input: $proxies proxies, $requests log lines, a 0600 key file"
 "$here/ippipe" generate --date "$date" --proxies "$proxies" --requests "$requests" \
@@ -117,6 +125,38 @@ run_args() {  # lake
 cluster_opts=(--master "$master" --executor-memory 1g --executor-cores 1 --total-executor-cores 2
   --conf spark.ui.enabled=false --conf spark.sql.shuffle.partitions=4
   --conf "spark.driver.extraJavaOptions=$quiet ${JAVA17_OPENS[*]}")
+
+if [[ $scaling == 1 ]]; then
+  # Every task of one run on one core, then on two: the cluster's speedup. The driver is a third
+  # JVM on the same two cores (it plans and commits; docs/performance.md says how much).
+  declare -A took
+  for n in 1 2; do
+    echo "== scaling: $n executor(s) of one core ($requests log lines)"
+    rm -rf "$work/scale$n"; mkdir -p "$work/scale$n-events"
+    t0=$(date +%s.%N)
+    "$here/submit.sh" $(run_args "$work/scale$n") "${conf[@]}" -- --master "$master" \
+      --executor-memory 2g --executor-cores 1 --total-executor-cores "$n" --driver-memory 2g \
+      --conf spark.ui.enabled=false --conf "spark.driver.extraJavaOptions=$quiet ${JAVA17_OPENS[*]}" \
+      --conf spark.eventLog.enabled=true --conf "spark.eventLog.dir=file://$work/scale$n-events" \
+      --deploy-mode client > "$work/scale$n.log" 2>&1
+    took[$n]=$(python3 -c "print(round($(date +%s.%N) - $t0, 1))")
+    grep -E "^   (ingest|score|publish) " "$work/scale$n.log" | sed 's/^/  /' || true
+    echo "   $n executor(s): ${took[$n]} s"
+  done
+  echo "   speedup, two one-core executors against one: $(python3 -c "print(round(${took[1]} / ${took[2]}, 2))")x"
+  echo "== broadcast reads per executor (the geo index and the key material: once each, never per task)"
+  for f in "$work"/worker*/app-*/*/stderr; do
+    python3 - "$f" <<'PY'
+import re, sys
+took = [int(m.group(2)) for m in re.finditer(r"Reading broadcast variable (\d+) took (\d+) ms", open(sys.argv[1], errors="replace").read())]
+tasks = len(re.findall(r"Running task", open(sys.argv[1], errors="replace").read()))
+app = sys.argv[1].split("/")[-3:-1]
+print(f"   executor {'/'.join(app)}: {tasks} tasks, {len(took)} broadcast reads, the slowest {max(took, default=0)} ms, {sum(took)} ms in all")
+PY
+  done
+  "$here/ippipe" compare --date "$date" "$work/scale1" "$work/scale2" | tail -3 | sed 's/^/   /'
+  exit 0
+fi
 
 t0=$(date +%s)
 echo "== 1. reference: local[2] ($stages)"

@@ -1,5 +1,6 @@
 // Runs pipeline.sql (the one-node baseline of the nightly run) on one day and times it, the
-// way scripts/bench.sh times `ippipe run`: a whole process, threads = the machine's cores.
+// way scripts/bench.sh times `ippipe run`: a whole process, with DUCKDB_THREADS threads (the
+// run's cores; the machine's cores without it).
 // Usage: node pipeline.mjs LOG_DIR INVENTORY_DIR COUNTRY_NUM_CSV ASN_NUM_CSV OUT_DIR
 // Prints a JSON line: seconds, rows, valid requests, rejects, proxies with evidence, pool size.
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -20,7 +21,8 @@ const sql = fs.readFileSync(path.join(here, 'pipeline.sql'), 'utf8')
   .replaceAll('@OUT@', quote(out))
   .replaceAll('@KEY@', 'bench-' + Math.random().toString(36).slice(2));
 const start = performance.now();
-const db = await DuckDBInstance.create(':memory:', { threads: String(os.cpus().length) });
+const threads = Number(process.env.DUCKDB_THREADS || os.cpus().length);
+const db = await DuckDBInstance.create(':memory:', { threads: String(threads) });
 const c = await db.connect();
 await c.run(sql);
 const seconds = (performance.now() - start) / 1000;
@@ -32,6 +34,6 @@ const withEvidence = await one('SELECT count(*) FROM evidence');
 const pool = await one(`SELECT count(*) FROM read_parquet('${quote(out)}/pool.parquet')`);
 console.log(`duckdb pipeline: ${rows} log lines, ${valid} valid, ${rejects} rejected, `
   + `${withEvidence} proxies with evidence, pool ${pool}: ${seconds.toFixed(1)} s, `
-  + `${Math.round(rows / seconds / os.cpus().length)} log rows/s per core`);
+  + `${Math.round(rows / seconds / threads)} log rows/s per core`);
 console.log(JSON.stringify({ seconds, rows, valid, rejects, proxies_with_evidence: withEvidence,
-  pool, cores: os.cpus().length }));
+  pool, cores: threads }));

@@ -203,6 +203,16 @@ class EncryptionTest {
     assertFalse(SharedSpark.get().read().parquet(outside + "/requests/dt=" + DATE)
         .schema().fieldNames().length == 0);
 
+    // A written file gone before decrypt counts its output: refused, and no partial plaintext
+    // copy is left behind.
+    io.ippipe.jobs.run.Faults.at("decrypt.before-reconcile", TestLakes::deleteOneDataFile);
+    CliTest.Run lost = CliTest.run("decrypt", "--date", DATE, "--out", lake.toString(), "--into",
+        dir.resolve("plain-lost").toString(), "--conf", "crypto.keys=k1=file:" + masterKey);
+    io.ippipe.jobs.run.Faults.clear();
+    assertEquals(1, lost.code(), lost.err());
+    assertTrue(lost.err().contains("Cannot reconcile decrypt"), lost.err());
+    assertFalse(Files.exists(dir.resolve("plain-lost/requests/dt=" + DATE)));
+
     // Into the lake: refused unless the operator says so.
     CliTest.Run inside = CliTest.run("decrypt", "--date", DATE, "--out", lake.toString(), "--into",
         lake.resolve("decrypted").toString(), "--conf", "crypto.keys=k1=file:" + masterKey);

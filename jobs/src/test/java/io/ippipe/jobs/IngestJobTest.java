@@ -234,23 +234,13 @@ class IngestJobTest {
     for (Case c : cases) {
       Path lake = dir.resolve("lake-" + c.point());
       // The fault: one committed data file of the partition is gone.
-      Faults.at(c.point(), partition -> deleteOneDataFile(Path.of(partition.replaceFirst("^file:", ""))));
+      Faults.at(c.point(), TestLakes::deleteOneDataFile);
       CliTest.Run r = ingest(dir, lake, List.of(inv), List.of(logs), "validate.max_reject_rate=0.9");
       Faults.clear();
       assertEquals(1, r.code(), c.point() + ": " + r.out() + r.err());
       assertTrue(r.err().contains(c.expected()), c.point() + ": " + r.err());
       assertFalse(Files.exists(lake.resolve("inventory")), "nothing committed");
       assertFalse(Files.exists(lake.resolve("_runs/dt=" + DATE + "/ingest.json")), "not marked done");
-    }
-  }
-
-  private static void deleteOneDataFile(Path partition) {
-    try (var files = Files.list(partition)) {
-      Path victim = files.filter(p -> p.getFileName().toString().startsWith("part-")
-          && p.toString().endsWith(".parquet")).findFirst().orElseThrow();
-      Files.delete(victim);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
     }
   }
 

@@ -190,6 +190,24 @@ class RunJobTest {
     assertEquals(0, difference(scores, table(lake, Tables.SCORES)));
   }
 
+  /** score's and publish's accounting, each reached by a file gone before it checks. */
+  @Test
+  void scoreAndPublishReconciliationsCatchAMissingFile() throws Exception {
+    for (String[] c : new String[][] {{"score.before-reconcile", "Cannot reconcile score"},
+        {"publish.before-reconcile", "Cannot reconcile publish"}}) {
+      Path lake = copy("reconcile-" + c[0]);
+      String live = Files.readString(lake.resolve("live/CURRENT")).strip();
+      Faults.at(c[0], TestLakes::deleteOneDataFile);
+      CliTest.Run failed = run(lake, "--from", c[0].split("\\.")[0], "--conf",
+          "publish.min_score=0");
+      Faults.clear();
+      assertEquals(1, failed.code(), c[0] + ": " + failed.out() + failed.err());
+      assertTrue(failed.err().contains(c[1]), c[0] + ": " + failed.err());
+      assertEquals(live, Files.readString(lake.resolve("live/CURRENT")).strip(),
+          c[0] + ": the live pool is unchanged");
+    }
+  }
+
   @Test
   void aLateLogFileRedoesIngestAndEverythingAfterIt() throws Exception {
     Path lake = base.resolve("late");

@@ -85,4 +85,15 @@ final class TestLakes {
       }
     }
   }
+
+  /** A fault for {@code Faults.at}: one committed Parquet file of the partition is gone. */
+  static void deleteOneDataFile(String partition) {
+    try (var files = java.nio.file.Files.list(Path.of(partition.replaceFirst("^file:", "")))) {
+      Path victim = files.filter(p -> p.getFileName().toString().startsWith("part-")
+          && p.toString().endsWith(".parquet")).findFirst().orElseThrow();
+      java.nio.file.Files.delete(victim);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 }

@@ -60,8 +60,12 @@ public final class DecryptJob {
     Scheme scheme = Scheme.fromId(manifest.columns().get(0).scheme());
     OutputWriter.writeAsIs(layout.apply(rows, keys.only(scheme, keyIds), null, cacheEntries),
         output);
+    io.ippipe.jobs.run.Faults.hit("decrypt.before-reconcile", output);
     long written = Footers.rows(lake.conf(), output);
     if (written != manifest.rows()) {
+      // A partial plaintext copy is worse than none: it would pass for the whole day.
+      Path partial = new Path(output);
+      partial.getFileSystem(lake.conf()).delete(partial, true);
       throw new IllegalStateException("Cannot reconcile decrypt of " + input + ": it holds "
           + manifest.rows() + " rows, " + written + " were written");
     }

@@ -9,6 +9,7 @@ import io.ippipe.common.publish.PoolEntry;
 import io.ippipe.common.publish.PoolKeys;
 import java.net.URI;
 import java.net.URISyntaxException;
+import io.ippipe.jobs.run.Faults;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -151,6 +152,7 @@ public final class RedisPoolStore implements PoolStore {
       }
       if (++count % BATCH == 0) {
         p.sync();
+        Faults.hit("publish.redis.batch-written", version);
       }
     }
     Map<String, String> meta = new HashMap<>();
@@ -160,6 +162,7 @@ public final class RedisPoolStore implements PoolStore {
     meta.put("published_at", java.time.Instant.now().toString());
     p.hset(keys.meta(version), meta);
     p.sync();
+    Faults.hit("publish.redis.written", version);
 
     long inGroups = 0;
     for (String g : groups) {
@@ -171,10 +174,12 @@ public final class RedisPoolStore implements PoolStore {
           + count + " proxies, found " + inGroups + " in groups and " + inHash + " in the hash; "
           + "the live pool was not changed");
     }
+    Faults.hit("publish.redis.checked", version);
     Transaction t = jedis.multi();
     t.set(keys.current(), version);
     t.zadd(keys.versions(), System.currentTimeMillis(), version);
     t.exec();
+    Faults.hit("publish.redis.flipped", version);
     retireOldVersions(version);
     return true;
   }

@@ -62,7 +62,12 @@ public final class RunJob {
     }
   }
 
-  public record StageRun(String stage, String status, double seconds, String detail) {}
+  /**
+   * One stage of a run as run.json records it. {@code startedAtMillis} (epoch milliseconds, null
+   * when the stage did not run now) lets the bench place Spark's event log on the stage.
+   */
+  public record StageRun(String stage, String status, double seconds, String detail,
+      Long startedAtMillis) {}
 
   public record Result(LocalDate date, List<StageRun> stages, String runMetrics, String report,
       List<String> top) {}
@@ -169,13 +174,14 @@ public final class RunJob {
             StageMarker m = markers.get(s);
             boolean done = decision.why().startsWith("done at");
             runs.add(new StageRun(s.id(), done ? "done earlier" : "skipped",
-                m == null ? 0 : m.seconds(), done ? m.summary() : decision.why()));
+                m == null ? 0 : m.seconds(), done ? m.summary() : decision.why(), null));
             console.printf("== %-8s skipped (%s)%n", s.id(), decision.why());
             continue;
           }
           console.printf("== %-8s %s%n", s.id(), decision.why());
           progress.stage(s.id());
           long start = System.nanoTime();
+          long startedAt = System.currentTimeMillis();
           StageOutput out = lake.stage(o.date(), s.id()).clear();
           // The marker goes first: a crash between the commit and a new marker must not leave
           // an old marker claiming the new outputs.
@@ -188,18 +194,19 @@ public final class RunJob {
             // ingest writes its outputs and metrics even when the gate trips: commit them, mark
             // nothing done, publish nothing.
             out.commit();
-            runs.add(new StageRun(s.id(), "quality gate breached", seconds(start), gate.getMessage()));
+            runs.add(new StageRun(s.id(), "quality gate breached", seconds(start), gate.getMessage(),
+                startedAt));
             throw gate;
           } catch (Exception e) {
             out.discard();
-            runs.add(new StageRun(s.id(), "failed", seconds(start), e.getMessage()));
+            runs.add(new StageRun(s.id(), "failed", seconds(start), e.getMessage(), startedAt));
             throw e;
           }
           try {
             Faults.hit("run." + s.id() + ".before-commit", out.dir());
           } catch (RuntimeException e) {
             out.discard();
-            runs.add(new StageRun(s.id(), "failed", seconds(start), e.getMessage()));
+            runs.add(new StageRun(s.id(), "failed", seconds(start), e.getMessage(), startedAt));
             throw e;
           }
           out.commit();
@@ -214,7 +221,7 @@ public final class RunJob {
           if (result.top() != null) {
             top = result.top();
           }
-          runs.add(new StageRun(s.id(), "ran", seconds, result.summary()));
+          runs.add(new StageRun(s.id(), "ran", seconds, result.summary(), startedAt));
           console.printf("   %-8s %s (%.1f s)%n", s.id(), result.summary(), seconds);
           LOG.info("run {} stage {} committed in {} s", o.date(), s.id(), seconds);
         }
