@@ -61,19 +61,21 @@ public record ProbeSettings(String judgeHost, int judgePort, String judgePath, i
   /** Parses probe.judge_url: http://HOST[:PORT][/PATH]; the checks append /MARKER. */
   public static URI judgeUri(String text) {
     URI uri;
+    // Messages show the URL with its user info masked: it may carry a password.
+    String shown = Keys.urlShown(text.strip());
     try {
       uri = new URI(text.strip());
     } catch (java.net.URISyntaxException e) {
-      throw new ConfigException("probe.judge_url '" + text + "' is not a URL: " + e.getReason());
+      throw new ConfigException("probe.judge_url '" + shown + "' is not a URL: " + e.getReason());
     }
     if (!"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
       throw new ConfigException("probe.judge_url must be an http:// URL with a host, e.g. "
           + "http://judge.example.net:8899/judge (run one with: ippipe judge --port 8899); got '"
-          + text + "'");
+          + shown + "'");
     }
-    if (uri.getUserInfo() != null || uri.getQuery() != null || uri.getFragment() != null) {
+    if (uri.getRawUserInfo() != null || uri.getQuery() != null || uri.getFragment() != null) {
       throw new ConfigException("probe.judge_url takes no user info, query or fragment: '"
-          + text + "'");
+          + shown + "'");
     }
     return uri;
   }

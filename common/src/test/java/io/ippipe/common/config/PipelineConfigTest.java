@@ -95,6 +95,44 @@ class PipelineConfigTest {
   }
 
   @Test
+  void everyKeyThatCanHoldASecretIsFlaggedAndPrintedMasked() {
+    Set<String> secret = new java.util.TreeSet<>();
+    for (ConfigKey<?> key : Keys.all()) {
+      if (key.secret()) {
+        secret.add(key.name());
+      }
+    }
+    assertEquals(new java.util.TreeSet<>(SECRET_KEYS), secret);
+    // References to secrets are shown, anything else in their place is not.
+    assertEquals("env:REDIS_PW", Keys.PUBLISH_REDIS_PASSWORD.shown("env:REDIS_PW"));
+    assertEquals("****", Keys.PUBLISH_REDIS_PASSWORD.shown("hunter2"));
+    assertEquals("****", Keys.PROBE_CREDENTIALS.shown("supplier.acme = alice:pw"));
+    assertEquals("k1=file:/k", Keys.CRYPTO_KEYS.shown("k1=file:/k"));
+    assertEquals("****", Keys.CRYPTO_KEYS.shown("k1=00112233445566778899aabbccddeeff"));
+    // URLs: the user info up to the last '@' (passwords may hold '@' and '/').
+    assertEquals("redis://****@h:1/0", Keys.PUBLISH_REDIS_URL.shown("redis://u:p@s/s@h:1/0"));
+    assertEquals("redis://h:1/0", Keys.PUBLISH_REDIS_URL.shown("redis://h:1/0"));
+    assertEquals("http://****@j/judge", Keys.PROBE_JUDGE_URL.shown("http://u:pw@j/judge"));
+    assertEquals("****", Keys.PROBE_JUDGE_URL.shown("u:pw@j/judge"));
+    ConfigException e = assertThrows(ConfigException.class, () -> PipelineConfig.of(Map.of(),
+        Map.of("crypto.keys", "k1=00112233445566778899aabbccddeeff")));
+    assertTrue(e.getMessage().startsWith("Invalid value for crypto.keys (from cli): '****'"),
+        e.getMessage());
+    List<String> echo = PipelineConfig.of(Map.of(), Map.of("publish.redis.password", "hunter2",
+        "publish.redis.url", "redis://u:hunter2@h:1/0")).describe();
+    assertTrue(echo.contains("publish.redis.password = **** (cli)"), echo.toString());
+    assertTrue(echo.contains("publish.redis.url = redis://****@h:1/0 (cli)"), echo.toString());
+    ConfigException conf = assertThrows(ConfigException.class,
+        () -> PipelineConfig.parseOverrides(List.of("00112233445566778899aabbccddeeff")));
+    assertTrue(!conf.getMessage().contains("0011") && conf.getMessage().contains("key=value"),
+        conf.getMessage());
+  }
+
+  /** The keys that can hold a secret or a reference to one, or a URL with user info. */
+  static final List<String> SECRET_KEYS = List.of("crypto.keys", "probe.credentials",
+      "probe.judge_url", "publish.redis.password", "publish.redis.url");
+
+  @Test
   void rejectReasonCodesAreUnique() {
     Set<Integer> codes = new HashSet<>();
     Arrays.stream(RejectReason.values()).forEach(r -> assertTrue(codes.add(r.code()), r.name()));

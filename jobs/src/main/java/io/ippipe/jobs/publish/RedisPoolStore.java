@@ -72,13 +72,15 @@ public final class RedisPoolStore implements PoolStore {
    */
   public static RedisPoolStore connect(String url, String password, String prefix, int keepVersions) {
     URI uri;
+    // Messages show the URL with its user info masked: it may carry a password.
+    String shown = Keys.urlShown(url);
     try {
       uri = new URI(url);
     } catch (URISyntaxException e) {
-      throw new ConfigException("publish.redis.url '" + url + "' is not a URL: use redis://host:port/db");
+      throw new ConfigException("publish.redis.url '" + shown + "' is not a URL: use redis://host:port/db");
     }
     if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme()) || uri.getHost() == null) {
-      throw new ConfigException("publish.redis.url '" + url + "' must be redis://host:port/db or rediss://...");
+      throw new ConfigException("publish.redis.url '" + shown + "' must be redis://host:port/db or rediss://...");
     }
     if (uri.getUserInfo() != null) {
       throw new ConfigException("publish.redis.url must not carry credentials; set "
@@ -90,7 +92,7 @@ public final class RedisPoolStore implements PoolStore {
       try {
         db = Integer.parseInt(path);
       } catch (NumberFormatException e) {
-        throw new ConfigException("publish.redis.url '" + url + "': database '" + path + "' is not a number");
+        throw new ConfigException("publish.redis.url '" + shown + "': database '" + path + "' is not a number");
       }
     }
     String where = uri.getScheme() + "://" + uri.getHost() + ":" + (uri.getPort() < 0 ? 6379 : uri.getPort()) + "/" + db;
