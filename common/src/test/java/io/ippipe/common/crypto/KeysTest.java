@@ -111,6 +111,69 @@ class KeysTest {
     assertNotEquals(cv, b.checkValue("k", Scheme.IPCRYPT_DETERMINISTIC));
   }
 
+  /** The uid that owns what this test creates: the user running ippipe. */
+  private int myUid() throws Exception {
+    return (Integer) Files.getAttribute(dir, "unix:uid");
+  }
+
+  @Test
+  void keyFileOwnedBySomeoneElseIsRefused() throws Exception {
+    Path theirs;
+    if (myUid() == 0) {
+      theirs = keyFile("theirs.key", KEY16, "rw-------");
+      Files.setAttribute(theirs, "unix:uid", 65534);
+    } else {
+      // Not root: a file root owns stands in; the owner is checked before the mode.
+      theirs = Path.of("/etc/passwd");
+    }
+    ConfigException e = assertThrows(ConfigException.class, () -> KeySources.fromFile("k1", theirs));
+    assertTrue(e.getMessage().startsWith("Cannot use key 'k1': key file " + theirs + " is owned by uid "),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("not by the user running ippipe (uid " + myUid() + ")"),
+        e.getMessage());
+    assertFalse(e.getMessage().contains(KEY16));
+  }
+
+  @Test
+  void symlinkedKeyFileIsRefusedButASymlinkedDirectoryIsResolved() throws Exception {
+    Path real = keyFile("real.key", KEY16, "rw-------");
+    Path link = Files.createSymbolicLink(dir.resolve("link.key"), real);
+    ConfigException e = assertThrows(ConfigException.class, () -> KeySources.fromFile("k1", link));
+    assertEquals("Cannot use key 'k1': key file " + link + " is a symbolic link (to " + real
+        + "); point the setting at the file itself", e.getMessage());
+    // A link higher up the path is resolved, and the directory it leads to is what is checked.
+    Path keys = Files.createDirectory(dir.resolve("keys"),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Files.writeString(keys.resolve("k.key"), KEY16);
+    Files.setPosixFilePermissions(keys.resolve("k.key"), PosixFilePermissions.fromString("rw-------"));
+    Path keysLink = Files.createSymbolicLink(dir.resolve("keys-link"), keys);
+    assertArrayEquals(Hex.decode(KEY16), KeySources.fromFile("k1", keysLink.resolve("k.key")));
+  }
+
+  @Test
+  void keyFileInADirectoryOthersCanWriteIsRefused() throws Exception {
+    for (String mode : new String[] {"rwxrwx---", "rwx---rwx", "rwxrwxrwx"}) {
+      Path open = Files.createDirectory(dir.resolve("open-" + mode));
+      Files.setPosixFilePermissions(open, PosixFilePermissions.fromString(mode));
+      Path f = open.resolve("k.key");
+      Files.writeString(f, KEY16);
+      Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
+      ConfigException e = assertThrows(ConfigException.class, () -> KeySources.fromFile("k1", f));
+      assertEquals("Cannot use key 'k1': key file " + f + ": its directory " + open
+          + " is writable by group or others (mode " + mode + "), who could replace the file; "
+          + "run: chmod go-w " + open, e.getMessage());
+    }
+    if (myUid() == 0) {
+      Path theirs = Files.createDirectory(dir.resolve("theirs"));
+      Files.setPosixFilePermissions(theirs, PosixFilePermissions.fromString("rwxr-xr-x"));
+      Path f = keyFile("theirs/k.key", KEY16, "rw-------");
+      Files.setAttribute(theirs, "unix:uid", 65534);
+      ConfigException e = assertThrows(ConfigException.class, () -> KeySources.fromFile("k1", f));
+      assertTrue(e.getMessage().contains("its directory " + theirs + " is owned by uid 65534"),
+          e.getMessage());
+    }
+  }
+
   private Path keyFile(String name, String content, String mode) throws Exception {
     Path f = dir.resolve(name);
     Files.writeString(f, content);
