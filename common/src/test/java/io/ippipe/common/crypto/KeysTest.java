@@ -111,6 +111,43 @@ class KeysTest {
     assertNotEquals(cv, b.checkValue("k", Scheme.IPCRYPT_DETERMINISTIC));
   }
 
+  /**
+   * What tasks receive is the derived key of the key id in use: the whole ring, with its master
+   * keys and other ids, refuses to be serialized, and the ring only() makes carries none of them.
+   */
+  @Test
+  void onlyTheDerivedKeyOfTheKeyIdInUseCanLeaveTheDriver() throws Exception {
+    byte[] master = Hex.decode(KEY16 + KEY16);
+    byte[] other = Hex.decode(KEY16.replace('0', '7') + KEY16);
+    KeyRing ring = new KeyRing(Map.of("k1", master, "k2", other), KeyRing.Derivation.HKDF);
+    java.io.NotSerializableException refused = assertThrows(java.io.NotSerializableException.class,
+        () -> serialize(ring));
+    assertTrue(refused.getMessage().contains("keys.only"), refused.getMessage());
+    assertFalse(refused.getMessage().contains(KEY16));
+
+    KeyRing tasks = ring.only(Scheme.IPCRYPT_PFX, List.of("k1"));
+    byte[] bytes = serialize(tasks);
+    String hex = Hex.encode(bytes);
+    assertFalse(hex.contains(Hex.encode(master)), "no master key");
+    assertFalse(hex.contains(Hex.encode(other)), "no other key id");
+    assertTrue(hex.contains(Hex.encode(ring.schemeKey("k1", Scheme.IPCRYPT_PFX))),
+        "the derived key of the id in use");
+    KeyRing back = (KeyRing) new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes))
+        .readObject();
+    assertEquals(java.util.Set.of("k1"), back.ids());
+    assertEquals(ring.checkValue("k1", Scheme.IPCRYPT_PFX), back.checkValue("k1", Scheme.IPCRYPT_PFX));
+    // Handed on by a task, the ring still travels: it holds nothing more.
+    serialize(back);
+  }
+
+  private static byte[] serialize(Object o) throws java.io.IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(o);
+    }
+    return bytes.toByteArray();
+  }
+
   /** The uid that owns what this test creates: the user running ippipe. */
   private int myUid() throws Exception {
     return (Integer) Files.getAttribute(dir, "unix:uid");
