@@ -93,13 +93,20 @@ class SecretLeakTest {
       bothModes(2, "ip", "probe", "203.0.113.5:8080", "--judge", judge);
     }
 
+    // The judge's key pasted inline, to the checker and to the judge.
+    bothModes(2, "probe", "--date", "2026-11-25", "--out", lake, "--judge",
+        "http://127.0.0.1:9/judge", "--conf", "probe.judge_key=" + INLINE_KEY);
+    bothModes(2, "judge", "--port", "0", "--exit-after", "1", "--conf",
+        "probe.judge_key=" + INLINE_KEY);
+
     // All of them at once in a dry run, which echoes the config with -v and then stops.
     bothModes(2, "run", "--dry-run", "--date", "2026-11-25", "--out", lake, "--inventory", inv,
         "--conf", "publish.redis.password=" + INLINE_REDIS_PASSWORD,
         "--conf", "probe.credentials=supplier.acme = alice:" + INLINE_PROBE_PASSWORD,
         "--conf", "publish.redis.url=redis://u:" + URL_PASSWORD + "@127.0.0.1:1/0",
         "--conf", "probe.judge_url=http://u:" + URL_PASSWORD + "@127.0.0.1:9/judge",
-        "--conf", "crypto.keys=k1=" + INLINE_KEY);
+        "--conf", "crypto.keys=k1=" + INLINE_KEY,
+        "--conf", "probe.judge_key=" + INLINE_KEY);
     assertFalse(Files.exists(dir.resolve("lake")), "nothing written");
   }
 

@@ -212,6 +212,22 @@ public final class Keys {
       "publish.redis.password", "",
       "Where the Redis password is: env:VAR or file:PATH (mode 0600). Empty: no AUTH.",
       Parsers.text(), Keys::referenceShown);
+  public static final ConfigKey<String> PUBLISH_REDIS_USER = key(
+      "publish.redis.user", "",
+      "Redis ACL user name publish authenticates as (AUTH user password); empty: the default "
+          + "user (AUTH password).",
+      Parsers.text());
+  public static final ConfigKey<String> PUBLISH_REDIS_CA_FILE = key(
+      "publish.redis.tls.ca_file", "",
+      "For rediss:// URLs: the CA certificates (PEM) or trust store (PKCS12 or JKS, no "
+          + "password) the server's certificate must chain to; empty: the JVM's default trust "
+          + "store. The certificate must also name the URL's host.",
+      Parsers.text());
+  public static final ConfigKey<String> PUBLISH_REDIS_ALLOW_PLAINTEXT_AUTH = key(
+      "publish.redis.allow_plaintext_auth", "false",
+      "true lets publish send the Redis password over an unencrypted redis:// connection, "
+          + "where anyone on the path can read it; otherwise a password needs rediss://.",
+      Parsers.choice("true", "false"));
   public static final ConfigKey<String> PUBLISH_REDIS_PREFIX = key(
       "publish.redis.prefix", "ippipe",
       "Prefix of every Redis key publish writes (docs/publish.md).",
@@ -310,10 +326,27 @@ public final class Keys {
       "probe.recheck.jitter", "0.2",
       "Each wait is spread by up to this share either way (seeded by endpoint and date).",
       Parsers.fraction());
-  public static final ConfigKey<String> PROBE_TEST_ALLOW_SPECIAL_PURPOSE = key(
-      "probe.test.allow_special_purpose", "false",
-      "TEST ONLY: true lets checks reach loopback and other special-purpose addresses.",
-      Parsers.choice("true", "false"));
+  public static final ConfigKey<io.ippipe.common.ip.Networks> PROBE_ALLOW_NETWORKS = key(
+      "probe.allow_networks", "",
+      "CIDR blocks of special-purpose addresses (loopback, private, ...) that checks may reach "
+          + "all the same, comma-separated, e.g. 127.0.0.0/8 for proxies on the checker's own "
+          + "host (scripts/demo.sh). Empty: checks reach globally reachable addresses only.",
+      Parsers.networks());
+  public static final ConfigKey<io.ippipe.common.probe.CredentialOwners> PROBE_CREDENTIAL_OWNERS =
+      key("probe.credential_owners", "",
+      "Which endpoints belong to which supplier, for its supplier.NAME credentials: "
+          + "NAME=feed:PATH (endpoints listed by inventory files at or under PATH, as ingest "
+          + "records source_file, e.g. file:/data/feeds/acme/ or hdfs://nn:8020/feeds/acme/) or "
+          + "NAME=net:CIDR (endpoints in that block), comma-separated. The supplier column of an "
+          + "inventory row never chooses credentials: anyone can write it.",
+      Parsers.credentialOwners());
+  public static final ConfigKey<String> PROBE_JUDGE_KEY = key(
+      "probe.judge_key", "",
+      "Where the key the judge signs its answers with is (env:VAR, file:PATH of mode 0600 or "
+          + "credential:ALIAS; hex, at least 16 bytes; write one with ippipe keygen --scheme "
+          + "master). The judge and the checkers need the same key; an answer without a valid "
+          + "signature is judge_mismatch. Required when run.stages has probe.",
+      Parsers.text(), Keys::referenceShown);
 
   public static final ConfigKey<String> RUN_STAGES = key(
       "run.stages", "ingest, score, publish",
