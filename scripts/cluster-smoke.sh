@@ -169,10 +169,14 @@ echo "   other write task fails, and one executor is killed in the middle of a s
 # Uncompressed Parquet, so that the byte scan below sees every value; the event log, which holds
 # what the Spark UI would show (the environment tab included).
 mkdir -p "$work/eventlog"
+# The fault is armed by FaultyCli from the jobs test jar (a later --class wins over submit.sh's),
+# not by a setting production could carry.
+tests_jar=$(ls "$IPPIPE_HOME"/jobs/target/ippipe-jobs-*-tests.jar 2>/dev/null | head -1)
+[[ -f "$tests_jar" ]] || { echo "cluster-smoke: no jobs test jar; run mvn -DskipTests package" >&2; exit 1; }
 DRIVER_LOG4J="$sh/conf/log4j2.properties" "$here/submit.sh" $(run_args "$work/client") "${conf[@]}" \
   -- "${cluster_opts[@]}" --deploy-mode client --conf spark.sql.parquet.compression.codec=uncompressed \
   --conf spark.eventLog.enabled=true --conf "spark.eventLog.dir=file://$work/eventlog" \
-  --conf spark.ippipe.test.failFirstAttempts=true > "$work/client.log" 2>&1 &
+  --class io.ippipe.jobs.FaultyCli --jars "$tests_jar" > "$work/client.log" 2>&1 &
 run_pid=$!
 # Kill during ingest, the one pass over the day, once its tasks are running: the pass's counts
 # and side files must come from the attempts that were committed, not the lost ones.

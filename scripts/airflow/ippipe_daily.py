@@ -14,8 +14,9 @@ Settings (environment of the Airflow worker): IPPIPE_HOME (the release), IPPIPE_
 IPPIPE_INBOX (where each day's inventories and logs land, as dt=YYYY-MM-DD/{inventory,requests}),
 IPPIPE_CONF_FILE and IPPIPE_GEO_INDEX (shipped with --files). The tasks are the stages of
 run.stages in that config file (one task each, in order); with probe among them,
-IPPIPE_PROBE_JUDGE (http://HOST:PORT/judge of an `ippipe judge` the proxies reach) is the judge,
-and supplier credentials come from probe.credentials in the config file (docs/probe.md).
+IPPIPE_PROBE_JUDGE (http://HOST:PORT/judge of an `ippipe judge` the proxies reach) is the judge;
+its signing key (probe.judge_key), supplier credentials (probe.credentials) and which supplier
+owns which feed (probe.credential_owners) come from the config file (docs/probe.md).
 
 `python3 ippipe_daily.py --print-commands 2026-11-25` prints the command of every task, one JSON
 array per line; CI runs each with --dry-run to prove the CLI accepts it.

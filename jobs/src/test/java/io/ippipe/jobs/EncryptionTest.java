@@ -251,9 +251,12 @@ class EncryptionTest {
     Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rw-r--r--"));
     Path notHex = ownerOnly(keys.resolve("nothex.key"), "this-is-not-a-key-at-all-not-at-all-0000000000000000000000000000");
     Path short16 = ownerOnly(keys.resolve("short.key"), "00112233445566778899aabbccddeeff");
+    Path link = Files.createSymbolicLink(keys.resolve("link.key"), masterKey);
     record Case(String name, String expected, String[] args) {}
     List<Case> cases = List.of(
         new Case("world-readable", "chmod 600", new String[] {"--conf", "crypto.keys=k1=file:" + open}),
+        new Case("symbolic link", "is a symbolic link", new String[] {"--conf",
+            "crypto.keys=k1=file:" + link}),
         new Case("not hex", "is not a hex key", new String[] {"--conf", "crypto.keys=k1=file:" + notHex}),
         new Case("wrong length", "needs 32", new String[] {"--conf", "crypto.keys=k1=file:" + short16,
             "--conf", "crypto.key_derivation=none"}),

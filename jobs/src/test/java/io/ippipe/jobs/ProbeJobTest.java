@@ -36,22 +36,33 @@ class ProbeJobTest {
   static final String DAY2 = "2026-11-25";
   static final StructType INVENTORY = new StructType()
       .add("ip", DataTypes.StringType, false).add("port", DataTypes.IntegerType, false)
-      .add("protocol", DataTypes.StringType, false).add("supplier", DataTypes.StringType, true);
+      .add("protocol", DataTypes.StringType, false).add("supplier", DataTypes.StringType, true)
+      .add("source_file", DataTypes.StringType, true);
+
+  /** The feed each test supplier's endpoints come from, unless a row names its own. */
+  static String feedOf(String supplier) {
+    return "file:/feeds/" + supplier + "/inventory.txt";
+  }
 
   /**
    * An inventory partition written directly: ingest rightly rejects loopback addresses, and
    * these tests may only reach loopback. The columns a probe does not read are filled in.
    */
   static void inventory(Path lake, String date, List<Row> rows) {
-    org.apache.spark.sql.Dataset<Row> given = SharedSpark.get().createDataFrame(rows, INVENTORY);
+    List<Row> full = new ArrayList<>();
+    for (Row r : rows) {
+      full.add(r.size() == 5 ? r : RowFactory.create(r.get(0), r.get(1), r.get(2), r.get(3),
+          feedOf(r.getString(3))));
+    }
+    org.apache.spark.sql.Dataset<Row> given = SharedSpark.get().createDataFrame(full, INVENTORY);
     List<org.apache.spark.sql.Column> columns = new ArrayList<>();
     for (org.apache.spark.sql.types.StructField f : Tables.INVENTORY.schema().fields()) {
       org.apache.spark.sql.Column c = switch (f.name()) {
-        case "ip", "port", "protocol", "supplier" -> org.apache.spark.sql.functions.col(f.name());
+        case "ip", "port", "protocol", "supplier", "source_file" ->
+            org.apache.spark.sql.functions.col(f.name());
         case "ip_version" -> org.apache.spark.sql.functions.lit(4);
         case "ip_bytes" -> org.apache.spark.sql.functions.lit(new byte[16]);
         case "has_credentials" -> org.apache.spark.sql.functions.lit(false);
-        case "source_file" -> org.apache.spark.sql.functions.lit("test");
         case "source_line" -> org.apache.spark.sql.functions.lit(1L);
         case "listed_count" -> org.apache.spark.sql.functions.lit(1);
         default -> org.apache.spark.sql.functions.lit(null).cast(f.dataType());
@@ -81,10 +92,12 @@ class ProbeJobTest {
   }
 
   static String[] probe(Path lake, String date, JudgeServer judge, Path credentials,
-      String... extra) {
+      String... extra) throws java.io.IOException {
     List<String> args = new ArrayList<>(List.of("probe", "--date", date, "--out", lake.toString(),
-        "--judge", judge.url(), "--conf", "probe.test.allow_special_purpose=true",
+        "--judge", judge.url(), "--conf", "probe.allow_networks=127.0.0.0/8",
+        "--conf", "probe.judge_key=file:" + ProbeFixtures.judgeKeyFile(credentials.getParent()),
         "--conf", "probe.credentials=file:" + credentials,
+        "--conf", "probe.credential_owners=locked=feed:" + feedOf("locked"),
         "--conf", "probe.connect_timeout_ms=500", "--conf", "probe.handshake_timeout_ms=1000",
         "--conf", "probe.response_timeout_ms=1500", "--conf", "probe.recheck.jitter=0",
         "--conf", "probe.recheck.backoff_base_hours=48", "--conf", "probe.partitions=2"));
@@ -99,7 +112,7 @@ class ProbeJobTest {
     Path credentials = dir.resolve("proxy-credentials");
     Files.writeString(credentials, "supplier.locked = alice:s3cret-probe-pass\n");
     Files.setPosixFilePermissions(credentials, PosixFilePermissions.fromString("rw-------"));
-    try (JudgeServer judge = JudgeServer.start("127.0.0.1", 0, "/judge", 1);
+    try (JudgeServer judge = JudgeServer.start("127.0.0.1", 0, "/judge", 1, ProbeFixtures.JUDGE_KEY);
         Daemon tinyproxy = ProbeFixtures.tinyproxy(dir, null);
         Daemon locked = ProbeFixtures.tinyproxy(dir, "alice s3cret-probe-pass");
         Daemon dante = ProbeFixtures.dante(dir);
@@ -202,7 +215,59 @@ class ProbeJobTest {
     assertEquals(2, readable.code());
     assertTrue(readable.err().contains("probe.credentials") || readable.err().contains(open.toString()),
         readable.err());
+    CliTest.Run noKey = CliTest.run("probe", "--date", DAY1, "--out", lake.toString(),
+        "--judge", "http://127.0.0.1:9/judge");
+    assertEquals(2, noKey.code());
+    assertTrue(noKey.err().contains("probe.judge_key is not set"), noKey.err());
+    Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rw-------"));
+    CliTest.Run unowned = CliTest.run("probe", "--date", DAY1, "--out", lake.toString(),
+        "--judge", "http://127.0.0.1:9/judge", "--conf", "probe.credentials=file:" + open,
+        "--conf", "probe.judge_key=file:" + ProbeFixtures.judgeKeyFile(dir));
+    assertEquals(2, unowned.code());
+    assertTrue(unowned.err().contains("supplier(s) x")
+        && unowned.err().contains("probe.credential_owners"), unowned.err());
     assertFalse(Files.exists(lake.resolve("probes")));
+  }
+
+  /**
+   * A supplier's credentials go to the endpoints of the feeds the operator declared for it, never
+   * to a row that merely says it is that supplier's: the hostile proxies here record every
+   * request line and header they receive, and forward to the judge as a proxy would.
+   */
+  @Test
+  void aRowClaimingASupplierFromAnUndeclaredFeedGetsNoCredentials(@TempDir Path dir)
+      throws Exception {
+    Path lake = dir.resolve("lake");
+    Path credentials = dir.resolve("proxy-credentials");
+    Files.writeString(credentials, "supplier.acme = alice:acme-probe-pass\n");
+    Files.setPosixFilePermissions(credentials, PosixFilePermissions.fromString("rw-------"));
+    try (JudgeServer judge = JudgeServer.start("127.0.0.1", 0, "/judge", 1, ProbeFixtures.JUDGE_KEY);
+        Endpoint declared = new Endpoint(Behaviour.TRANSPARENT);
+        Endpoint hostile = new Endpoint(Behaviour.TRANSPARENT);
+        Endpoint sibling = new Endpoint(Behaviour.TRANSPARENT)) {
+      inventory(lake, DAY1, List.of(
+          RowFactory.create("127.0.0.1", declared.port(), "http", "acme", feedOf("acme")),
+          RowFactory.create("127.0.0.1", hostile.port(), "http", "acme",
+              "file:/feeds/hostile/inventory.txt"),
+          RowFactory.create("127.0.0.1", sibling.port(), "http", "acme",
+              "file:/feeds/acme-evil/inventory.txt")));
+      List<String> args = new ArrayList<>(List.of(probe(lake, DAY1, judge, credentials)));
+      args.addAll(List.of("--conf", "probe.credential_owners=acme=feed:file:/feeds/acme"));
+      CliTest.Run run = CliTest.run(args.toArray(new String[0]));
+      assertEquals(0, run.code(), run.err());
+      Map<String, List<Row>> p = probesByEndpoint(lake, DAY1);
+      String basic = "Proxy-Authorization: Basic " + java.util.Base64.getEncoder()
+          .encodeToString("alice:acme-probe-pass".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      // The declared feed's endpoint gets them: the recording proxy would see them if sent.
+      assertTrue(declared.seen.stream().anyMatch(h -> h.equalsIgnoreCase(basic)),
+          declared.seen.toString());
+      for (Endpoint e : List.of(hostile, sibling)) {
+        assertEquals("ok", p.get("http://127.0.0.1:" + e.port()).get(0).getAs("outcome"));
+        assertFalse(e.seen.isEmpty());
+        assertTrue(e.seen.stream().noneMatch(h -> h.toLowerCase().contains("authorization")),
+            "the proxy (and so the judge behind it) saw " + e.seen);
+      }
+    }
   }
 
   @Test
@@ -212,14 +277,20 @@ class ProbeJobTest {
     conf.set("hadoop.security.credential.provider.path", provider);
     var p = org.apache.hadoop.security.alias.CredentialProviderFactory.getProviders(conf).get(0);
     p.createCredentialEntry("ippipe.probe", "supplier.acme = alice:from-jceks\n".toCharArray());
+    p.createCredentialEntry("ippipe.judge", ProbeFixtures.JUDGE_KEY_HEX.toCharArray());
     p.flush();
     io.ippipe.common.config.PipelineConfig config = io.ippipe.common.config.PipelineConfig.of(
         Map.of(), Map.of("probe.judge_url", "http://127.0.0.1:9/judge",
             "probe.credentials", "credential:ippipe.probe",
+            "probe.credential_owners", "acme=net:203.0.113.0/24",
+            "probe.judge_key", "credential:ippipe.judge",
             "crypto.credential_provider_path", provider));
-    var creds = io.ippipe.jobs.probe.ProbeJob.prepare(config).credentials();
-    assertEquals("from-jceks", creds.lookup(new io.ippipe.common.probe.ProbeTarget("203.0.113.1",
-        80, io.ippipe.common.input.ProxyProtocol.HTTP, "acme")).password());
+    var prepared = io.ippipe.jobs.probe.ProbeJob.prepare(config);
+    assertEquals("from-jceks", prepared.credentials().lookup(new io.ippipe.common.probe.ProbeTarget(
+        "203.0.113.1", 80, io.ippipe.common.input.ProxyProtocol.HTTP, "acme"), null).password());
+    // The judge key from the same provider: it verifies what the tests' judge signs.
+    assertTrue(prepared.settings().judgeKey().verifies(io.ippipe.common.probe.JudgeReport.signed(
+        "m1234567", "203.0.113.1", Map.of(), ProbeFixtures.JUDGE_KEY)));
     io.ippipe.common.config.PipelineConfig missing = io.ippipe.common.config.PipelineConfig.of(
         Map.of(), Map.of("probe.judge_url", "http://127.0.0.1:9/judge",
             "probe.credentials", "credential:nope", "crypto.credential_provider_path", provider));
@@ -230,29 +301,39 @@ class ProbeJobTest {
 
   @Test
   void singleCheckToolAndProductionRefusal(@TempDir Path dir) throws Exception {
-    try (JudgeServer judge = JudgeServer.start("127.0.0.1", 0, "/judge", 1);
+    try (JudgeServer judge = JudgeServer.start("127.0.0.1", 0, "/judge", 1, ProbeFixtures.JUDGE_KEY);
         Daemon dante = ProbeFixtures.dante(dir)) {
+      String key = "probe.judge_key=file:" + ProbeFixtures.judgeKeyFile(dir);
       CliTest.Run ok = CliTest.run("ip", "probe", "127.0.0.1:" + dante.port, "--protocol",
-          "socks5", "--judge", judge.url(), "--conf", "probe.test.allow_special_purpose=true");
+          "socks5", "--judge", judge.url(), "--conf", "probe.allow_networks=127.0.0.0/8",
+          "--conf", key);
       assertEquals(0, ok.code(), ok.err());
       assertTrue(ok.out().contains("\"outcome\":\"ok\"") && ok.out().contains("\"anonymity\":\"elite\""),
           ok.out());
       CliTest.Run refused = CliTest.run("ip", "probe", "127.0.0.1:" + dante.port, "--protocol",
-          "socks5", "--judge", judge.url());
+          "socks5", "--judge", judge.url(), "--conf", key);
       assertEquals(1, refused.code());
       assertTrue(refused.out().contains("\"outcome\":\"not_allowed\""), refused.out());
+      // The old test-only switch is no setting at all: no config file or --conf reaches it.
+      CliTest.Run testSwitch = CliTest.run("ip", "probe", "127.0.0.1:" + dante.port,
+          "--protocol", "socks5", "--judge", judge.url(), "--conf", key,
+          "--conf", "probe.test.allow_special_purpose=true");
+      assertEquals(2, testSwitch.code());
+      assertTrue(testSwitch.err().contains("Unknown config key(s): probe.test.allow_special_purpose"),
+          testSwitch.err());
     }
   }
 
   @Test
   void runsAsAStageOfTheNightlyRun(@TempDir Path dir) throws Exception {
     Path lake = dir.resolve("lake");
-    try (JudgeServer judge = JudgeServer.start("127.0.0.1", 0, "/judge", 1);
+    try (JudgeServer judge = JudgeServer.start("127.0.0.1", 0, "/judge", 1, ProbeFixtures.JUDGE_KEY);
         Daemon dante = ProbeFixtures.dante(dir)) {
       inventory(lake, DAY1, List.of(RowFactory.create("127.0.0.1", dante.port, "socks5", "a")));
       CliTest.Run run = CliTest.run("run", "--date", DAY1, "--out", lake.toString(),
           "--conf", "run.stages=probe", "--conf", "probe.judge_url=" + judge.url(),
-          "--conf", "probe.test.allow_special_purpose=true");
+          "--conf", "probe.allow_networks=127.0.0.0/8",
+          "--conf", "probe.judge_key=file:" + ProbeFixtures.judgeKeyFile(dir));
       assertEquals(0, run.code(), run.err());
       assertTrue(run.out().contains("1 checks"), run.out());
       assertTrue(Files.exists(lake.resolve("_runs/dt=" + DAY1 + "/probe.json")));

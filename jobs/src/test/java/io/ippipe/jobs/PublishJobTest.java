@@ -119,7 +119,7 @@ class PublishJobTest {
     // The same days into Redis: the live snapshot equals the pool table.
     CliTest.Run r1 = publish(lake, ScoreJobTest.DAY1, "--redis", redis.url());
     assertEquals(0, r1.code(), r1.err());
-    try (RedisPoolStore gateway = RedisPoolStore.connect(redis.url(), null, "ippipe", 2)) {
+    try (RedisPoolStore gateway = RedisPoolStore.connect(redis.url(), "ippipe", 2)) {
       RedisPoolStore.Snapshot live = gateway.readLive();
       assertEquals(version1, live.version());
       Set<String> members = new TreeSet<>();
@@ -145,7 +145,7 @@ class PublishJobTest {
     AtomicInteger snapshots = new AtomicInteger();
     AtomicReference<String> failure = new AtomicReference<>();
     Thread reader = new Thread(() -> {
-      try (RedisPoolStore gateway = RedisPoolStore.connect(redis.url(), null, prefix, 2)) {
+      try (RedisPoolStore gateway = RedisPoolStore.connect(redis.url(), prefix, 2)) {
         while (!done.get()) {
           RedisPoolStore.Snapshot s = gateway.readLive();
           if (s.version() == null) {
@@ -164,7 +164,7 @@ class PublishJobTest {
         failure.compareAndSet(null, e.toString());
       }
     });
-    try (RedisPoolStore publisher = RedisPoolStore.connect(redis.url(), null, prefix, 2)) {
+    try (RedisPoolStore publisher = RedisPoolStore.connect(redis.url(), prefix, 2)) {
       for (int v = 0; v < 30; v++) {
         String version = "v" + v;
         List<PoolEntry> entries = new ArrayList<>();
@@ -209,21 +209,32 @@ class PublishJobTest {
       Path pw = dir.resolve("redis.pw");
       Files.writeString(pw, "s3cret-pw\n");
       Files.setPosixFilePermissions(pw, PosixFilePermissions.fromString("rw-------"));
-      try (RedisPoolStore ok = RedisPoolStore.connect(secured.url(), "s3cret-pw", "p", 2)) {
+      try (RedisPoolStore ok = RedisPoolStore.connect(new RedisPoolStore.Connection(
+          secured.url(), "", "s3cret-pw", "", true), "p", 2)) {
         assertEquals(null, ok.currentVersion());
       }
       Path lake = dir.resolve("lake");
       CliTest.Run wrong = publish(lake, ScoreJobTest.DAY1, "--redis", secured.url(), "--conf",
-          "publish.redis.password=env:IPPIPE_TEST_UNSET_PASSWORD");
+          "publish.redis.password=env:IPPIPE_TEST_UNSET_PASSWORD",
+          "--conf", "publish.redis.allow_plaintext_auth=true");
       assertEquals(2, wrong.code(), wrong.err());
       assertTrue(wrong.err().contains("IPPIPE_TEST_UNSET_PASSWORD is not set"), wrong.err());
       CliTest.Run noAuth = publish(lake, ScoreJobTest.DAY1, "--redis", secured.url());
       assertEquals(2, noAuth.code(), noAuth.err());
       assertTrue(noAuth.err().contains("Cannot reach the live pool store"), noAuth.err());
       assertFalse(noAuth.err().contains("s3cret"), "no password in messages");
-      // The file works, and the message never shows it: it gets as far as the missing scores.
-      CliTest.Run withFile = publish(lake, ScoreJobTest.DAY1, "--redis", secured.url(), "--conf",
+      // A password over plain redis:// is refused before it is read, and before any data is.
+      CliTest.Run plaintext = publish(lake, ScoreJobTest.DAY1, "--redis", secured.url(), "--conf",
           "publish.redis.password=file:" + pw);
+      assertEquals(2, plaintext.code(), plaintext.err());
+      assertTrue(plaintext.err().contains("publish.redis.password would be sent in clear over "
+          + secured.url()) && plaintext.err().contains("publish.redis.allow_plaintext_auth=true"),
+          plaintext.err());
+      assertFalse(Files.exists(lake), "nothing read or written");
+      // Accepted, the file works, and the message never shows it: it gets as far as the
+      // missing scores.
+      CliTest.Run withFile = publish(lake, ScoreJobTest.DAY1, "--redis", secured.url(), "--conf",
+          "publish.redis.password=file:" + pw, "--conf", "publish.redis.allow_plaintext_auth=true");
       assertEquals(2, withFile.code(), withFile.err());
       assertTrue(withFile.err().contains("run score first"), withFile.err());
     }

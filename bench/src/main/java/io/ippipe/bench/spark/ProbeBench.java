@@ -40,6 +40,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * check time, the most checks seen in flight, and the threads the checker used.
  */
 public final class ProbeBench {
+  /** The farm judges and the checker share a key made up for the run, as a real pair would. */
+  private static final io.ippipe.common.probe.JudgeKey KEY = io.ippipe.common.probe.JudgeKey.of(
+      new java.security.SecureRandom().generateSeed(32));
   private ProbeBench() {}
 
   public static void main(String[] args) throws Exception {
@@ -88,7 +91,7 @@ public final class ProbeBench {
       }
       // Every endpoint shares 127.0.0.1, so the per-host cap is lifted to the concurrency.
       ProbeSettings settings = ProbeSettings.of("http://127.0.0.1:9/judge", 5000, 5000, 30000, 0, c,
-          c, c, 0, java.util.Set.of(), true);
+          c, c, 0, java.util.Set.of(), io.ippipe.common.ip.Networks.parse("127.0.0.0/8"), KEY);
       ProxyChecker checker = new ProxyChecker(settings, ProxyChecker.sharedGroup(1));
       maxOpen.set(0);
       long start = System.nanoTime();
@@ -123,7 +126,7 @@ public final class ProbeBench {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-      FullHttpResponse resp = JudgeServer.answer(ctx, req, "/judge");
+      FullHttpResponse resp = JudgeServer.answer(ctx, req, "/judge", KEY);
       ctx.executor().schedule(
           () -> ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE),
           latencyMs, TimeUnit.MILLISECONDS);

@@ -4,8 +4,10 @@ import java.io.Serializable;
 import java.util.function.Function;
 
 /**
- * One configuration key: its name, built-in default, what values it takes, and whether it is a
- * secret (masked whenever config is printed). All keys are declared in {@link Keys}.
+ * One configuration key: its name, built-in default, what values it takes, and whether it can
+ * hold a secret. A secret key's value is printed (in errors, the -v echo, digests) only through
+ * {@link #shown}, which keeps what is safe to see (a reference such as {@code env:VAR}, a URL's
+ * host) and masks the rest. All keys are declared in {@link Keys}.
  */
 public final class ConfigKey<T> implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -13,18 +15,24 @@ public final class ConfigKey<T> implements Serializable {
   /** Parses text into a value, or throws IllegalArgumentException with what is expected. */
   public interface Parser<T> extends Function<String, T>, Serializable {}
 
+  /** What of a value may be printed. */
+  public interface Mask extends Function<String, String>, Serializable {}
+
+  static final String MASKED = "****";
+
   private final String name;
   private final String defaultValue;
   private final String doc;
   private final Parser<T> parser;
-  private final boolean secret;
+  private final Mask mask;
 
-  ConfigKey(String name, String defaultValue, String doc, Parser<T> parser, boolean secret) {
+  /** {@code mask} null: not a secret, printed as it is. */
+  ConfigKey(String name, String defaultValue, String doc, Parser<T> parser, Mask mask) {
     this.name = name;
     this.defaultValue = defaultValue;
     this.doc = doc;
     this.parser = parser;
-    this.secret = secret;
+    this.mask = mask;
   }
 
   public String name() {
@@ -40,7 +48,15 @@ public final class ConfigKey<T> implements Serializable {
   }
 
   public boolean secret() {
-    return secret;
+    return mask != null;
+  }
+
+  /** The value as it may be printed: a secret key's value masked. */
+  public String shown(String value) {
+    if (mask == null || value == null || value.isEmpty()) {
+      return value;
+    }
+    return mask.apply(value);
   }
 
   T parse(String text) {

@@ -77,7 +77,7 @@ public final class Keys {
       "Key ids and where their hex bytes are: id=file:PATH (mode 0600), id=env:VAR or "
           + "id=credential:ALIAS (Hadoop credential provider), comma-separated. Several ids can be "
           + "live at once, for rotation. Keys themselves are never accepted here.",
-      Parsers.keySpecs());
+      Parsers.keySpecs(), Keys::keySpecsShown);
   public static final ConfigKey<String> CRYPTO_KEY_DERIVATION = key(
       "crypto.key_derivation", "hkdf",
       "hkdf: each key id holds a master key and every scheme's key is derived from it with "
@@ -207,11 +207,27 @@ public final class Keys {
       "publish.redis.url", "",
       "redis://host:port/db of the live pool store; empty: publish writes a JSON-lines snapshot "
           + "under publish.snapshot_dir instead. Never put a password here.",
-      Parsers.text());
+      Parsers.text(), Keys::urlShown);
   public static final ConfigKey<String> PUBLISH_REDIS_PASSWORD = key(
       "publish.redis.password", "",
       "Where the Redis password is: env:VAR or file:PATH (mode 0600). Empty: no AUTH.",
+      Parsers.text(), Keys::referenceShown);
+  public static final ConfigKey<String> PUBLISH_REDIS_USER = key(
+      "publish.redis.user", "",
+      "Redis ACL user name publish authenticates as (AUTH user password); empty: the default "
+          + "user (AUTH password).",
       Parsers.text());
+  public static final ConfigKey<String> PUBLISH_REDIS_CA_FILE = key(
+      "publish.redis.tls.ca_file", "",
+      "For rediss:// URLs: the CA certificates (PEM) or trust store (PKCS12 or JKS, no "
+          + "password) the server's certificate must chain to; empty: the JVM's default trust "
+          + "store. The certificate must also name the URL's host.",
+      Parsers.text());
+  public static final ConfigKey<String> PUBLISH_REDIS_ALLOW_PLAINTEXT_AUTH = key(
+      "publish.redis.allow_plaintext_auth", "false",
+      "true lets publish send the Redis password over an unencrypted redis:// connection, "
+          + "where anyone on the path can read it; otherwise a password needs rediss://.",
+      Parsers.choice("true", "false"));
   public static final ConfigKey<String> PUBLISH_REDIS_PREFIX = key(
       "publish.redis.prefix", "ippipe",
       "Prefix of every Redis key publish writes (docs/publish.md).",
@@ -236,7 +252,7 @@ public final class Keys {
       "probe.judge_url", "",
       "The judge the checks reach through each proxy: http://HOST[:PORT][/PATH] of an "
           + "'ippipe judge'. Required when run.stages has probe.",
-      Parsers.text());
+      Parsers.text(), Keys::urlShown);
   public static final ConfigKey<Integer> PROBE_CONCURRENCY = key(
       "probe.concurrency", "512", "Checks in flight at once in each Spark task.",
       Parsers.intRange(1, 65536));
@@ -282,7 +298,7 @@ public final class Keys {
       "Supplier proxy credentials: env:VAR, file:PATH (mode 0600) or credential:ALIAS (Hadoop "
           + "credential provider at crypto.credential_provider_path) holding lines "
           + "'supplier.NAME = user:password' or 'endpoint.IP:PORT = user:password'. Empty: none.",
-      Parsers.text());
+      Parsers.text(), Keys::referenceShown);
   public static final ConfigKey<String> PROBE_OWN_ADDRESSES = key(
       "probe.own_addresses", "",
       "Comma-separated addresses of the checkers as the internet sees them, besides the one the "
@@ -310,10 +326,27 @@ public final class Keys {
       "probe.recheck.jitter", "0.2",
       "Each wait is spread by up to this share either way (seeded by endpoint and date).",
       Parsers.fraction());
-  public static final ConfigKey<String> PROBE_TEST_ALLOW_SPECIAL_PURPOSE = key(
-      "probe.test.allow_special_purpose", "false",
-      "TEST ONLY: true lets checks reach loopback and other special-purpose addresses.",
-      Parsers.choice("true", "false"));
+  public static final ConfigKey<io.ippipe.common.ip.Networks> PROBE_ALLOW_NETWORKS = key(
+      "probe.allow_networks", "",
+      "CIDR blocks of special-purpose addresses (loopback, private, ...) that checks may reach "
+          + "all the same, comma-separated, e.g. 127.0.0.0/8 for proxies on the checker's own "
+          + "host (scripts/demo.sh). Empty: checks reach globally reachable addresses only.",
+      Parsers.networks());
+  public static final ConfigKey<io.ippipe.common.probe.CredentialOwners> PROBE_CREDENTIAL_OWNERS =
+      key("probe.credential_owners", "",
+      "Which endpoints belong to which supplier, for its supplier.NAME credentials: "
+          + "NAME=feed:PATH (endpoints listed by inventory files at or under PATH, as ingest "
+          + "records source_file, e.g. file:/data/feeds/acme/ or hdfs://nn:8020/feeds/acme/) or "
+          + "NAME=net:CIDR (endpoints in that block), comma-separated. The supplier column of an "
+          + "inventory row never chooses credentials: anyone can write it.",
+      Parsers.credentialOwners());
+  public static final ConfigKey<String> PROBE_JUDGE_KEY = key(
+      "probe.judge_key", "",
+      "Where the key the judge signs its answers with is (env:VAR, file:PATH of mode 0600 or "
+          + "credential:ALIAS; hex, at least 16 bytes; write one with ippipe keygen --scheme "
+          + "master). The judge and the checkers need the same key; an answer without a valid "
+          + "signature is judge_mismatch. Required when run.stages has probe.",
+      Parsers.text(), Keys::referenceShown);
 
   public static final ConfigKey<String> RUN_STAGES = key(
       "run.stages", "ingest, score, publish",
@@ -324,11 +357,57 @@ public final class Keys {
   private Keys() {}
 
   private static <T> ConfigKey<T> key(String name, String def, String doc, ConfigKey.Parser<T> p) {
-    ConfigKey<T> k = new ConfigKey<>(name, def, doc, p, false);
+    return key(name, def, doc, p, null);
+  }
+
+  /** A key that can hold a secret; {@code mask} says what of its value may be printed. */
+  private static <T> ConfigKey<T> key(String name, String def, String doc, ConfigKey.Parser<T> p,
+      ConfigKey.Mask mask) {
+    ConfigKey<T> k = new ConfigKey<>(name, def, doc, p, mask);
     if (ALL.put(name, k) != null) {
       throw new IllegalStateException("Duplicate config key " + name);
     }
     return k;
+  }
+
+  /**
+   * A reference to a secret (env:VAR, file:PATH, credential:ALIAS) is safe to print and tells
+   * the operator where the secret comes from; anything else may be the secret itself.
+   */
+  static String referenceShown(String value) {
+    String v = value.strip();
+    for (String kind : new String[] {"env:", "file:", "credential:"}) {
+      if (v.startsWith(kind) && v.length() > kind.length() && v.indexOf(' ') < 0) {
+        return v;
+      }
+    }
+    return ConfigKey.MASKED;
+  }
+
+  /** crypto.keys shown only when every entry is a reference to a key, never a key. */
+  static String keySpecsShown(String value) {
+    try {
+      KeySources.parse(value);
+      return value.strip();
+    } catch (IllegalArgumentException e) {
+      return ConfigKey.MASKED;
+    }
+  }
+
+  /**
+   * A URL with its user info masked: everything between {@code ://} and the last '@'. The last,
+   * not the first: a password may hold '@' (and '/'), and masking a little too much is harmless.
+   */
+  public static String urlShown(String url) {
+    int start = url.indexOf("://");
+    int at = url.lastIndexOf('@');
+    if (at < 0) {
+      return url;
+    }
+    if (start < 0 || at < start) {
+      return ConfigKey.MASKED;
+    }
+    return url.substring(0, start + 3) + ConfigKey.MASKED + url.substring(at);
   }
 
   public static ConfigKey<?> byName(String name) {

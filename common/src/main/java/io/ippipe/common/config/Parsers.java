@@ -119,4 +119,12 @@ final class Parsers {
       }
     };
   }
+
+  static ConfigKey.Parser<io.ippipe.common.ip.Networks> networks() {
+    return io.ippipe.common.ip.Networks::parse;
+  }
+
+  static ConfigKey.Parser<io.ippipe.common.probe.CredentialOwners> credentialOwners() {
+    return io.ippipe.common.probe.CredentialOwners::parse;
+  }
 }

@@ -68,7 +68,7 @@ public final class PipelineConfig implements Serializable {
       try {
         key.parse(value);
       } catch (IllegalArgumentException e) {
-        String shown = key.secret() ? "****" : value;
+        String shown = key.shown(value);
         throw new ConfigException("Invalid value for " + name + " (from " + origin + "): '" + shown
             + "', expected " + e.getMessage());
       }
@@ -109,13 +109,20 @@ public final class PipelineConfig implements Serializable {
     return out;
   }
 
-  /** Parses {@code key=value} CLI overrides. */
+  /**
+   * Parses {@code key=value} CLI overrides. An argument without '=' is echoed only when it looks
+   * like a key name: anything else may be a secret pasted in the wrong place.
+   */
   public static Map<String, String> parseOverrides(List<String> pairs) {
     Map<String, String> out = new LinkedHashMap<>();
     for (String pair : pairs) {
       int eq = pair.indexOf('=');
       if (eq <= 0) {
-        throw new ConfigException("Invalid --conf " + pair + ", expected key=value");
+        if (Keys.byName(pair.strip()) != null) {
+          throw new ConfigException("Invalid --conf " + pair.strip() + ", expected key=value");
+        }
+        throw new ConfigException("Invalid --conf argument, expected key=value (the argument is "
+            + "not shown: it may be a secret)");
       }
       out.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
     }
@@ -142,11 +149,11 @@ public final class PipelineConfig implements Serializable {
     return of(file, cli);
   }
 
-  /** One line per key, {@code key = value (origin)}, secrets masked: for the run log. */
+  /** One line per key, {@code key = value (origin)}, secrets masked: the -v echo. */
   public List<String> describe() {
     List<String> out = new ArrayList<>();
     for (ConfigKey<?> key : Keys.all()) {
-      String v = key.secret() ? "****" : values.get(key.name());
+      String v = key.shown(values.get(key.name()));
       out.add(key.name() + " = " + v + " (" + origins.get(key.name()) + ")");
     }
     return out;
@@ -188,7 +195,7 @@ public final class PipelineConfig implements Serializable {
     try {
       java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
       for (ConfigKey<?> key : Keys.all()) {
-        String v = key.secret() ? "****" : values.get(key.name());
+        String v = key.shown(values.get(key.name()));
         sha.update((key.name() + "=" + v + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
       }
       StringBuilder hex = new StringBuilder();

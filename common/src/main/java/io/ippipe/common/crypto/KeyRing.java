@@ -10,9 +10,10 @@ import java.util.Set;
 /**
  * The keys a run may use, by key id. With {@link Derivation#HKDF} each id holds a master key and
  * every scheme's key is derived from it; with {@link Derivation#NONE} the id's bytes are the
- * scheme key and must have the scheme's length. Serializable so that jobs hand it to their
- * tasks (see docs/encryption.md for how it travels); toString and every message name key ids and
- * lengths only.
+ * scheme key and must have the scheme's length. Only a ring made by {@link #only} can be
+ * serialized, so that what jobs hand to their tasks is the derived key of the key id in use and
+ * never a master key or the rest of the ring (docs/encryption.md says how it travels); toString
+ * and every message name key ids and lengths only.
  */
 public final class KeyRing implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -21,8 +22,15 @@ public final class KeyRing implements Serializable {
 
   private final Map<String, byte[]> material;
   private final Derivation derivation;
+  /** Made by {@link #only}: holds derived keys of the ids a task needs, and may travel. */
+  private final boolean forTasks;
 
   public KeyRing(Map<String, byte[]> material, Derivation derivation) {
+    this(material, derivation, false);
+  }
+
+  private KeyRing(Map<String, byte[]> material, Derivation derivation, boolean forTasks) {
+    this.forTasks = forTasks;
     Map<String, byte[]> copy = new LinkedHashMap<>();
     material.forEach((id, bytes) -> copy.put(id, bytes.clone()));
     this.material = copy;
@@ -88,7 +96,7 @@ public final class KeyRing implements Serializable {
       derived.put(id, key);
     }
     try {
-      return new KeyRing(derived, Derivation.NONE);
+      return new KeyRing(derived, Derivation.NONE, true);
     } finally {
       derived.values().forEach(k -> java.util.Arrays.fill(k, (byte) 0));
     }
@@ -102,6 +110,18 @@ public final class KeyRing implements Serializable {
     } finally {
       java.util.Arrays.fill(key, (byte) 0);
     }
+  }
+
+  /**
+   * Refuses the whole ring: Spark would copy master keys and unused key ids into every task, to
+   * every executor and to disk wherever a task spills. The message names the fix, not the keys.
+   */
+  private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+    if (!forTasks) {
+      throw new java.io.NotSerializableException("KeyRing " + ids() + " holds master keys; ship "
+          + "keys.only(scheme, keyIds) to tasks instead");
+    }
+    out.defaultWriteObject();
   }
 
   @Override

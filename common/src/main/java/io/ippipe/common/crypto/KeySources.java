@@ -17,7 +17,9 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Where key bytes come from: {@code file:PATH} (hex, mode 0600 or stricter), {@code env:VAR}
+ * Where key bytes come from: {@code file:PATH} (hex; owned by the user running ippipe, mode
+ * 0600 or stricter, no symbolic link, in a directory only its owner or root can write: see
+ * {@link io.ippipe.common.config.Secrets#ownerOnlyFile}), {@code env:VAR}
  * (hex) or {@code credential:ALIAS} (a Hadoop credential provider, resolved by the jobs module,
  * which has Hadoop). Keys are never accepted inline in config or on the command line, where
  * they would end up in shell history, process lists and logs.
@@ -96,7 +98,7 @@ public final class KeySources {
 
   /** Reads a hex key file after checking that only its owner can read it. */
   public static byte[] fromFile(String id, Path file) {
-    String text = io.ippipe.common.config.Secrets.ownerOnlyFile("Key '" + id + "': key file", file);
+    String text = io.ippipe.common.config.Secrets.ownerOnlyFile("key '" + id + "': key file", file);
     return decode(id, "file " + file, text);
   }
 

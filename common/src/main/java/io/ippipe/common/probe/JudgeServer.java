@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The judge: a tiny HTTP echo server that checks reach through a proxy. {@code GET /PATH/MARKER}
  * answers 200 with a {@link JudgeReport}: the marker, the address the request came from (the
- * proxy's exit) and every header received. Anything else is 404. It keeps no state and logs
+ * proxy's exit) and every header received, signed with probe.judge_key ({@link JudgeKey}) so
+ * that a proxy cannot answer in its place. Anything else is 404. It keeps no state and logs
  * nothing per request, so operators can run it next to their checkers at any rate.
  */
 public final class JudgeServer implements AutoCloseable {
@@ -47,9 +48,13 @@ public final class JudgeServer implements AutoCloseable {
     this.answered = answered;
   }
 
-  /** Binds {@code host:port} (port 0: any free port) and serves {@code path}/MARKER. */
-  public static JudgeServer start(String host, int port, String path, int threads)
+  /**
+   * Binds {@code host:port} (port 0: any free port) and serves {@code path}/MARKER, signing each
+   * report with {@code key}.
+   */
+  public static JudgeServer start(String host, int port, String path, int threads, JudgeKey key)
       throws InterruptedException {
+    java.util.Objects.requireNonNull(key, "the judge signs every report: it needs probe.judge_key");
     EventLoopGroup group = new NioEventLoopGroup(threads,
         new io.netty.util.concurrent.DefaultThreadFactory("ippipe-judge", true));
     String base = path.replaceAll("/+$", "");
@@ -60,7 +65,7 @@ public final class JudgeServer implements AutoCloseable {
             @Override
             protected void initChannel(SocketChannel c) {
               c.pipeline().addLast(new ReadTimeoutHandler(30), new HttpServerCodec(),
-                  new HttpObjectAggregator(16 * 1024), new Echo(base, answered));
+                  new HttpObjectAggregator(16 * 1024), new Echo(base, key, answered));
             }
           })
           .bind(host, port).sync().channel();
@@ -122,7 +127,7 @@ public final class JudgeServer implements AutoCloseable {
    * at once, so that it may be sent later (the bench farm delays it).
    */
   public static FullHttpResponse answer(ChannelHandlerContext ctx, FullHttpRequest req,
-      String base) {
+      String base, JudgeKey key) {
     String marker = req.decoderResult().isSuccess() ? marker(req.uri(), base) : null;
     FullHttpResponse resp;
     if (marker == null) {
@@ -136,7 +141,7 @@ public final class JudgeServer implements AutoCloseable {
       }
       String origin = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress()
           .getHostAddress();
-      byte[] body = new JudgeReport(marker, origin, headers).toJson()
+      byte[] body = JudgeReport.signed(marker, origin, headers, key).toJson()
           .getBytes(StandardCharsets.UTF_8);
       resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
           Unpooled.wrappedBuffer(body));
@@ -150,16 +155,18 @@ public final class JudgeServer implements AutoCloseable {
 
   private static final class Echo extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final String base;
+    private final JudgeKey key;
     private final AtomicLong answered;
 
-    Echo(String base, AtomicLong answered) {
+    Echo(String base, JudgeKey key, AtomicLong answered) {
       this.base = base;
+      this.key = key;
       this.answered = answered;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-      FullHttpResponse resp = answer(ctx, req, base);
+      FullHttpResponse resp = answer(ctx, req, base, key);
       if (resp.status().equals(HttpResponseStatus.OK)) {
         answered.incrementAndGet();
       }

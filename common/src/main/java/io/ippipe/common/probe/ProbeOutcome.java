@@ -28,9 +28,12 @@ public enum ProbeOutcome {
   BAD_RESPONSE(false),
   /** The proxy answered 502, 503 or 504: it could not reach the judge. */
   UPSTREAM_ERROR(true),
-  /** HTTP 200, but not from our judge: the marker is missing or wrong (a captive page, a cache). */
+  /**
+   * HTTP 200, but not from our judge: the marker is missing or wrong (a captive page, a cache),
+   * or the report is not signed with probe.judge_key (a proxy answering in the judge's place).
+   */
   JUDGE_MISMATCH(false),
-  /** Never attempted: a special-purpose address, refused outside tests. */
+  /** Never attempted: a special-purpose address outside probe.allow_networks. */
   NOT_ALLOWED(false);
 
   private final boolean retryable;

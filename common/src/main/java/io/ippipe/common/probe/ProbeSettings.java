@@ -5,6 +5,7 @@ import io.ippipe.common.config.Keys;
 import io.ippipe.common.config.PipelineConfig;
 import io.ippipe.common.error.ConfigException;
 import io.ippipe.common.ip.IpParser;
+import io.ippipe.common.ip.Networks;
 import java.util.LinkedHashSet;
 import java.io.Serializable;
 import java.net.URI;
@@ -20,21 +21,29 @@ import java.util.Set;
  * @param perSupplierInFlight checks in flight at once per supplier
  * @param ratePerSecond check starts per second for this checker; 0 means no limit
  * @param ownAddresses our own addresses, besides those discovered from the judge and sockets
- * @param allowSpecialPurpose test-only: allow loopback and other special-purpose proxy addresses
+ * @param allowNetworks special-purpose networks checks may reach all the same
+ *     (probe.allow_networks); any other special-purpose address is refused
+ * @param judgeKey verifies the judge's signed reports (probe.judge_key)
  */
 public record ProbeSettings(String judgeHost, int judgePort, String judgePath, int connectTimeoutMs,
     int handshakeTimeoutMs, int responseTimeoutMs, int retries, int concurrency,
     int perHostInFlight, int perSupplierInFlight, double ratePerSecond, Set<String> ownAddresses,
-    boolean allowSpecialPurpose) implements Serializable {
+    Networks allowNetworks, JudgeKey judgeKey) implements Serializable {
 
   public static final int MAX_RESPONSE_BYTES = 64 * 1024;
 
   public ProbeSettings {
     ownAddresses = Set.copyOf(ownAddresses);
+    java.util.Objects.requireNonNull(allowNetworks);
+    java.util.Objects.requireNonNull(judgeKey, "checks verify the judge's signature: set "
+        + "probe.judge_key");
   }
 
-  /** The probe.* settings; the rate is the whole run's (see {@link #withRatePerSecond}). */
-  public static ProbeSettings from(PipelineConfig c) {
+  /**
+   * The probe.* settings; the rate is the whole run's (see {@link #withRatePerSecond}).
+   * {@code judgeKey} is probe.judge_key, loaded by the caller (a credential: alias needs Hadoop).
+   */
+  public static ProbeSettings from(PipelineConfig c, JudgeKey judgeKey) {
     String url = c.get(Keys.PROBE_JUDGE_URL);
     if (url.isBlank()) {
       throw new ConfigException("probe needs a judge: set probe.judge_url to an 'ippipe judge' "
@@ -55,25 +64,27 @@ public record ProbeSettings(String judgeHost, int judgePort, String judgePath, i
         c.get(Keys.PROBE_RESPONSE_TIMEOUT_MS), c.get(Keys.PROBE_RETRIES),
         c.get(Keys.PROBE_CONCURRENCY), c.get(Keys.PROBE_PER_HOST_IN_FLIGHT),
         c.get(Keys.PROBE_PER_SUPPLIER_IN_FLIGHT), c.get(Keys.PROBE_RATE_PER_SECOND), own,
-        c.get(Keys.PROBE_TEST_ALLOW_SPECIAL_PURPOSE).equals("true"));
+        c.get(Keys.PROBE_ALLOW_NETWORKS), judgeKey);
   }
 
   /** Parses probe.judge_url: http://HOST[:PORT][/PATH]; the checks append /MARKER. */
   public static URI judgeUri(String text) {
     URI uri;
+    // Messages show the URL with its user info masked: it may carry a password.
+    String shown = Keys.urlShown(text.strip());
     try {
       uri = new URI(text.strip());
     } catch (java.net.URISyntaxException e) {
-      throw new ConfigException("probe.judge_url '" + text + "' is not a URL: " + e.getReason());
+      throw new ConfigException("probe.judge_url '" + shown + "' is not a URL: " + e.getReason());
     }
     if (!"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
       throw new ConfigException("probe.judge_url must be an http:// URL with a host, e.g. "
           + "http://judge.example.net:8899/judge (run one with: ippipe judge --port 8899); got '"
-          + text + "'");
+          + shown + "'");
     }
-    if (uri.getUserInfo() != null || uri.getQuery() != null || uri.getFragment() != null) {
+    if (uri.getRawUserInfo() != null || uri.getQuery() != null || uri.getFragment() != null) {
       throw new ConfigException("probe.judge_url takes no user info, query or fragment: '"
-          + text + "'");
+          + shown + "'");
     }
     return uri;
   }
@@ -82,20 +93,21 @@ public record ProbeSettings(String judgeHost, int judgePort, String judgePath, i
   public static ProbeSettings of(String judgeUrl, int connectTimeoutMs, int handshakeTimeoutMs,
       int responseTimeoutMs, int retries, int concurrency, int perHostInFlight,
       int perSupplierInFlight, double ratePerSecond, Set<String> ownAddresses,
-      boolean allowSpecialPurpose) {
+      Networks allowNetworks, JudgeKey judgeKey) {
     URI uri = judgeUri(judgeUrl);
     String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/judge"
         : uri.getRawPath().replaceAll("/+$", "");
     return new ProbeSettings(uri.getHost().replaceAll("^\\[|\\]$", ""),
         uri.getPort() < 0 ? 80 : uri.getPort(), path.isEmpty() ? "/judge" : path,
         connectTimeoutMs, handshakeTimeoutMs, responseTimeoutMs, retries, concurrency,
-        perHostInFlight, perSupplierInFlight, ratePerSecond, ownAddresses, allowSpecialPurpose);
+        perHostInFlight, perSupplierInFlight, ratePerSecond, ownAddresses, allowNetworks,
+        judgeKey);
   }
 
   public ProbeSettings withRatePerSecond(double rate) {
     return new ProbeSettings(judgeHost, judgePort, judgePath, connectTimeoutMs, handshakeTimeoutMs,
         responseTimeoutMs, retries, concurrency, perHostInFlight, perSupplierInFlight, rate,
-        ownAddresses, allowSpecialPurpose);
+        ownAddresses, allowNetworks, judgeKey);
   }
 
   /** Host:port as it goes into a Host header or an absolute URI. */

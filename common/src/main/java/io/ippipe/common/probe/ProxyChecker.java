@@ -157,9 +157,10 @@ public final class ProxyChecker {
   public CompletableFuture<List<ProbeResult>> check(ProbeTarget target) {
     List<ProbeResult> attempts = new ArrayList<>();
     CompletableFuture<List<ProbeResult>> done = new CompletableFuture<>();
-    if (!settings.allowSpecialPurpose() && !globallyReachable(target.ip())) {
+    if (!globallyReachable(target.ip()) && !settings.allowNetworks().contains(target.ip())) {
       attempts.add(failure(target, 1, System.currentTimeMillis(), ProbeOutcome.NOT_ALLOWED, null,
-          null, 0.0, "special-purpose address: probes go only to globally reachable proxies"));
+          null, 0.0, "special-purpose address: probes go only to globally reachable proxies and "
+              + "to probe.allow_networks"));
       done.complete(attempts);
       return done;
     }
@@ -459,6 +460,11 @@ public final class ProxyChecker {
           if (report == null || !marker.equals(report.marker())) {
             finish(ProbeOutcome.JUDGE_MISMATCH, status, null,
                 report == null ? "200 without a judge report" : "200 with another marker");
+          } else if (!settings.judgeKey().verifies(report)) {
+            // The marker was in our request, so anyone on the path can echo it; only the
+            // signature says the origin and headers are what the judge saw.
+            finish(ProbeOutcome.JUDGE_MISMATCH, status, null, report.signature() == null
+                ? "200 with an unsigned judge report" : "200 with a forged judge report");
           } else {
             finish(ProbeOutcome.OK, status, report, null);
           }

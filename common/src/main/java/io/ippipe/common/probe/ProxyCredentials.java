@@ -13,7 +13,9 @@ import java.util.Map;
  * supplier.acme = user:password          # every endpoint of supplier "acme"
  * endpoint.203.0.113.5:8080 = user:pass  # one endpoint; wins over its supplier's entry
  * </pre>
- * Messages name line numbers and keys, never a password; so does {@link #toString()}.
+ * A {@code supplier.NAME} entry goes only to the endpoints that probe.credential_owners says NAME
+ * owns ({@link CredentialOwners}), never to a row that merely names the supplier. Messages name
+ * line numbers and keys, never a password; so does {@link #toString()}.
  */
 public final class ProxyCredentials implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -25,18 +27,26 @@ public final class ProxyCredentials implements Serializable {
     }
   }
 
-  public static final ProxyCredentials NONE = new ProxyCredentials(Map.of(), Map.of());
+  public static final ProxyCredentials NONE = new ProxyCredentials(Map.of(), Map.of(),
+      CredentialOwners.NONE);
 
   private final Map<String, UserPassword> bySupplier;
   private final Map<String, UserPassword> byEndpoint;
+  private final CredentialOwners owners;
 
   private ProxyCredentials(Map<String, UserPassword> bySupplier,
-      Map<String, UserPassword> byEndpoint) {
+      Map<String, UserPassword> byEndpoint, CredentialOwners owners) {
     this.bySupplier = bySupplier;
     this.byEndpoint = byEndpoint;
+    this.owners = owners;
   }
 
-  public static ProxyCredentials parse(String text) {
+  /**
+   * Parses the credentials; every {@code supplier.NAME} entry needs NAME to own something in
+   * {@code owners}, or the run stops naming probe.credential_owners: an entry nobody owns would
+   * silently never be used.
+   */
+  public static ProxyCredentials parse(String text, CredentialOwners owners) {
     Map<String, UserPassword> suppliers = new HashMap<>();
     Map<String, UserPassword> endpoints = new HashMap<>();
     String[] lines = text.split("\r?\n");
@@ -67,16 +77,41 @@ public final class ProxyCredentials implements Serializable {
             + "' must start with supplier. or endpoint.");
       }
     }
-    return new ProxyCredentials(Map.copyOf(suppliers), Map.copyOf(endpoints));
+    java.util.TreeSet<String> unowned = new java.util.TreeSet<>(suppliers.keySet());
+    unowned.removeAll(owners.suppliers());
+    if (!unowned.isEmpty()) {
+      throw new ConfigException("probe.credentials has credentials for supplier(s) "
+          + String.join(", ", unowned) + ", but probe.credential_owners declares no feed or "
+          + "network for them; set e.g. probe.credential_owners=" + unowned.first()
+          + "=feed:file:/data/feeds/" + unowned.first() + "/ (or =net:CIDR)");
+    }
+    return new ProxyCredentials(Map.copyOf(suppliers), Map.copyOf(endpoints), owners);
   }
 
-  /** The endpoint's own entry, else its supplier's, else null. */
-  public UserPassword lookup(ProbeTarget target) {
+  /**
+   * The endpoint's own entry, else the entry of the supplier that owns it by
+   * probe.credential_owners (given the inventory file that listed it), else null. The row's
+   * supplier ({@link ProbeTarget#supplier()}) plays no part.
+   */
+  public UserPassword lookup(ProbeTarget target, String sourceFile) {
     UserPassword own = byEndpoint.get(target.endpoint());
     if (own != null) {
       return own;
     }
-    return target.supplier() == null ? null : bySupplier.get(target.supplier());
+    String owner = owners.owner(target.ip(), sourceFile);
+    return owner == null ? null : bySupplier.get(owner);
+  }
+
+  /**
+   * The endpoint's own entry, else {@code supplier}'s: for an operator naming the supplier
+   * (ippipe ip probe --supplier), never for a name read from data.
+   */
+  public UserPassword forSupplier(ProbeTarget target, String supplier) {
+    UserPassword own = byEndpoint.get(target.endpoint());
+    if (own != null) {
+      return own;
+    }
+    return supplier == null ? null : bySupplier.get(supplier);
   }
 
   public int size() {

@@ -1,6 +1,7 @@
 package io.ippipe.common.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -92,6 +93,73 @@ class PipelineConfigTest {
     List<String> lines = PipelineConfig.of(Map.of(), Map.of("generate.seed", "7")).describe();
     assertTrue(lines.contains("generate.seed = 7 (cli)"), lines.toString());
     assertTrue(lines.contains("validate.max_reject_rate = 0.05 (default)"), lines.toString());
+  }
+
+  @Test
+  void everyKeyThatCanHoldASecretIsFlaggedAndPrintedMasked() {
+    Set<String> secret = new java.util.TreeSet<>();
+    for (ConfigKey<?> key : Keys.all()) {
+      if (key.secret()) {
+        secret.add(key.name());
+      }
+    }
+    assertEquals(new java.util.TreeSet<>(SECRET_KEYS), secret);
+    // References to secrets are shown, anything else in their place is not.
+    assertEquals("env:REDIS_PW", Keys.PUBLISH_REDIS_PASSWORD.shown("env:REDIS_PW"));
+    assertEquals("****", Keys.PUBLISH_REDIS_PASSWORD.shown("hunter2"));
+    assertEquals("****", Keys.PROBE_CREDENTIALS.shown("supplier.acme = alice:pw"));
+    assertEquals("k1=file:/k", Keys.CRYPTO_KEYS.shown("k1=file:/k"));
+    assertEquals("****", Keys.CRYPTO_KEYS.shown("k1=00112233445566778899aabbccddeeff"));
+    // URLs: the user info up to the last '@' (passwords may hold '@' and '/').
+    assertEquals("redis://****@h:1/0", Keys.PUBLISH_REDIS_URL.shown("redis://u:p@s/s@h:1/0"));
+    assertEquals("redis://h:1/0", Keys.PUBLISH_REDIS_URL.shown("redis://h:1/0"));
+    assertEquals("http://****@j/judge", Keys.PROBE_JUDGE_URL.shown("http://u:pw@j/judge"));
+    assertEquals("****", Keys.PROBE_JUDGE_URL.shown("u:pw@j/judge"));
+    assertEquals("file:/etc/ippipe/judge.key", Keys.PROBE_JUDGE_KEY.shown("file:/etc/ippipe/judge.key"));
+    assertEquals("****", Keys.PROBE_JUDGE_KEY.shown("00112233445566778899aabbccddeeff"));
+    ConfigException e = assertThrows(ConfigException.class, () -> PipelineConfig.of(Map.of(),
+        Map.of("crypto.keys", "k1=00112233445566778899aabbccddeeff")));
+    assertTrue(e.getMessage().startsWith("Invalid value for crypto.keys (from cli): '****'"),
+        e.getMessage());
+    List<String> echo = PipelineConfig.of(Map.of(), Map.of("publish.redis.password", "hunter2",
+        "publish.redis.url", "redis://u:hunter2@h:1/0")).describe();
+    assertTrue(echo.contains("publish.redis.password = **** (cli)"), echo.toString());
+    assertTrue(echo.contains("publish.redis.url = redis://****@h:1/0 (cli)"), echo.toString());
+    ConfigException conf = assertThrows(ConfigException.class,
+        () -> PipelineConfig.parseOverrides(List.of("00112233445566778899aabbccddeeff")));
+    assertTrue(!conf.getMessage().contains("0011") && conf.getMessage().contains("key=value"),
+        conf.getMessage());
+  }
+
+  /** The keys that can hold a secret or a reference to one, or a URL with user info. */
+  static final List<String> SECRET_KEYS = List.of("crypto.keys", "probe.credentials",
+      "probe.judge_key", "probe.judge_url", "publish.redis.password", "publish.redis.url");
+
+  /**
+   * A test-only switch reachable from a config file or --conf is a production switch: no key
+   * may be one. What tests need from production code is an operator setting (probe.allow_networks)
+   * or an in-JVM hook (Faults).
+   */
+  @Test
+  void noConfigKeyIsATestOnlySwitch() {
+    for (ConfigKey<?> key : Keys.all()) {
+      assertFalse(key.name().contains("test.") || key.name().contains("test_"), key.name());
+      assertFalse(key.doc().toUpperCase(java.util.Locale.ROOT).contains("TEST ONLY"), key.name());
+    }
+    for (Map<String, String> where : List.<Map<String, String>>of(
+        Map.of("probe.test.allow_special_purpose", "true"))) {
+      ConfigException file = assertThrows(ConfigException.class, () -> PipelineConfig.of(where,
+          Map.of()));
+      assertTrue(file.getMessage().startsWith("Unknown config key(s): "
+          + "probe.test.allow_special_purpose"), file.getMessage());
+      assertThrows(ConfigException.class, () -> PipelineConfig.of(Map.of(), where));
+    }
+    assertEquals("127.0.0.0/8", PipelineConfig.of(Map.of(), Map.of("probe.allow_networks",
+        "127.0.0.0/8")).get(Keys.PROBE_ALLOW_NETWORKS).toString());
+    ConfigException bad = assertThrows(ConfigException.class, () -> PipelineConfig.of(Map.of(),
+        Map.of("probe.allow_networks", "loopback")));
+    assertTrue(bad.getMessage().startsWith("Invalid value for probe.allow_networks (from cli)"),
+        bad.getMessage());
   }
 
   @Test

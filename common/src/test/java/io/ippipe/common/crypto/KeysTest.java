@@ -111,6 +111,106 @@ class KeysTest {
     assertNotEquals(cv, b.checkValue("k", Scheme.IPCRYPT_DETERMINISTIC));
   }
 
+  /**
+   * What tasks receive is the derived key of the key id in use: the whole ring, with its master
+   * keys and other ids, refuses to be serialized, and the ring only() makes carries none of them.
+   */
+  @Test
+  void onlyTheDerivedKeyOfTheKeyIdInUseCanLeaveTheDriver() throws Exception {
+    byte[] master = Hex.decode(KEY16 + KEY16);
+    byte[] other = Hex.decode(KEY16.replace('0', '7') + KEY16);
+    KeyRing ring = new KeyRing(Map.of("k1", master, "k2", other), KeyRing.Derivation.HKDF);
+    java.io.NotSerializableException refused = assertThrows(java.io.NotSerializableException.class,
+        () -> serialize(ring));
+    assertTrue(refused.getMessage().contains("keys.only"), refused.getMessage());
+    assertFalse(refused.getMessage().contains(KEY16));
+
+    KeyRing tasks = ring.only(Scheme.IPCRYPT_PFX, List.of("k1"));
+    byte[] bytes = serialize(tasks);
+    String hex = Hex.encode(bytes);
+    assertFalse(hex.contains(Hex.encode(master)), "no master key");
+    assertFalse(hex.contains(Hex.encode(other)), "no other key id");
+    assertTrue(hex.contains(Hex.encode(ring.schemeKey("k1", Scheme.IPCRYPT_PFX))),
+        "the derived key of the id in use");
+    KeyRing back = (KeyRing) new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes))
+        .readObject();
+    assertEquals(java.util.Set.of("k1"), back.ids());
+    assertEquals(ring.checkValue("k1", Scheme.IPCRYPT_PFX), back.checkValue("k1", Scheme.IPCRYPT_PFX));
+    // Handed on by a task, the ring still travels: it holds nothing more.
+    serialize(back);
+  }
+
+  private static byte[] serialize(Object o) throws java.io.IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(o);
+    }
+    return bytes.toByteArray();
+  }
+
+  /** The uid that owns what this test creates: the user running ippipe. */
+  private int myUid() throws Exception {
+    return (Integer) Files.getAttribute(dir, "unix:uid");
+  }
+
+  @Test
+  void keyFileOwnedBySomeoneElseIsRefused() throws Exception {
+    Path theirs;
+    if (myUid() == 0) {
+      theirs = keyFile("theirs.key", KEY16, "rw-------");
+      Files.setAttribute(theirs, "unix:uid", 65534);
+    } else {
+      // Not root: a file root owns stands in; the owner is checked before the mode.
+      theirs = Path.of("/etc/passwd");
+    }
+    ConfigException e = assertThrows(ConfigException.class, () -> KeySources.fromFile("k1", theirs));
+    assertTrue(e.getMessage().startsWith("Cannot use key 'k1': key file " + theirs + " is owned by uid "),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("not by the user running ippipe (uid " + myUid() + ")"),
+        e.getMessage());
+    assertFalse(e.getMessage().contains(KEY16));
+  }
+
+  @Test
+  void symlinkedKeyFileIsRefusedButASymlinkedDirectoryIsResolved() throws Exception {
+    Path real = keyFile("real.key", KEY16, "rw-------");
+    Path link = Files.createSymbolicLink(dir.resolve("link.key"), real);
+    ConfigException e = assertThrows(ConfigException.class, () -> KeySources.fromFile("k1", link));
+    assertEquals("Cannot use key 'k1': key file " + link + " is a symbolic link (to " + real
+        + "); point the setting at the file itself", e.getMessage());
+    // A link higher up the path is resolved, and the directory it leads to is what is checked.
+    Path keys = Files.createDirectory(dir.resolve("keys"),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Files.writeString(keys.resolve("k.key"), KEY16);
+    Files.setPosixFilePermissions(keys.resolve("k.key"), PosixFilePermissions.fromString("rw-------"));
+    Path keysLink = Files.createSymbolicLink(dir.resolve("keys-link"), keys);
+    assertArrayEquals(Hex.decode(KEY16), KeySources.fromFile("k1", keysLink.resolve("k.key")));
+  }
+
+  @Test
+  void keyFileInADirectoryOthersCanWriteIsRefused() throws Exception {
+    for (String mode : new String[] {"rwxrwx---", "rwx---rwx", "rwxrwxrwx"}) {
+      Path open = Files.createDirectory(dir.resolve("open-" + mode));
+      Files.setPosixFilePermissions(open, PosixFilePermissions.fromString(mode));
+      Path f = open.resolve("k.key");
+      Files.writeString(f, KEY16);
+      Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
+      ConfigException e = assertThrows(ConfigException.class, () -> KeySources.fromFile("k1", f));
+      assertEquals("Cannot use key 'k1': key file " + f + ": its directory " + open
+          + " is writable by group or others (mode " + mode + "), who could replace the file; "
+          + "run: chmod go-w " + open, e.getMessage());
+    }
+    if (myUid() == 0) {
+      Path theirs = Files.createDirectory(dir.resolve("theirs"));
+      Files.setPosixFilePermissions(theirs, PosixFilePermissions.fromString("rwxr-xr-x"));
+      Path f = keyFile("theirs/k.key", KEY16, "rw-------");
+      Files.setAttribute(theirs, "unix:uid", 65534);
+      ConfigException e = assertThrows(ConfigException.class, () -> KeySources.fromFile("k1", f));
+      assertTrue(e.getMessage().contains("its directory " + theirs + " is owned by uid 65534"),
+          e.getMessage());
+    }
+  }
+
   private Path keyFile(String name, String content, String mode) throws Exception {
     Path f = dir.resolve(name);
     Files.writeString(f, content);

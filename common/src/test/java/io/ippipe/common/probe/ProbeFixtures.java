@@ -29,7 +29,24 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ProbeFixtures {
   public static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
+  /** The judge key of the tests: the judges they start sign with it, their checkers verify. */
+  public static final String JUDGE_KEY_HEX =
+      "6a75646765206b6579206f66207468652074657374732c2033322062797465732e";
+  public static final JudgeKey JUDGE_KEY =
+      JudgeKey.of(io.ippipe.common.crypto.Hex.decode(JUDGE_KEY_HEX));
+
   private ProbeFixtures() {}
+
+  /** {@link #JUDGE_KEY} in an owner-only file under {@code dir}, for probe.judge_key=file:. */
+  public static Path judgeKeyFile(Path dir) throws IOException {
+    Path f = dir.resolve("judge.key");
+    if (!Files.exists(f)) {
+      Files.writeString(f, JUDGE_KEY_HEX + "\n");
+      Files.setPosixFilePermissions(f,
+          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    }
+    return f;
+  }
 
   public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, LOOPBACK)) {
@@ -123,7 +140,17 @@ public final class ProbeFixtures {
     /** A working forward proxy that tells the judge who its client is (Via, X-Forwarded-For). */
     TRANSPARENT,
     /** NO_MARKER after 50 ms, counting the connections open at once. */
-    SLOW
+    SLOW,
+    /**
+     * A hostile proxy that answers in the judge's place: 200 with the marker it read from the
+     * request, an origin of its choosing and no revealing headers, unsigned.
+     */
+    FORGE_JUDGE,
+    /**
+     * A hostile proxy that fetches the judge's real, signed report and rewrites it: its own
+     * origin, the headers it added removed, the judge's signature kept.
+     */
+    TAMPER_JUDGE
   }
 
   /** A one-behaviour endpoint on a free loopback port, a thread per connection. */
@@ -132,6 +159,8 @@ public final class ProbeFixtures {
     final Behaviour behaviour;
     final AtomicInteger open = new AtomicInteger();
     final AtomicInteger maxOpen = new AtomicInteger();
+    /** Every request head line this endpoint read, for tests of what a proxy gets to see. */
+    public final List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
     private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "fake-endpoint");
       t.setDaemon(true);
@@ -186,6 +215,12 @@ public final class ProbeFixtures {
             respond(s, "502 Bad Gateway", "upstream unreachable");
           }
           case TRANSPARENT -> forward(s);
+          case FORGE_JUDGE -> {
+            String marker = markerOf(readHead(s.getInputStream()));
+            respond(s, "200 OK", "{\"marker\":\"" + marker + "\",\"origin\":\"203.0.113.77\","
+                + "\"headers\":{\"Host\":\"judge\"}}");
+          }
+          case TAMPER_JUDGE -> tamper(s);
           default -> throw new IllegalStateException();
         }
       } catch (Exception ignored) {
@@ -195,13 +230,38 @@ public final class ProbeFixtures {
       }
     }
 
-    private static List<String> readHead(InputStream in) throws IOException {
+    private List<String> readHead(InputStream in) throws IOException {
       BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.ISO_8859_1));
       List<String> lines = new ArrayList<>();
       for (String line = r.readLine(); line != null && !line.isEmpty(); line = r.readLine()) {
         lines.add(line);
       }
+      seen.addAll(lines);
       return lines;
+    }
+
+    /** The last path segment of the request line's target: the checker's marker. */
+    private static String markerOf(List<String> head) {
+      String target = head.get(0).split(" ")[1];
+      return target.substring(target.lastIndexOf('/') + 1);
+    }
+
+    private void tamper(Socket client) throws Exception {
+      List<String> head = readHead(client.getInputStream());
+      URI target = new URI(head.get(0).split(" ")[1]);
+      String body;
+      try (Socket upstream = new Socket(target.getHost(), target.getPort())) {
+        upstream.getOutputStream().write(("GET " + target.getRawPath() + " HTTP/1.1\r\nHost: "
+            + target.getAuthority() + "\r\nConnection: close\r\n\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1));
+        String response = new String(upstream.getInputStream().readAllBytes(),
+            StandardCharsets.UTF_8);
+        body = response.substring(response.indexOf("\r\n\r\n") + 4);
+      }
+      JudgeReport real = JudgeReport.parse(body);
+      JudgeReport forged = new JudgeReport(real.marker(), "203.0.113.77", java.util.Map.of(),
+          real.signature());
+      respond(client, "200 OK", forged.toJson());
     }
 
     private static void respond(Socket s, String status, String body) throws IOException {
@@ -215,7 +275,7 @@ public final class ProbeFixtures {
     }
 
     /** Forwards an absolute-form GET to its host, adding the headers of a transparent proxy. */
-    private static void forward(Socket client) throws Exception {
+    private void forward(Socket client) throws Exception {
       List<String> head = readHead(client.getInputStream());
       String[] requestLine = head.get(0).split(" ");
       URI target = new URI(requestLine[1]);

@@ -37,8 +37,10 @@ class ProbeModelTest {
     assertNull(JudgeServer.marker("/judge/", "/judge"));
     assertNull(JudgeServer.marker("/other/0123456789abcdef", "/judge"));
     assertNull(JudgeServer.marker("/judge/../../etc/passwd", "/judge"));
-    JudgeReport r = new JudgeReport("m1234567", "203.0.113.9", Map.of("Via", "1.1 p"));
+    JudgeReport r = JudgeReport.signed("m1234567", "203.0.113.9", Map.of("Via", "1.1 p"),
+        ProbeFixtures.JUDGE_KEY);
     assertEquals(r, JudgeReport.parse(r.toJson()));
+    assertTrue(ProbeFixtures.JUDGE_KEY.verifies(JudgeReport.parse(r.toJson())));
     assertNull(JudgeReport.parse("<html>"));
     assertNull(JudgeReport.parse("{\"marker\": 5, \"origin\": \"x\", \"headers\": {}}"));
   }
@@ -46,12 +48,12 @@ class ProbeModelTest {
   @Test
   void judgeUrlIsCheckedUpFront() {
     ProbeSettings s = ProbeSettings.of("http://judge.example.net:8899/j/", 1, 1, 1, 0, 1, 1, 1, 0,
-        Set.of(), false);
+        Set.of(), io.ippipe.common.ip.Networks.NONE, ProbeFixtures.JUDGE_KEY);
     assertEquals("judge.example.net", s.judgeHost());
     assertEquals(8899, s.judgePort());
     assertEquals("/j", s.judgePath());
     assertEquals("/judge", ProbeSettings.of("http://[2001:db8::1]", 1, 1, 1, 0, 1, 1, 1, 0,
-        Set.of(), false).judgePath());
+        Set.of(), io.ippipe.common.ip.Networks.NONE, ProbeFixtures.JUDGE_KEY).judgePath());
     for (String bad : new String[] {"https://j/", "ftp://j", "judge:80", "http://u:p@j/x",
         "http://j/x?q=1"}) {
       assertThrows(ConfigException.class, () -> ProbeSettings.judgeUri(bad), bad);
@@ -65,21 +67,23 @@ class ProbeModelTest {
         supplier.acme = alice:pa:ss
         endpoint.203.0.113.5:8080 = bob:hunter2
         endpoint.[2001:db8::1]:1080 = carol:x
-        """);
+        """, CredentialOwners.parse("acme=feed:/feeds/acme/"));
+    String feed = "file:/feeds/acme/list.txt";
     ProbeTarget acme = new ProbeTarget("198.51.100.1", 3128, ProxyProtocol.HTTP, "acme");
-    assertEquals(new ProxyCredentials.UserPassword("alice", "pa:ss"), c.lookup(acme));
+    assertEquals(new ProxyCredentials.UserPassword("alice", "pa:ss"), c.lookup(acme, feed));
     ProbeTarget bob = new ProbeTarget("203.0.113.5", 8080, ProxyProtocol.HTTP, "acme");
-    assertEquals("bob", c.lookup(bob).user());
+    assertEquals("bob", c.lookup(bob, feed).user());
     ProbeTarget v6 = new ProbeTarget("2001:db8::1", 1080, ProxyProtocol.SOCKS5, null);
-    assertEquals("carol", c.lookup(v6).user());
-    assertNull(c.lookup(new ProbeTarget("198.51.100.1", 1, ProxyProtocol.HTTP, "other")));
-    String shown = c + " " + c.lookup(bob) + " " + bob.withCredentials(c.lookup(bob));
+    assertEquals("carol", c.lookup(v6, null).user());
+    assertNull(c.lookup(new ProbeTarget("198.51.100.1", 1, ProxyProtocol.HTTP, "other"), null));
+    String shown = c + " " + c.lookup(bob, feed) + " " + bob.withCredentials(c.lookup(bob, feed));
     assertFalse(shown.contains("hunter2"), shown);
     ConfigException e = assertThrows(ConfigException.class,
-        () -> ProxyCredentials.parse("supplier.x = nopassword-here"));
+        () -> ProxyCredentials.parse("supplier.x = nopassword-here", CredentialOwners.NONE));
     assertTrue(e.getMessage().contains("line 1"));
     assertFalse(e.getMessage().contains("nopassword-here"));
-    assertThrows(ConfigException.class, () -> ProxyCredentials.parse("acme = a:b"));
+    assertThrows(ConfigException.class,
+        () -> ProxyCredentials.parse("acme = a:b", CredentialOwners.NONE));
   }
 
   /** A clock that only moves when the limiter sleeps (or the test says so). */
@@ -121,5 +125,46 @@ class ProbeModelTest {
       unlimited.acquire();
     }
     assertEquals(before + 5_000_000L, clock.slept);
+  }
+
+  @Test
+  void suppliersCredentialsGoOnlyToEndpointsTheOperatorSaysTheyOwn() {
+    CredentialOwners owners = CredentialOwners.parse(
+        "acme=feed:/data/feeds/acme, beta=net:203.0.113.0/24, beta=feed:file:///data/beta.csv");
+    ProxyCredentials creds = ProxyCredentials.parse(
+        "supplier.acme = alice:acme-pass\nsupplier.beta = bob:beta-pass\n", owners);
+    ProbeTarget claimsAcme = new ProbeTarget("198.51.100.7", 8080, ProxyProtocol.HTTP, "acme");
+    assertEquals("acme-pass",
+        creds.lookup(claimsAcme, "file:/data/feeds/acme/2026-11-30.csv").password());
+    // The row's supplier column plays no part: another feed, a sibling directory, no feed.
+    for (String feed : new String[] {"file:/data/feeds/hostile/x.csv",
+        "file:/data/feeds/acme-evil/x.csv", "file:/data/feeds/acme.csv", null}) {
+      assertNull(creds.lookup(claimsAcme, feed), String.valueOf(feed));
+    }
+    ProbeTarget inBeta = new ProbeTarget("203.0.113.9", 1080, ProxyProtocol.SOCKS5, "acme");
+    assertEquals("beta-pass", creds.lookup(inBeta, "file:/data/feeds/hostile/x.csv").password());
+    assertEquals("beta-pass", creds.lookup(claimsAcme, "file:/data/beta.csv").password());
+    // Declarations that disagree about an endpoint give it nobody's credentials.
+    assertNull(creds.lookup(inBeta, "file:/data/feeds/acme/x.csv"));
+
+    ConfigException unowned = assertThrows(ConfigException.class, () -> ProxyCredentials.parse(
+        "supplier.gamma = carol:gamma-pass\n", owners));
+    assertTrue(unowned.getMessage().contains("supplier(s) gamma")
+        && unowned.getMessage().contains("probe.credential_owners"), unowned.getMessage());
+    assertFalse(unowned.getMessage().contains("gamma-pass"));
+    for (String bad : new String[] {"acme", "acme=/data", "acme=feed:", "acme=feed:/",
+        "acme=net:10.0.0.0/33"}) {
+      assertThrows(IllegalArgumentException.class, () -> CredentialOwners.parse(bad), bad);
+    }
+  }
+
+  @Test
+  void allowNetworksMatchEveryFormOfAnAddress() {
+    io.ippipe.common.ip.Networks n = io.ippipe.common.ip.Networks.parse("127.0.0.0/8, ::1/128");
+    assertTrue(n.contains("127.0.0.1") && n.contains("127.255.0.9") && n.contains("::1")
+        && n.contains("::ffff:127.0.0.1"));
+    assertFalse(n.contains("128.0.0.1") || n.contains("::2") || n.contains("not-an-ip"));
+    assertThrows(IllegalArgumentException.class,
+        () -> io.ippipe.common.ip.Networks.parse("127.0.0.0/8, localhost"));
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ippipe.common.input.ProxyProtocol;
+import io.ippipe.common.ip.Networks;
 import io.ippipe.common.probe.ProbeFixtures.Behaviour;
 import io.ippipe.common.probe.ProbeFixtures.Daemon;
 import io.ippipe.common.probe.ProbeFixtures.Endpoint;
@@ -32,7 +33,7 @@ class ProxyCheckerTest {
 
   @BeforeAll
   static void start() throws Exception {
-    judge = JudgeServer.start("127.0.0.1", 0, "/judge", 1);
+    judge = JudgeServer.start("127.0.0.1", 0, "/judge", 1, ProbeFixtures.JUDGE_KEY);
     tinyproxy = ProbeFixtures.tinyproxy(dir, null);
     tinyproxyAuth = ProbeFixtures.tinyproxy(dir, "alice s3cret");
     dante = ProbeFixtures.dante(dir);
@@ -46,13 +47,19 @@ class ProxyCheckerTest {
     dante.close();
   }
 
-  static ProbeSettings settings(int retries, boolean allowSpecial) {
+  static final Networks LOOPBACK_ALLOWED = Networks.parse("127.0.0.0/8");
+
+  static ProbeSettings settings(int retries, Networks allow) {
+    return settings(retries, allow, ProbeFixtures.JUDGE_KEY);
+  }
+
+  static ProbeSettings settings(int retries, Networks allow, JudgeKey key) {
     return ProbeSettings.of(judge.url(), 500, 1000, 1500, retries, 64, 64, 1000, 0, Set.of(),
-        allowSpecial);
+        allow, key);
   }
 
   static ProxyChecker checker() {
-    return new ProxyChecker(settings(0, true), ProxyChecker.sharedGroup(1));
+    return new ProxyChecker(settings(0, LOOPBACK_ALLOWED), ProxyChecker.sharedGroup(1));
   }
 
   static ProbeResult once(ProbeTarget t) {
@@ -152,7 +159,8 @@ class ProxyCheckerTest {
   @Test
   void refusedAndTimedOutConnectsAreRetriedAndNumbered() throws Exception {
     int closedPort = ProbeFixtures.freePort();
-    ProxyChecker retrying = new ProxyChecker(settings(2, true), ProxyChecker.sharedGroup(1));
+    ProxyChecker retrying = new ProxyChecker(settings(2, LOOPBACK_ALLOWED),
+        ProxyChecker.sharedGroup(1));
     List<ProbeResult> attempts = retrying.check(at(closedPort, ProxyProtocol.HTTP)).join();
     assertEquals(List.of(1, 2, 3), attempts.stream().map(ProbeResult::attempt).toList());
     assertTrue(attempts.stream().allMatch(a -> a.outcome() == ProbeOutcome.REFUSED));
@@ -169,12 +177,39 @@ class ProxyCheckerTest {
   }
 
   @Test
-  void specialPurposeAddressesAreRefusedOutsideTests() {
-    ProxyChecker production = new ProxyChecker(settings(0, false), ProxyChecker.sharedGroup(1));
-    List<ProbeResult> r = production.check(at(tinyproxy.port, ProxyProtocol.HTTP)).join();
-    assertEquals(ProbeOutcome.NOT_ALLOWED, r.get(0).outcome());
-    assertNull(r.get(0).connectMs());
+  void specialPurposeAddressesAreRefusedUnlessInProbeAllowNetworks() {
+    for (Networks allow : List.of(Networks.NONE, Networks.parse("10.0.0.0/8, 127.0.0.2/32"))) {
+      ProxyChecker production = new ProxyChecker(settings(0, allow), ProxyChecker.sharedGroup(1));
+      List<ProbeResult> r = production.check(at(tinyproxy.port, ProxyProtocol.HTTP)).join();
+      assertEquals(ProbeOutcome.NOT_ALLOWED, r.get(0).outcome(), "allowed: " + allow);
+      assertNull(r.get(0).connectMs());
+    }
     SEEN.add(ProbeOutcome.NOT_ALLOWED);
+    ProxyChecker demo = new ProxyChecker(settings(0, Networks.parse("127.0.0.1/32")),
+        ProxyChecker.sharedGroup(1));
+    ProbeResult ok = demo.check(at(tinyproxy.port, ProxyProtocol.HTTP)).join().get(0);
+    assertEquals(ProbeOutcome.OK, ok.outcome(), ok.detail());
+  }
+
+  @Test
+  void aProxyAnsweringInTheJudgesPlaceIsAJudgeMismatch() throws Exception {
+    // Forged: the marker echoed from our request, an origin and headers of the proxy's choice.
+    try (Endpoint forger = new Endpoint(Behaviour.FORGE_JUDGE);
+        Endpoint tamperer = new Endpoint(Behaviour.TAMPER_JUDGE)) {
+      ProbeResult forged = once(at(forger.port(), ProxyProtocol.HTTP));
+      assertEquals(ProbeOutcome.JUDGE_MISMATCH, forged.outcome(), forged.detail());
+      assertEquals("200 with an unsigned judge report", forged.detail());
+      assertNull(forged.exitIp(), "nothing of a forged report is believed");
+      assertNull(forged.anonymity());
+      ProbeResult tampered = once(at(tamperer.port(), ProxyProtocol.HTTP));
+      assertEquals(ProbeOutcome.JUDGE_MISMATCH, tampered.outcome(), tampered.detail());
+      assertEquals("200 with a forged judge report", tampered.detail());
+    }
+    // The real judge's answer, checked with another key, is as good as forged.
+    JudgeKey other = JudgeKey.of(new byte[32]);
+    ProbeResult r = new ProxyChecker(settings(0, LOOPBACK_ALLOWED, other),
+        ProxyChecker.sharedGroup(1)).check(at(tinyproxy.port, ProxyProtocol.HTTP)).join().get(0);
+    assertEquals(ProbeOutcome.JUDGE_MISMATCH, r.outcome(), r.detail());
   }
 
   @Test
@@ -192,14 +227,15 @@ class ProxyCheckerTest {
         targets.add(at(slow.port(), ProxyProtocol.HTTP));
       }
       ProbeSettings perHost3 = ProbeSettings.of(judge.url(), 500, 1000, 3000, 0, 64, 3, 1000, 0,
-          Set.of(), true);
+          Set.of(), LOOPBACK_ALLOWED, ProbeFixtures.JUDGE_KEY);
       List<ProbeResult> results = new ProxyChecker(perHost3, ProxyChecker.sharedGroup(1))
           .checkAll(targets.iterator());
       assertEquals(40, results.size());
       assertTrue(slow.maxOpen.get() <= 3, "per-host cap: " + slow.maxOpen.get());
 
       slow.maxOpen.set(0);
-      ProbeSettings wide = ProbeSettings.of(judge.url(), 500, 1000, 3000, 0, 8, 64, 1000, 0, Set.of(), true);
+      ProbeSettings wide = ProbeSettings.of(judge.url(), 500, 1000, 3000, 0, 8, 64, 1000, 0,
+          Set.of(), LOOPBACK_ALLOWED, ProbeFixtures.JUDGE_KEY);
       results = new ProxyChecker(wide, ProxyChecker.sharedGroup(1)).checkAll(targets.iterator());
       assertEquals(40, results.size());
       assertTrue(results.stream().allMatch(r -> r.outcome() == ProbeOutcome.JUDGE_MISMATCH));

@@ -24,8 +24,12 @@ public final class CommonOptions {
       description = "Spark master. Default: the spark-submit master, else local[*].")
   String master;
 
-  @Option(names = {"-v", "--verbose"}, description = "Log at INFO (ippipe) and show stack traces.")
+  @Option(names = {"-v", "--verbose"},
+      description = "Echo the effective config (secrets masked), log at INFO (ippipe) and show "
+          + "stack traces.")
   boolean verbose;
+
+  private boolean echoed;
 
   /** Resolves CLI > file > defaults; {@code extra} are CLI options that map to config keys. */
   PipelineConfig resolve(Map<String, String> extra) {
@@ -42,6 +46,12 @@ public final class CommonOptions {
     }
     Map<String, String> cli = new LinkedHashMap<>(PipelineConfig.parseOverrides(overrides));
     cli.putAll(extra);
-    return PipelineConfig.of(fileValues, cli);
+    PipelineConfig resolved = PipelineConfig.of(fileValues, cli);
+    // On the console, not through the logger: the echo must not depend on the log configuration.
+    if (verbose && !echoed) {
+      echoed = true;
+      resolved.describe().forEach(line -> System.err.println("config: " + line));
+    }
+    return resolved;
   }
 }

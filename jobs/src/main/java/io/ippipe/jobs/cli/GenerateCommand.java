@@ -9,8 +9,6 @@ import io.ippipe.jobs.io.Sessions;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -18,7 +16,6 @@ import picocli.CommandLine.Option;
 @Command(name = "generate", mixinStandardHelpOptions = true,
     description = "Write a seeded synthetic inventory and one day of gateway logs.")
 final class GenerateCommand implements Callable<Integer> {
-  private static final Logger LOG = LoggerFactory.getLogger(GenerateCommand.class);
 
   @Mixin CommonOptions common;
 
@@ -63,7 +60,6 @@ final class GenerateCommand implements Callable<Integer> {
     }
     GenerateJob.Options options = new GenerateJob.Options(Dates.parse(date), proxies, requests,
         inv, log, out);
-    config.describe().forEach(line -> LOG.info("config: {}", line));
     SparkSession spark = Sessions.getOrCreate("ippipe-generate", common.master);
     GenerateJob.Result r = GenerateJob.run(spark, config, options);
     System.out.printf("generated %d inventory lines (%s) into %s%n", r.inventoryLines(), inv.text(),

@@ -416,7 +416,9 @@ final class IpCommand implements Runnable {
       Endpoint e = Endpoint.parse(endpoint, true);
       io.ippipe.common.probe.ProbeTarget target = new io.ippipe.common.probe.ProbeTarget(e.ip(),
           e.port(), proto, supplier);
-      target = target.withCredentials(prepared.credentials().lookup(target));
+      // Whoever runs this tool is an operator with the credentials in hand: --supplier is an
+      // operator's word, unlike the supplier column of an inventory row.
+      target = target.withCredentials(prepared.credentials().forSupplier(target, supplier));
       io.ippipe.common.probe.ProxyChecker checker = new io.ippipe.common.probe.ProxyChecker(
           prepared.settings(), io.ippipe.common.probe.ProxyChecker.sharedGroup(1));
       checker.discoverOwnAddress();

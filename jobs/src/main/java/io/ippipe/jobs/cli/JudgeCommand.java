@@ -9,9 +9,12 @@ import picocli.CommandLine.Option;
 
 @Command(name = "judge", mixinStandardHelpOptions = true,
     description = {"Serve the probe judge: GET PATH/MARKER answers JSON with the marker, the"
-        + " address the request came from and the headers it carried (docs/probe.md).",
+        + " address the request came from and the headers it carried, signed with"
+        + " probe.judge_key (docs/probe.md).",
         "Runs until stopped (SIGTERM, Ctrl-C) or for --exit-after seconds."})
 final class JudgeCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin CommonOptions common;
+
   @Option(names = "--port", required = true, description = "TCP port; 0 picks a free one.")
   int port;
 
@@ -38,9 +41,12 @@ final class JudgeCommand implements Callable<Integer> {
     if (!path.startsWith("/")) {
       throw new ConfigException("--path must start with /, got '" + path + "'");
     }
+    // Read before binding: without its key the judge could only give answers nobody accepts.
+    io.ippipe.common.probe.JudgeKey key =
+        io.ippipe.jobs.encrypt.KeyLoader.judgeKey(common.resolve(java.util.Map.of()));
     JudgeServer judge;
     try {
-      judge = JudgeServer.start(bind, port, path, Math.max(1, threads));
+      judge = JudgeServer.start(bind, port, path, Math.max(1, threads), key);
     } catch (Exception e) {
       throw new ConfigException("Cannot listen on " + bind + ":" + port + ": " + e.getMessage());
     }

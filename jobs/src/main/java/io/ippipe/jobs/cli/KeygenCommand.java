@@ -55,7 +55,12 @@ final class KeygenCommand implements Callable<Integer> {
     String check = SchemeKeys.checkValue(key);
     Arrays.fill(key, (byte) 0);
     Path parent = out.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
+    // A directory keygen creates is the owner's alone: key files are refused in a directory
+    // that group or others can write, whatever the umask.
+    if (!Files.isDirectory(parent)) {
+      Files.createDirectories(parent, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+          java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+    }
     Path tmp = Files.createTempFile(parent, ".keygen", ".tmp", KeySources.ownerOnly());
     try {
       try (OutputStream os = Files.newOutputStream(tmp, StandardOpenOption.WRITE)) {

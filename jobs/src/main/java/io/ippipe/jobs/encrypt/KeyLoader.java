@@ -32,6 +32,34 @@ public final class KeyLoader {
     return new KeyRing(material, derivation);
   }
 
+  /**
+   * probe.judge_key, from the same sources as crypto.keys (file:, env:, credential:); empty
+   * fails naming the key, since the checkers and the judge cannot work without it.
+   */
+  public static io.ippipe.common.probe.JudgeKey judgeKey(PipelineConfig config) {
+    String value = config.get(Keys.PROBE_JUDGE_KEY);
+    if (value.isEmpty()) {
+      throw new ConfigException("probe.judge_key is not set: the judge signs its answers and the "
+          + "checkers refuse unsigned ones. Write a key with: ippipe keygen --scheme master --out "
+          + "/etc/ippipe/judge.key, then set probe.judge_key=file:/etc/ippipe/judge.key for both");
+    }
+    List<KeySources.Spec> spec;
+    try {
+      spec = KeySources.parse("probe.judge_key=" + value);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("Invalid value for probe.judge_key: '"
+          + Keys.PROBE_JUDGE_KEY.shown(value) + "', expected env:VAR, file:PATH or credential:ALIAS");
+    }
+    String providerPath = config.get(Keys.CRYPTO_CREDENTIAL_PROVIDER_PATH);
+    byte[] bytes = KeySources.load(spec.get(0),
+        providerPath.isEmpty() ? null : s -> fromCredentialProvider(providerPath, s));
+    try {
+      return io.ippipe.common.probe.JudgeKey.of(bytes);
+    } finally {
+      java.util.Arrays.fill(bytes, (byte) 0);
+    }
+  }
+
   static char[] fromCredentialProvider(String providerPath, KeySources.Spec spec) {
     return CredentialProvider.read(providerPath, spec.location(), "Key '" + spec.id() + "'");
   }

@@ -69,19 +69,26 @@ public final class ProbeJob {
   private ProbeJob() {}
 
   public static Prepared prepare(PipelineConfig config) {
-    ProbeSettings settings = ProbeSettings.from(config);
+    String judgeUrl = config.get(Keys.PROBE_JUDGE_URL);
+    if (!judgeUrl.isBlank()) {
+      ProbeSettings.judgeUri(judgeUrl);
+    }
     RecheckPolicy policy = RecheckPolicy.from(config);
     String spec = config.get(Keys.PROBE_CREDENTIALS);
+    io.ippipe.common.probe.CredentialOwners owners = config.get(Keys.PROBE_CREDENTIAL_OWNERS);
     ProxyCredentials credentials;
     if (spec.isBlank()) {
       credentials = ProxyCredentials.NONE;
     } else if (spec.startsWith("credential:")) {
       credentials = ProxyCredentials.parse(new String(CredentialProvider.read(
           config.get(Keys.CRYPTO_CREDENTIAL_PROVIDER_PATH), spec.substring("credential:".length()),
-          "probe.credentials")));
+          "probe.credentials")), owners);
     } else {
-      credentials = ProxyCredentials.parse(Secrets.read("probe.credentials", spec));
+      credentials = ProxyCredentials.parse(Secrets.read("probe.credentials", spec), owners);
     }
+    // Without a judge URL, from() says so; the key is read only for a judge worth signing for.
+    ProbeSettings settings = ProbeSettings.from(config,
+        judgeUrl.isBlank() ? null : io.ippipe.jobs.encrypt.KeyLoader.judgeKey(config));
     return new Prepared(settings, policy, credentials);
   }
 
@@ -107,7 +114,7 @@ public final class ProbeJob {
     RecheckPolicy policy = prepared.policy();
 
     Dataset<Row> inventory = lake.read(spark, Tables.INVENTORY, date)
-        .select("ip", "port", "protocol", "supplier")
+        .select("ip", "port", "protocol", "supplier", "source_file")
         .dropDuplicates("ip", "port", "protocol");
     Dataset<Row> state = prevState.isPresent()
         ? lake.read(spark, Tables.PROBE_STATE, prevState.get())
@@ -166,7 +173,8 @@ public final class ProbeJob {
           col("protocol")).limit((int) Math.min(Integer.MAX_VALUE, maxChecks));
     }
     long toCheck = maxChecks > 0 ? Math.min(dueCount, maxChecks) : dueCount;
-    Dataset<Row> dueRows = due.select("ip", "port", "protocol", "supplier", "reason")
+    Dataset<Row> dueRows = due.select("ip", "port", "protocol", "supplier", "reason",
+            "source_file")
         .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
     int partitions = config.get(Keys.PROBE_PARTITIONS) > 0 ? config.get(Keys.PROBE_PARTITIONS)
         : spark.sparkContext().defaultParallelism();

@@ -21,7 +21,9 @@ import org.apache.spark.sql.RowFactory;
 /**
  * One Spark task's checks: its endpoints go through one {@link ProxyChecker} on the executor's
  * shared event loop, up to probe.concurrency at once. Input rows: ip, port, protocol, supplier,
- * reason. Output: one {@link ProbeJob#PROBES} row per attempt.
+ * reason, source_file (the inventory file that listed the endpoint: with its address, what
+ * probe.credential_owners decides its credentials by). Output: one {@link ProbeJob#PROBES} row
+ * per attempt.
  */
 final class ProbeTask implements MapPartitionsFunction<Row, Row> {
   /** What the judge sees as this JVM's address, asked once per executor and judge. */
@@ -46,7 +48,7 @@ final class ProbeTask implements MapPartitionsFunction<Row, Row> {
       Row r = rows.next();
       ProbeTarget t = new ProbeTarget(r.getString(0), r.getInt(1),
           ProxyProtocol.fromText(r.getString(2)), r.getString(3));
-      targets.add(t.withCredentials(creds.lookup(t)));
+      targets.add(t.withCredentials(creds.lookup(t, r.getString(5))));
       reasons.put(key(t), r.getString(4));
     }
     if (targets.isEmpty()) {

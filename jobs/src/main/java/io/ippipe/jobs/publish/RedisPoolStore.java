@@ -52,8 +52,27 @@ public final class RedisPoolStore implements PoolStore {
   }
 
   /**
+   * How to reach and authenticate to the store: publish.redis.url, .user, the password read from
+   * publish.redis.password, .tls.ca_file and .allow_plaintext_auth.
+   */
+  public record Connection(String url, String user, String password, String caFile,
+      boolean allowPlaintextAuth) {
+    /** No user, password or CA file: a store without AUTH, as tests and gateways on loopback use. */
+    public static Connection open(String url) {
+      return new Connection(url, "", null, "", false);
+    }
+
+    @Override
+    public String toString() {
+      return "Connection[" + Keys.urlShown(url) + ", user=" + user + ", password="
+          + (password == null ? "none" : "****") + ", caFile=" + caFile + "]";
+    }
+  }
+
+  /**
    * The store publish.redis.* configures, connected, or null when publish.redis.url is empty. The
-   * password is read from publish.redis.password (env: or file:), never taken from the URL.
+   * password is read from publish.redis.password (env: or file:), never taken from the URL, and
+   * only once the settings around it are known to be safe to send it with.
    */
   public static RedisPoolStore fromConfig(PipelineConfig config) {
     String url = config.get(Keys.PUBLISH_REDIS_URL);
@@ -61,25 +80,42 @@ public final class RedisPoolStore implements PoolStore {
       return null;
     }
     String passwordSpec = config.get(Keys.PUBLISH_REDIS_PASSWORD);
+    Connection settings = new Connection(url, config.get(Keys.PUBLISH_REDIS_USER),
+        passwordSpec.isEmpty() ? null : "", config.get(Keys.PUBLISH_REDIS_CA_FILE),
+        config.get(Keys.PUBLISH_REDIS_ALLOW_PLAINTEXT_AUTH).equals("true"));
+    parse(settings);
     String password = passwordSpec.isEmpty() ? null
         : Secrets.read(Keys.PUBLISH_REDIS_PASSWORD.name(), passwordSpec);
-    return connect(url, password, config.get(Keys.PUBLISH_REDIS_PREFIX),
+    return connect(new Connection(settings.url(), settings.user(), password, settings.caFile(),
+        settings.allowPlaintextAuth()), config.get(Keys.PUBLISH_REDIS_PREFIX),
         config.get(Keys.PUBLISH_KEEP_VERSIONS));
   }
 
+  /** A store without AUTH; see {@link #connect(Connection, String, int)}. */
+  public static RedisPoolStore connect(String url, String prefix, int keepVersions) {
+    return connect(Connection.open(url), prefix, keepVersions);
+  }
+
+  /** publish.redis.url taken apart, after every check that needs no network. */
+  private record Target(URI uri, String host, int port, int db, boolean tls, String where) {}
+
   /**
-   * Connects and PINGs, so that a wrong URL, password or an unreachable server fails before any
-   * data is read.
+   * Checks the URL and what goes with it. A password (or an ACL user, which needs one) over
+   * plain redis:// is refused unless publish.redis.allow_plaintext_auth=true: anyone on the path
+   * would read it. A CA file with plain redis:// would be silently unused, so it is refused too.
    */
-  public static RedisPoolStore connect(String url, String password, String prefix, int keepVersions) {
+  private static Target parse(Connection c) {
+    String url = c.url();
     URI uri;
+    // Messages show the URL with its user info masked: it may carry a password.
+    String shown = Keys.urlShown(url);
     try {
       uri = new URI(url);
     } catch (URISyntaxException e) {
-      throw new ConfigException("publish.redis.url '" + url + "' is not a URL: use redis://host:port/db");
+      throw new ConfigException("publish.redis.url '" + shown + "' is not a URL: use redis://host:port/db");
     }
     if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme()) || uri.getHost() == null) {
-      throw new ConfigException("publish.redis.url '" + url + "' must be redis://host:port/db or rediss://...");
+      throw new ConfigException("publish.redis.url '" + shown + "' must be redis://host:port/db or rediss://...");
     }
     if (uri.getUserInfo() != null) {
       throw new ConfigException("publish.redis.url must not carry credentials; set "
@@ -91,30 +127,115 @@ public final class RedisPoolStore implements PoolStore {
       try {
         db = Integer.parseInt(path);
       } catch (NumberFormatException e) {
-        throw new ConfigException("publish.redis.url '" + url + "': database '" + path + "' is not a number");
+        throw new ConfigException("publish.redis.url '" + shown + "': database '" + path + "' is not a number");
       }
     }
-    String where = uri.getScheme() + "://" + uri.getHost() + ":" + (uri.getPort() < 0 ? 6379 : uri.getPort()) + "/" + db;
+    int port = uri.getPort() < 0 ? 6379 : uri.getPort();
+    String where = uri.getScheme() + "://" + uri.getHost() + ":" + port + "/" + db;
+    boolean tls = "rediss".equals(uri.getScheme());
+    if (!c.user().isEmpty() && c.password() == null) {
+      throw new ConfigException("publish.redis.user is set (" + c.user() + ") but "
+          + "publish.redis.password is not: an ACL user authenticates with a password");
+    }
+    if (!tls && c.password() != null && !c.allowPlaintextAuth()) {
+      throw new ConfigException("publish.redis.password would be sent in clear over "
+          + where + ", where anyone on the path can read it: use a rediss:// URL (TLS), or "
+          + "set publish.redis.allow_plaintext_auth=true to accept that");
+    }
+    if (!tls && !c.caFile().isEmpty()) {
+      throw new ConfigException("publish.redis.tls.ca_file is set but publish.redis.url '"
+          + shown + "' is not rediss://: the CA file would be unused; use rediss://");
+    }
+    return new Target(uri, uri.getHost(), port, db, tls, where);
+  }
+
+  /**
+   * Connects and PINGs, so that a wrong URL, password, certificate or an unreachable server
+   * fails before any data is read. Over rediss:// the server's certificate must chain to
+   * publish.redis.tls.ca_file (else the JVM's trust store) and name the URL's host.
+   */
+  public static RedisPoolStore connect(Connection c, String prefix, int keepVersions) {
+    Target t = parse(c);
+    String where = t.where();
     DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
-        .database(db).ssl("rediss".equals(uri.getScheme())).timeoutMillis(10_000)
+        .database(t.db()).ssl(t.tls()).timeoutMillis(10_000)
         .clientName("ippipe-publish");
-    if (password != null && !password.isEmpty()) {
-      config.password(password);
+    if (t.tls()) {
+      config.sslSocketFactory(trusting(c.caFile()).getSocketFactory());
+      // Jedis checks no host name by itself: a certificate any CA issued to anyone would do.
+      javax.net.ssl.SSLParameters params = new javax.net.ssl.SSLParameters();
+      params.setEndpointIdentificationAlgorithm("HTTPS");
+      config.sslParameters(params);
+    }
+    if (c.password() != null && !c.password().isEmpty()) {
+      config.password(c.password());
+      if (!c.user().isEmpty()) {
+        config.user(c.user());
+      }
     }
     Jedis jedis = null;
     try {
       // Jedis connects (and authenticates) in its constructor.
-      jedis = new Jedis(new HostAndPort(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort()),
-          config.build());
+      jedis = new Jedis(new HostAndPort(t.host(), t.port()), config.build());
       jedis.ping();
     } catch (RuntimeException e) {
       if (jedis != null) {
         jedis.close();
       }
       throw new ConfigException("Cannot reach the live pool store at " + where + ": "
-          + rootMessage(e) + " (publish.redis.url, publish.redis.password)");
+          + rootMessage(e) + " (publish.redis.url, publish.redis.user, publish.redis.password"
+          + (t.tls() ? ", publish.redis.tls.ca_file" : "") + ")");
     }
     return new RedisPoolStore(jedis, new PoolKeys(prefix), keepVersions, where);
+  }
+
+  /**
+   * A TLS context that trusts the certificates of {@code caFile} (PEM, or a PKCS12/JKS trust
+   * store without password), or the JVM's default trust store when it is empty.
+   */
+  static javax.net.ssl.SSLContext trusting(String caFile) {
+    try {
+      java.security.KeyStore store = null;
+      if (!caFile.isEmpty()) {
+        java.nio.file.Path file = java.nio.file.Path.of(caFile);
+        byte[] bytes;
+        try {
+          bytes = java.nio.file.Files.readAllBytes(file);
+        } catch (java.io.IOException e) {
+          throw new ConfigException("Cannot read publish.redis.tls.ca_file " + caFile + ": "
+              + e.getClass().getSimpleName());
+        }
+        if (new String(bytes, java.nio.charset.StandardCharsets.US_ASCII).contains("-----BEGIN")) {
+          store = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+          store.load(null, null);
+          int n = 0;
+          for (java.security.cert.Certificate cert : java.security.cert.CertificateFactory
+              .getInstance("X.509").generateCertificates(new java.io.ByteArrayInputStream(bytes))) {
+            store.setCertificateEntry("ca-" + n++, cert);
+          }
+          if (n == 0) {
+            throw new ConfigException("publish.redis.tls.ca_file " + caFile
+                + " holds no certificate");
+          }
+        } else {
+          try {
+            store = java.security.KeyStore.getInstance(file.toFile(), (char[]) null);
+          } catch (java.io.IOException | java.security.KeyStoreException e) {
+            throw new ConfigException("publish.redis.tls.ca_file " + caFile + " is neither PEM "
+                + "certificates nor a PKCS12/JKS trust store: " + e.getMessage());
+          }
+        }
+      }
+      javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(
+          javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(store);
+      javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+      context.init(null, trust.getTrustManagers(), null);
+      return context;
+    } catch (java.security.GeneralSecurityException | java.io.IOException e) {
+      throw new ConfigException("Cannot use publish.redis.tls.ca_file " + caFile + ": "
+          + e.getMessage());
+    }
   }
 
   private static String rootMessage(Throwable e) {
