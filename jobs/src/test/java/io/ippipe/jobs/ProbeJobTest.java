@@ -344,4 +344,27 @@ class ProbeJobTest {
           .getAs("outcome"));
     }
   }
+
+  /** probe's accounting, reached by a written probes file gone before it checks. */
+  @Test
+  void theReconciliationCatchesAMissingProbesFile(@TempDir Path dir) throws Exception {
+    Path lake = dir.resolve("lake");
+    try (JudgeServer judge = JudgeServer.start("127.0.0.1", 0, "/judge", 1, ProbeFixtures.JUDGE_KEY);
+        Daemon dante = ProbeFixtures.dante(dir)) {
+      inventory(lake, DAY1, List.of(RowFactory.create("127.0.0.1", dante.port, "socks5", "a")));
+      io.ippipe.jobs.run.Faults.at("probe.before-reconcile", TestLakes::deleteOneDataFile);
+      CliTest.Run run;
+      try {
+        run = CliTest.run("run", "--date", DAY1, "--out", lake.toString(),
+            "--conf", "run.stages=probe", "--conf", "probe.judge_url=" + judge.url(),
+            "--conf", "probe.allow_networks=127.0.0.0/8",
+            "--conf", "probe.judge_key=file:" + ProbeFixtures.judgeKeyFile(dir));
+      } finally {
+        io.ippipe.jobs.run.Faults.clear();
+      }
+      assertEquals(1, run.code(), run.out() + run.err());
+      assertTrue(run.err().contains("Cannot reconcile probe"), run.err());
+      assertFalse(Files.exists(lake.resolve("_runs/dt=" + DAY1 + "/probe.json")), "not marked done");
+    }
+  }
 }

@@ -73,7 +73,7 @@ class PublishInterruptedTest {
     Set<String> versionsSeen = ConcurrentHashMap.newKeySet();
     AtomicReference<String> failure = new AtomicReference<>();
     Thread reader = new Thread(() -> {
-      try (RedisPoolStore gateway = RedisPoolStore.connect(redis.url(), null, prefix, 2)) {
+      try (RedisPoolStore gateway = RedisPoolStore.connect(redis.url(), prefix, 2)) {
         while (!done.get()) {
           RedisPoolStore.Snapshot s = gateway.readLive();
           if (s.version() == null) {
@@ -92,7 +92,7 @@ class PublishInterruptedTest {
         failure.compareAndSet(null, step + ": " + e);
       }
     });
-    try (RedisPoolStore publisher = RedisPoolStore.connect(redis.url(), null, prefix, 2)) {
+    try (RedisPoolStore publisher = RedisPoolStore.connect(redis.url(), prefix, 2)) {
       assertTrue(publisher.publish("v0", "2026-11-24", version(0, expected).iterator()));
       reader.start();
       while (snapshots.get() < 3) {
