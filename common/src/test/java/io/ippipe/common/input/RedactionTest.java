@@ -120,5 +120,10 @@ class RedactionTest {
     CsvHeader first = new CsvHeader("username,password,ip,port");
     assertEquals("***,***,1.2.3.4", first.redact("alice,s3cret,1.2.3.4"));
     assertFalse(first.redact("alice,s3cret").contains("alice"));
+    // Credentials shifted onto the address and port positions: neither is an address or a
+    // port, so neither is kept.
+    assertEquals("***,***,***,***,***,***,***", h.redact("alice,s3cret,1.2.3.4,80,http,a,b"));
+    assertEquals("[2001:db8::1],8080,***,***,***,***",
+        h.redact("[2001:db8::1],8080,http,alice,s3cret,x"));
   }
 }
