@@ -469,4 +469,53 @@ class HostileInputTest {
         .filter("reason = 'CSV_HEADER_MISMATCH'").count();
     assertEquals(500, wrongHeaderRejects);
   }
+
+  /**
+   * Parquet string fields get the line limit: a field longer than validate.max_line_length is
+   * the row's LINE_TOO_LONG, in both feeds, and the raw text of that reject shows no part of a
+   * credential in the long field, even when the rejects keep more characters than the limit
+   * (the value is masked whole before it is cut to the limit).
+   */
+  @Test
+  void parquetFieldsLongerThanTheLineLimitAreRejected(@TempDir Path dir) throws Exception {
+    String longUrl = "http://alice:" + SECRET + "x".repeat(80) + "@8.8.4.4";
+    StructType invSchema = new StructType().add("ip", DataTypes.StringType)
+        .add("port", DataTypes.StringType).add("supplier", DataTypes.StringType);
+    Path inv = dir.resolve("inv-parquet");
+    SharedSpark.get().createDataFrame(List.of(
+        RowFactory.create("8.8.8.8", "8080", "acme"),
+        RowFactory.create("8.8.8.8", "8081", "s".repeat(64)),
+        RowFactory.create("8.8.8.8", "8082", longUrl)), invSchema)
+        .coalesce(1).write().parquet(inv.toString());
+    StructType reqSchema = new StructType().add("ts", DataTypes.StringType)
+        .add("client_ip", DataTypes.StringType).add("status", DataTypes.StringType)
+        .add("target_host", DataTypes.StringType);
+    Path req = dir.resolve("req-parquet");
+    SharedSpark.get().createDataFrame(List.of(
+        RowFactory.create("2026-11-25T10:00:00Z", "9.9.9.9", "200", "t.example"),
+        RowFactory.create("2026-11-25T10:00:01Z", "9.9.9.9", "200", longUrl)), reqSchema)
+        .coalesce(1).write().parquet(req.toString());
+
+    Path lake = dir.resolve("lake");
+    List<String> args = new ArrayList<>(List.of("ingest", "--date", DATE, "--out", lake.toString(),
+        "--inventory", inv.toString(), "--requests", req.toString()));
+    args.addAll(TestLakes.conf(dir, "validate.max_reject_rate=1.0",
+        "validate.max_line_length=64", "validate.reject_raw_chars=65536"));
+    CliTest.Run v = CliTest.run(args.toArray(new String[0]));
+    assertEquals(0, v.code(), v.err());
+
+    for (String feed : List.of("inventory", "requests")) {
+      List<Row> rejects = SharedSpark.get().read()
+          .parquet(lake + "/rejects/dt=" + DATE + "/dataset=" + feed)
+          .select("reason", "detail", "raw").collectAsList();
+      assertEquals(1, rejects.size(), feed + ": " + rejects);
+      Row reject = rejects.get(0);
+      assertEquals("LINE_TOO_LONG", reject.getString(0), feed + ": " + reject);
+      assertTrue(reject.getString(1).contains("longer than 64 bytes"), feed + ": " + reject);
+      assertFalse(reject.getString(2).contains("alice") || reject.getString(2).contains(SECRET),
+          feed + ": " + reject);
+    }
+    assertEquals(2, SharedSpark.get().read().parquet(lake + "/inventory/dt=" + DATE).count());
+    assertEquals(1, SharedSpark.get().read().parquet(lake + "/requests/dt=" + DATE).count());
+  }
 }
