@@ -1,6 +1,7 @@
 package io.ippipe.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,10 +25,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A seeded corpus of hostile input, every input format, through ingest: no crash, every line
- * accounted for (read = the lines in the file by the LF/CRLF/CR rule, counted here, not by the
- * job), every untouched good line valid and every certainly-broken one rejected, with a reason. The kinds are the ways real inventories and logs break:
- * binary junk, encodings, line ends, sizes, fields, numbers, address notations, JSON types.
+ * A seeded corpus of hostile input, every input format, through ingest: no crash and no failed
+ * task, every line accounted for (read = the lines in the file by the LF/CRLF/CR rule, counted
+ * here, not by the job; read = valid + rejected), every untouched good line valid and every
+ * certainly-broken one rejected, with a reason; and no reject shows a credential. The kinds are
+ * the ways real inventories and logs break: binary junk, encodings, line ends, sizes, fields,
+ * numbers, address notations, JSON types; long quoted fields, escape and '@'/'=' runs (what
+ * overflowed the stack or went quadratic); credentials with '@' or '/' in the password, CSV
+ * rows whose credentials shifted columns; a gzip stream with no newline.
  */
 class HostileInputTest {
   static final String DATE = "2026-11-25";
@@ -98,6 +103,72 @@ class HostileInputTest {
     k.add(new Kind("special-purpose address", (v, r) -> b(v.replaceAll("\\b\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\b", "10.0.0." + r.nextInt(255)))));
     k.add(new Kind("missing fields", (v, r) -> b(v.substring(0, Math.max(1, v.lastIndexOf(v.contains(",") ? ',' : ' '))))));
     k.add(new Kind("extra fields", (v, r) -> b(v + (v.startsWith("{") ? "" : ",extra,fields x y z"))));
+    // Credentials that must not reach the rejects' raw text, in any format.
+    k.add(new Kind("credentials with '@' in the password",
+        (v, r) -> b(v.replaceFirst(IP, "alice:p@" + SECRET + "@$0"))));
+    k.add(new Kind("credentials with '/' in the password",
+        (v, r) -> b(v.replaceFirst(IP, "http://alice:p/" + SECRET + "@$0"))));
+    k.add(new Kind("credentials after a scheme inside the password",
+        (v, r) -> b(v.replaceFirst(IP, "alice:" + SECRET + "@x://p@$0"))));
+    return k;
+  }
+
+  static final String IP = "\\b\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\b";
+  /** A password that no reject may show, whatever the line it came in. */
+  static final String SECRET = "Sekr1tPw";
+
+  /** The line with one more quoted field where its format has room for one. */
+  static String withField(String v, String quoted) {
+    if (v.startsWith("{")) {
+      return "{\"ua\":" + quoted + "," + v.substring(1);
+    }
+    return v + (v.contains(",") ? "," : " ") + quoted;
+  }
+
+  /** Kinds of a CSV file whose header has credential columns. */
+  static List<Kind> csvWithCredentials() {
+    List<Kind> k = new ArrayList<>();
+    k.add(new Kind("CSV credentials, more fields than the header",
+        (v, r) -> b(v + ",x,y"), true));
+    k.add(new Kind("CSV credentials, fewer fields than the header",
+        (v, r) -> b(v.substring(0, v.lastIndexOf(','))), true));
+    k.add(new Kind("CSV credentials shifted to the front",
+        (v, r) -> b("alice," + SECRET + "," + v), true));
+    k.add(new Kind("CSV credentials in an unclosed quote",
+        (v, r) -> b(v.replace(",alice,", ",\"alice,")), true));
+    return k;
+  }
+
+  /** A few dozen per file, for their size (6 KB each). */
+  static List<Kind> medium() {
+    List<Kind> k = new ArrayList<>();
+    // Quoted fields, escapes and runs that a per-character pattern recursed on or a scan went
+    // quadratic on; 6 KB, the User-Agent that overflowed the stack.
+    k.add(new Kind("long quoted field", (v, r) -> b(withField(v, "\"" + "a".repeat(6000) + "\""))));
+    k.add(new Kind("backslash-escaped quote run",
+        (v, r) -> b(withField(v, "\"" + "\\\"".repeat(3000) + "\""))));
+    k.add(new Kind("doubled-quote run",
+        (v, r) -> b(withField(v, "\"" + "\"\"".repeat(3000) + "\""))));
+    k.add(new Kind("backslash run", (v, r) -> b(withField(v, "\"" + "\\\\".repeat(3000) + "\""))));
+    k.add(new Kind("unclosed quoted field",
+        (v, r) -> b(withField(v, "\"" + "\\\"".repeat(3000) + "a"))));
+    k.add(new Kind("'@'/'=' run", (v, r) -> b(v + " @" + "=".repeat(6000))));
+    k.add(new Kind("'@' then short tokens", (v, r) -> b(v + " @" + " a".repeat(3000))));
+    k.add(new Kind("'@=' pairs", (v, r) -> b(v + " " + "@=".repeat(3000))));
+    return k;
+  }
+
+  /**
+   * Few per file, for their size: long fields in every format, and runs in them, at 64 KB and
+   * 1 MB (a quoted 1 MB field in a CLF line is a valid line).
+   */
+  static List<Kind> heavy() {
+    List<Kind> k = new ArrayList<>();
+    k.add(new Kind("64 KB quoted field", (v, r) -> b(withField(v, "\"" + "a".repeat(64 << 10) + "\""))));
+    k.add(new Kind("64 KB escaped-quote run",
+        (v, r) -> b(withField(v, "\"" + "\\\"".repeat(32 << 10) + "\""))));
+    k.add(new Kind("64 KB '@'/'=' runs", (v, r) -> b(v + " " + "@= a".repeat(16 << 10))));
+    k.add(new Kind("1 MB quoted field", (v, r) -> b(withField(v, "\"" + "a".repeat(1 << 20) + "\""))));
     return k;
   }
 
@@ -112,6 +183,10 @@ class HostileInputTest {
     k.add(new Kind("JSON unterminated", (v, r) -> b(v.substring(0, v.length() - 1))));
     k.add(new Kind("JSON deep nesting", (v, r) -> b("[".repeat(5000) + "]".repeat(5000)), true));
     k.add(new Kind("JSON duplicate keys", (v, r) -> b(v.replace("{", "{\"ip\":\"1.1.1.1\",\"ip\":\"2.2.2.2\","))));
+    k.add(new Kind("JSON secret members, unterminated", (v, r) -> b("{\"user\":\"alice\",\"password\":\""
+        + SECRET + "\"," + v.substring(1, v.length() - 1)), true));
+    k.add(new Kind("JSON secret after an escaped-quote run", (v, r) -> b("{\"password\":\""
+        + "\\\"".repeat(3000) + SECRET + "\"," + v.substring(1).replace(":", ":[")), true));
     return k;
   }
 
@@ -136,6 +211,20 @@ class HostileInputTest {
       }
       out.writeBytes(NL);
     }
+    for (Kind k : medium()) {
+      for (int i = 0; i < 25; i++) {
+        out.writeBytes(k.make().apply(valid.apply(r), r));
+        out.writeBytes(NL);
+        kindsUsed.merge(k.name(), 1, Integer::sum);
+      }
+    }
+    for (Kind k : heavy()) {
+      for (int i = 0; i < (k.name().startsWith("1 MB") ? 1 : 3); i++) {
+        out.writeBytes(k.make().apply(valid.apply(r), r));
+        out.writeBytes(NL);
+        kindsUsed.merge(k.name(), 1, Integer::sum);
+      }
+    }
     for (int i = 0; i < 2; i++) {
       out.writeBytes(b("x".repeat(1 << 20)));
       out.writeBytes(NL);
@@ -145,6 +234,14 @@ class HostileInputTest {
     String last = valid.apply(r);
     out.writeBytes(b(last.substring(0, last.length() / 2)));
     kindsUsed.merge("truncated last line without newline", 1, Integer::sum);
+    return out.toByteArray();
+  }
+
+  static byte[] gzip(byte[] data) throws java.io.IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
+      gz.write(data);
+    }
     return out.toByteArray();
   }
 
@@ -204,17 +301,20 @@ class HostileInputTest {
     Random r = new Random(20261125);
     Map<String, Integer> kinds = new HashMap<>();
     Map<Path, Long> expectedLines = new LinkedHashMap<>();
-    int perFile = 14_500;
+    int perFile = 10_500;
     List<Kind> generic = generic();
 
     Map<String, Function<Random, String>> inventory = new LinkedHashMap<>();
     inventory.put("list.txt", x -> ip(x) + ":" + (1 + x.nextInt(65535)));
     inventory.put("urls.txt", x -> (x.nextBoolean() ? "socks5" : "http") + "://" + (x.nextBoolean() ? "u:p@" : "") + ip(x) + ":" + (1 + x.nextInt(65535)));
+    inventory.put("status.txt", x -> ip(x) + ":" + (1 + x.nextInt(65535)) + " " + (x.nextBoolean() ? "US-H-S +" : "DE-A -"));
     inventory.put("inventory.csv", x -> ip(x) + "," + (1 + x.nextInt(65535)) + ",http,residential,acme,US");
-    inventory.put("inventory.jsonl", x -> "{\"ip\":\"" + ip(x) + "\",\"port\":" + (1 + x.nextInt(65535)) + ",\"protocol\":\"http\",\"supplier\":\"acme\"}");
+    // Valid lines with credentials: however a kind breaks them, no reject may show SECRET.
+    inventory.put("credentials.csv", x -> ip(x) + "," + (1 + x.nextInt(65535)) + ",http,alice," + SECRET + ",acme");
+    inventory.put("inventory.jsonl", x -> "{\"ip\":\"" + ip(x) + "\",\"port\":" + (1 + x.nextInt(65535)) + ",\"protocol\":\"http\",\"password\":\"" + SECRET + "\",\"supplier\":\"acme\"}");
     Map<String, Function<Random, String>> requests = new LinkedHashMap<>();
     requests.put("access.log", x -> "1764028800." + x.nextInt(1000) + " " + x.nextInt(9000) + " " + ip(x) + " TCP_MISS/200 " + x.nextInt(100000) + " GET http://t.example/ - HIER_DIRECT/" + ip(x) + " text/html");
-    requests.put("access.clf", x -> ip(x) + " - - [25/Nov/2026:10:00:" + String.format("%02d", x.nextInt(60)) + " +0000] \"GET http://t.example/ HTTP/1.1\" 200 " + x.nextInt(100000));
+    requests.put("access.clf.gz", x -> ip(x) + " - - [25/Nov/2026:10:00:" + String.format("%02d", x.nextInt(60)) + " +0000] \"GET http://t.example/ HTTP/1.1\" 200 " + x.nextInt(100000));
     requests.put("requests.jsonl", x -> "{\"ts\":\"2026-11-25T10:00:00Z\",\"client_ip\":\"" + ip(x) + "\",\"proxy_ip\":\"" + ip(x) + "\",\"proxy_port\":8080,\"status\":200,\"elapsed_ms\":" + x.nextInt(9000) + ",\"bytes\":" + x.nextInt(100000) + "}");
 
     List<String> invPaths = new ArrayList<>();
@@ -227,13 +327,17 @@ class HostileInputTest {
         if (f.getKey().endsWith(".jsonl")) {
           ks.addAll(json(Map.of("ip", "", "port", "", "proxy_ip", "", "status", "")));
         }
-        String header = f.getKey().endsWith(".csv") ? "ip,port,protocol,proxy_type,supplier,country" : null;
+        if (f.getKey().equals("credentials.csv")) {
+          ks.addAll(csvWithCredentials());
+        }
+        String header = f.getKey().equals("credentials.csv") ? "ip,port,protocol,username,password,supplier"
+            : f.getKey().endsWith(".csv") ? "ip,port,protocol,proxy_type,supplier,country" : null;
         long[] counts = untouchedAndRejected.computeIfAbsent(isInventory ? "inventory" : "requests",
             x -> new long[2]);
         byte[] data = corpus(f.getValue(), ks, perFile, r, kinds, header, counts);
         Path p = dir.resolve((isInventory ? "inv/" : "req/") + f.getKey());
         Files.createDirectories(p.getParent());
-        Files.write(p, data);
+        Files.write(p, f.getKey().endsWith(".gz") ? gzip(data) : data);
         expectedLines.put(p, lines(data));
         expectedRecords += isInventory && f.getKey().endsWith(".jsonl") ? records(data) : lines(data);
         (isInventory ? invPaths : reqPaths).add(p.toString());
@@ -251,15 +355,32 @@ class HostileInputTest {
     kinds.put("CSV header mismatch", 500);
     untouchedAndRejected.get("inventory")[1] += 500;
 
+    // A gzip stream with no newline at all, 16 MB of one line behind a Squid line's start (so
+    // that the format is detected): one LINE_TOO_LONG, read in bounded memory.
+    Path noNewline = dir.resolve("req/no-newline.log.gz");
+    try (java.io.OutputStream o = new java.util.zip.GZIPOutputStream(Files.newOutputStream(noNewline), 1 << 16)) {
+      o.write(b("1764028800.123 5 " + ip(r) + " TCP_MISS/200 100 GET http://alice:" + SECRET + "/"));
+      byte[] chunk = b("x".repeat(1 << 20));
+      for (int i = 0; i < 16; i++) {
+        o.write(chunk);
+      }
+    }
+    expectedLines.put(noNewline, 1L);
+    expectedRecords += 1;
+    reqPaths.add(noNewline.toString());
+    kinds.put("gzip with no newline", 1);
+    untouchedAndRejected.get("requests")[1] += 1;
+
     // Parquet: hostile values in text columns.
     StructType invSchema = new StructType().add("ip", DataTypes.StringType).add("port", DataTypes.StringType)
-        .add("protocol", DataTypes.StringType);
+        .add("protocol", DataTypes.StringType).add("password", DataTypes.StringType);
     List<Row> rows = new ArrayList<>();
     String[] ips = {"1.2.3.4", "0x7f.0.0.1", "010.1.1.1", "fe80::1%eth0", "[2001:db8::1", "", null, "1.2.3", "999.1.1.1", "\u0000"};
     String[] ports = {"8080", "-1", "70000", "99999999999999999999", "abc", null, ""};
     String[] protocols = {"http", "socks5", "ftp", "", null, "HTTP"};
     for (int i = 0; i < 5000; i++) {
-      rows.add(RowFactory.create(ips[r.nextInt(ips.length)], ports[r.nextInt(ports.length)], protocols[r.nextInt(protocols.length)]));
+      rows.add(RowFactory.create(ips[r.nextInt(ips.length)], ports[r.nextInt(ports.length)], protocols[r.nextInt(protocols.length)],
+          r.nextBoolean() ? SECRET : "http://alice:p@" + SECRET + "@1.2.3.4"));
     }
     Path parquet = dir.resolve("inv-parquet");
     SharedSpark.get().createDataFrame(rows, invSchema).coalesce(1).write().parquet(parquet.toString());
@@ -268,7 +389,8 @@ class HostileInputTest {
 
     long totalLines = expectedLines.values().stream().mapToLong(Long::longValue).sum() + 5000;
     assertTrue(totalLines >= 100_000, "corpus lines: " + totalLines);
-    assertTrue(kinds.size() >= 30, kinds.size() + " kinds: " + kinds.keySet());
+    kinds.put("gzip file", 1);
+    assertTrue(kinds.size() >= 50, kinds.size() + " kinds: " + kinds.keySet());
 
     Path lake = dir.resolve("lake");
     List<String> args = new ArrayList<>(List.of("ingest", "--date", DATE, "--out", lake.toString(),
@@ -280,8 +402,27 @@ class HostileInputTest {
     for (String p : reqPaths) {
       args.addAll(List.of("--requests", p));
     }
-    CliTest.Run v = CliTest.run(args.toArray(new String[0]));
+    // A task that failed and passed on retry would not change the exit code: count them.
+    java.util.concurrent.atomic.AtomicInteger failedTasks = new java.util.concurrent.atomic.AtomicInteger();
+    org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
+      @Override
+      public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
+        if (!(end.reason() instanceof org.apache.spark.Success$)) {
+          failedTasks.incrementAndGet();
+        }
+      }
+    };
+    SharedSpark.get().sparkContext().addSparkListener(listener);
+    CliTest.Run v;
+    try {
+      v = CliTest.run(args.toArray(new String[0]));
+      SharedSpark.get().sparkContext().listenerBus().waitUntilEmpty();
+    } finally {
+      SharedSpark.get().sparkContext().removeSparkListener(listener);
+    }
     assertEquals(0, v.code(), v.err());
+    assertEquals(0, failedTasks.get(), "failed tasks");
+    assertFalse(v.out().contains(SECRET) || v.err().contains(SECRET), "output shows the secret");
 
     JsonNode metrics = new ObjectMapper().readTree(lake.resolve("_metrics/dt=" + DATE + "/ingest.json").toFile());
     long read = 0;
@@ -309,6 +450,13 @@ class HostileInputTest {
       var rejects = SharedSpark.get().read().parquet(lake + "/rejects/dt=" + DATE + "/dataset=" + feed);
       assertEquals(0, rejects.filter("reason is null or reason_code is null").count(), feed);
       assertEquals(d.path("rejected").asLong(), rejects.count(), feed);
+      assertEquals(d.path("recordsRead").asLong(),
+          d.path("valid").asLong() + d.path("rejected").asLong(), feed + ": read = valid + rejected");
+      List<Row> leaks = rejects.filter(org.apache.spark.sql.functions.col("raw").contains(SECRET)
+          .or(org.apache.spark.sql.functions.col("detail").contains(SECRET))).limit(3).collectAsList();
+      assertTrue(leaks.isEmpty(), feed + ": rejects show the secret: " + leaks);
+      assertTrue(rejects.filter(org.apache.spark.sql.functions.col("raw").contains("***")).count() > 0,
+          feed + ": no masked credential at all in the rejects");
     }
     // A record per line, but one per element of a JSON array line of an inventory.
     assertEquals(expectedRecords, read, read + " records for " + totalLines + " lines");
@@ -320,5 +468,54 @@ class HostileInputTest {
     long wrongHeaderRejects = SharedSpark.get().read().parquet(lake + "/rejects/dt=" + DATE + "/dataset=inventory")
         .filter("reason = 'CSV_HEADER_MISMATCH'").count();
     assertEquals(500, wrongHeaderRejects);
+  }
+
+  /**
+   * Parquet string fields get the line limit: a field longer than validate.max_line_length is
+   * the row's LINE_TOO_LONG, in both feeds, and the raw text of that reject shows no part of a
+   * credential in the long field, even when the rejects keep more characters than the limit
+   * (the value is masked whole before it is cut to the limit).
+   */
+  @Test
+  void parquetFieldsLongerThanTheLineLimitAreRejected(@TempDir Path dir) throws Exception {
+    String longUrl = "http://alice:" + SECRET + "x".repeat(80) + "@8.8.4.4";
+    StructType invSchema = new StructType().add("ip", DataTypes.StringType)
+        .add("port", DataTypes.StringType).add("supplier", DataTypes.StringType);
+    Path inv = dir.resolve("inv-parquet");
+    SharedSpark.get().createDataFrame(List.of(
+        RowFactory.create("8.8.8.8", "8080", "acme"),
+        RowFactory.create("8.8.8.8", "8081", "s".repeat(64)),
+        RowFactory.create("8.8.8.8", "8082", longUrl)), invSchema)
+        .coalesce(1).write().parquet(inv.toString());
+    StructType reqSchema = new StructType().add("ts", DataTypes.StringType)
+        .add("client_ip", DataTypes.StringType).add("status", DataTypes.StringType)
+        .add("target_host", DataTypes.StringType);
+    Path req = dir.resolve("req-parquet");
+    SharedSpark.get().createDataFrame(List.of(
+        RowFactory.create("2026-11-25T10:00:00Z", "9.9.9.9", "200", "t.example"),
+        RowFactory.create("2026-11-25T10:00:01Z", "9.9.9.9", "200", longUrl)), reqSchema)
+        .coalesce(1).write().parquet(req.toString());
+
+    Path lake = dir.resolve("lake");
+    List<String> args = new ArrayList<>(List.of("ingest", "--date", DATE, "--out", lake.toString(),
+        "--inventory", inv.toString(), "--requests", req.toString()));
+    args.addAll(TestLakes.conf(dir, "validate.max_reject_rate=1.0",
+        "validate.max_line_length=64", "validate.reject_raw_chars=65536"));
+    CliTest.Run v = CliTest.run(args.toArray(new String[0]));
+    assertEquals(0, v.code(), v.err());
+
+    for (String feed : List.of("inventory", "requests")) {
+      List<Row> rejects = SharedSpark.get().read()
+          .parquet(lake + "/rejects/dt=" + DATE + "/dataset=" + feed)
+          .select("reason", "detail", "raw").collectAsList();
+      assertEquals(1, rejects.size(), feed + ": " + rejects);
+      Row reject = rejects.get(0);
+      assertEquals("LINE_TOO_LONG", reject.getString(0), feed + ": " + reject);
+      assertTrue(reject.getString(1).contains("longer than 64 bytes"), feed + ": " + reject);
+      assertFalse(reject.getString(2).contains("alice") || reject.getString(2).contains(SECRET),
+          feed + ": " + reject);
+    }
+    assertEquals(2, SharedSpark.get().read().parquet(lake + "/inventory/dt=" + DATE).count());
+    assertEquals(1, SharedSpark.get().read().parquet(lake + "/requests/dt=" + DATE).count());
   }
 }

@@ -1,5 +1,6 @@
 package io.ippipe.common.input;
 
+import io.ippipe.common.ip.IpParser;
 import java.io.Serializable;
 import java.util.HashMap;
 import java.util.List;
@@ -56,8 +57,10 @@ public final class CsvHeader implements Serializable {
 
   /**
    * The line with its credential columns masked, for the rejects' raw text. A line whose fields
-   * do not line up with the header keeps only the fields at the header's address and port
-   * positions: any other one could be a credential, wherever it landed.
+   * do not line up with the header keeps only an IP literal at the header's address position
+   * and a port number at its port position: any other field could be a credential, wherever it
+   * landed, the address and port positions included (credentials shifted to the front of a
+   * row land there).
    */
   public String redact(String line) {
     List<String> fields = Csv.split(line, ',');
@@ -68,7 +71,7 @@ public final class CsvHeader implements Serializable {
       List<String> kept = new java.util.ArrayList<>();
       int n = fields == null ? 0 : fields.size();
       for (int i = 0; i < n; i++) {
-        kept.add(isAddressOrPort(i) ? fields.get(i) : Redaction.MASK);
+        kept.add(keptWhenMisaligned(i, fields.get(i)) ? fields.get(i) : Redaction.MASK);
       }
       if (kept.isEmpty()) {
         kept.add(Redaction.MASK);
@@ -86,13 +89,21 @@ public final class CsvHeader implements Serializable {
     return changed ? Redaction.mask(String.join(",", fields)) : Redaction.mask(line);
   }
 
-  private boolean isAddressOrPort(int position) {
-    for (String[] names : new String[][] {InventoryParser.IP_FIELDS, InventoryParser.PORT_FIELDS}) {
-      for (String name : names) {
-        Integer i = index.get(name);
-        if (i != null && i == position) {
-          return true;
-        }
+  private boolean keptWhenMisaligned(int position, String value) {
+    if (isAt(InventoryParser.IP_FIELDS, position)) {
+      String v = value.strip();
+      int from = v.startsWith("[") && v.endsWith("]") ? 1 : 0;
+      return v.length() > 2 * from && new IpParser().parse(v, from, v.length() - from);
+    }
+    return isAt(InventoryParser.PORT_FIELDS, position)
+        && Endpoints.port(value.strip(), 0, value.strip().length()).isValid();
+  }
+
+  private boolean isAt(String[] names, int position) {
+    for (String name : names) {
+      Integer i = index.get(name);
+      if (i != null && i == position) {
+        return true;
       }
     }
     return false;

@@ -19,12 +19,15 @@ public enum InventoryFormat {
   /** Parquet with columns ip (or host), port and optional attributes. */
   PARQUET;
 
-  private static final Pattern URL_LINE = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://.*");
+  // Possessive wherever the next token cannot be matched by the repeated class, so that no
+  // part of a sample line is tried twice; only "\\S+:" must give back to find its ':'.
+  private static final Pattern URL_LINE = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*+://.*");
   private static final Pattern STATUS_LINE =
-      Pattern.compile("^\\S+:\\d+\\s+([A-Za-z]{2}-[NAH]|=>).*");
+      Pattern.compile("^\\S+:\\d++\\s++([A-Za-z]{2}-[NAH]|=>).*");
   private static final Pattern CSV_HEADER =
-      Pattern.compile("(?i)(^|,)\\s*\"?(ip|host|address|proxy_ip)\"?\\s*(,|$)");
-  private static final Pattern PLAIN_LINE = Pattern.compile("^(\\[[^\\]]*\\]|[^\\s:]+):\\d+\\s*$");
+      Pattern.compile("(?i)(^|,)\\s*+\"?(ip|host|address|proxy_ip)\"?\\s*+(,|$)");
+  private static final Pattern PLAIN_LINE =
+      Pattern.compile("^(\\[[^\\]]*+\\]|[^\\s:]++):\\d++\\s*+$");
 
   public String text() {
     return name().toLowerCase(Locale.ROOT);

@@ -158,7 +158,10 @@ public final class InventoryParser {
         return Parsed.reject(RejectReason.INVALID_FIELD_VALUE, "status is not success|failure");
       }
     } else if (!rest.isEmpty()) {
-      String flags = rest.split("\\s+")[0];
+      // Only the first token is read: splitting all of a long rest compiled a pattern and
+      // built an array of every token, per line.
+      int flagsEnd = indexOfWhitespace(rest, 0);
+      String flags = flagsEnd < 0 ? rest : rest.substring(0, flagsEnd);
       String[] parts = flags.split("-");
       if (parts.length < 2 || parts.length > 3) {
         return Parsed.reject(RejectReason.MALFORMED_RECORD, "status flags are not CC-A[-S]");

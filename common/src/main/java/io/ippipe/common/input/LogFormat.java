@@ -15,10 +15,12 @@ public enum LogFormat {
   /** Parquet with the columns of {@code validated/requests}' inputs. */
   PARQUET;
 
+  // Possessive wherever the next token cannot be matched by the repeated class, so that no
+  // part of a sample line is tried twice; only "\\S+/" must give back to find its '/'.
   private static final Pattern SQUID_LINE =
-      Pattern.compile("^\\d{9,11}\\.\\d{1,6}\\s+\\d+\\s+\\S+\\s+\\S+/\\d{3}\\s.*");
+      Pattern.compile("^\\d{9,11}+\\.\\d{1,6}+\\s++\\d++\\s++\\S++\\s++\\S+/\\d{3}\\s.*");
   private static final Pattern CLF_LINE =
-      Pattern.compile("^\\S+ \\S+ \\S+ \\[[^\\]]+\\] \"[^\"]*\" .*");
+      Pattern.compile("^\\S++ \\S++ \\S++ \\[[^\\]]++\\] \"[^\"]*+\" .*");
 
   public String text() {
     return name().toLowerCase(Locale.ROOT);

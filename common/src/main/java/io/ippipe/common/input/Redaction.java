@@ -49,6 +49,22 @@ public final class Redaction {
     return masked.substring(0, maxChars) + "...[" + (masked.length() - maxChars) + " more]";
   }
 
+  /** What replaces the unfinished last token of a line cut at an arbitrary byte. */
+  public static final String CUT = "...[cut]";
+
+  /**
+   * A line cut at an arbitrary position without its unfinished last token: the cut may fall
+   * inside {@code user:pass} before the '@' that would mark it as a credential, or inside a
+   * CSV field whose column can no longer be told, so nothing of that token is kept.
+   */
+  public static String dropLastToken(String cut) {
+    int i = cut.length();
+    while (i > 0 && !tokenBoundary(cut.charAt(i - 1))) {
+      i--;
+    }
+    return cut.substring(0, i) + CUT;
+  }
+
   private static boolean tokenBoundary(char c) {
     return Character.isWhitespace(c) || c == '"' || c == '\'' || c == ',' || c == ';'
         || c == '=' || c == '<' || c == '>';
@@ -68,16 +84,26 @@ public final class Redaction {
         out.append(s.charAt(i++));
         continue;
       }
+      // The token's last '@' and first "://" are found in the same pass as its end: searching
+      // the whole string for them (lastIndexOf, indexOf) went past the token, once per token,
+      // and made "@" followed by many short tokens quadratic.
       int end = i;
+      int lastAt = -1;
+      int scheme = -1;
       while (end < n && !tokenBoundary(s.charAt(end))) {
+        char c = s.charAt(end);
+        if (c == '@') {
+          lastAt = end;
+        } else if (c == ':' && scheme < 0 && lastAt < 0 && end + 2 < n
+            && s.charAt(end + 1) == '/' && s.charAt(end + 2) == '/') {
+          scheme = end;
+        }
         end++;
       }
-      int lastAt = s.lastIndexOf('@', end - 1);
-      if (lastAt < i) {
+      if (lastAt < 0) {
         out.append(s, i, end);
       } else {
-        int scheme = s.indexOf("://", i);
-        int from = scheme >= 0 && scheme < lastAt ? scheme + 3 : i;
+        int from = scheme >= 0 ? scheme + 3 : i;
         out.append(s, i, from).append(MASK).append(s, lastAt, end);
       }
       i = end;

@@ -47,6 +47,24 @@ class RedactionTest {
   }
 
   @Test
+  void aCutLineLosesItsUnfinishedLastToken() {
+    // Cut before the '@': "user:secret" alone does not look like a credential any more.
+    String cut = "1764028800.1 GET http://user:secret";
+    String kept = Redaction.dropLastToken(cut);
+    assertEquals("1764028800.1 GET " + Redaction.CUT, kept);
+    assertFalse(Redaction.maskAndTruncate(kept, 512).contains("secret"));
+    assertEquals("a,b," + Redaction.CUT, Redaction.dropLastToken("a,b,alice"));
+    assertEquals(Redaction.CUT, Redaction.dropLastToken("user:secret"));
+  }
+
+  @Test
+  void aSchemeAfterTheFirstAtIsNoSchemeOfTheUserinfo() {
+    // Everything up to the last '@' is user info: "a@b://" must not keep "a@b://" in clear.
+    assertEquals("***@1.2.3.4:80", Redaction.mask("pw@x://user:pw2@1.2.3.4:80"));
+    assertEquals("socks5://***@h", Redaction.mask("socks5://u:p@ss://x@h"));
+  }
+
+  @Test
   void masksIpLiteralsButNotTimesOrNumbers() {
     assertEquals("1795603708.914 380 <ip> TCP_MISS/200 1879 GET http://x/p/1 c HIER_DIRECT/<ip> -",
         Redaction.maskAddresses("1795603708.914 380 59.65.93.36 TCP_MISS/200 1879 GET http://x/p/1 "
@@ -66,6 +84,15 @@ class RedactionTest {
     long small = timeMask("@" + "=".repeat(100_000), 5);
     long large = timeMask("@" + "=".repeat(800_000), 5);
     assertTrue(large < small * 8 * 4, "8x the input took " + (double) large / small + "x the time");
+    // An '@' early, then many short tokens: each token searched back to that '@' (lastIndexOf
+    // over the whole string), 13 s for 160 KB; and many "a@" tokens each searched the rest of
+    // the line for "://".
+    for (String unit : new String[] {" a", "a@ ", " x://y"}) {
+      long few = timeMask("@" + unit.repeat(20_000), 5);
+      long many = timeMask("@" + unit.repeat(160_000), 5);
+      assertTrue(many < few * 8 * 4,
+          "'" + unit + "' x8 took " + (double) many / few + "x the time");
+    }
     long quadsSmall = timeMask("1.2.3.4:".repeat(20_000), 5);
     long quadsLarge = timeMask("1.2.3.4:".repeat(160_000), 5);
     assertTrue(quadsLarge < quadsSmall * 8 * 4,
@@ -93,5 +120,10 @@ class RedactionTest {
     CsvHeader first = new CsvHeader("username,password,ip,port");
     assertEquals("***,***,1.2.3.4", first.redact("alice,s3cret,1.2.3.4"));
     assertFalse(first.redact("alice,s3cret").contains("alice"));
+    // Credentials shifted onto the address and port positions: neither is an address or a
+    // port, so neither is kept.
+    assertEquals("***,***,***,***,***,***,***", h.redact("alice,s3cret,1.2.3.4,80,http,a,b"));
+    assertEquals("[2001:db8::1],8080,***,***,***,***",
+        h.redact("[2001:db8::1],8080,http,alice,s3cret,x"));
   }
 }

@@ -1,44 +1,46 @@
 package io.ippipe.jobs.ingest;
 
 import java.io.IOException;
+import java.io.InputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.Seekable;
 import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
 import org.apache.hadoop.io.compress.CodecPool;
 import org.apache.hadoop.io.compress.CompressionCodec;
 import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.hadoop.io.compress.Decompressor;
-import org.apache.hadoop.io.compress.SplitCompressionInputStream;
-import org.apache.hadoop.io.compress.SplittableCompressionCodec;
 import org.apache.hadoop.mapreduce.InputSplit;
 import org.apache.hadoop.mapreduce.JobContext;
 import org.apache.hadoop.mapreduce.RecordReader;
 import org.apache.hadoop.mapreduce.TaskAttemptContext;
-import org.apache.hadoop.mapreduce.lib.input.CompressedSplitLineReader;
 import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
 import org.apache.hadoop.mapreduce.lib.input.FileSplit;
-import org.apache.hadoop.mapreduce.lib.input.SplitLineReader;
-import org.apache.hadoop.mapreduce.lib.input.UncompressedSplitLineReader;
 
 /**
- * Text lines with Hadoop's split rules (a split reads every line that starts inside it; plain
- * files split anywhere, compressed ones by codec; LF, CRLF and CR ends, also across a split
- * boundary), but with a line's memory bounded while it is read: a line longer than
- * {@link #MAX_LINE_BYTES} is kept to its first {@code max + 1} bytes and the rest of it is read
- * past, so the reader hands it on as one over-long line (a reject) and goes on with the next.
+ * Text lines with Hadoop's split rules (a split reads every line that starts inside it, and the
+ * line that starts at its end; a split after the first skips the line it starts in; LF, CRLF
+ * and CR ends, also across a split boundary), but with a line's memory bounded while it is
+ * read: a line longer than {@link #MAX_LINE_BYTES} is kept to its first {@code max + 1} bytes
+ * and the rest of it is read past, so the reader hands it on as one over-long line (a reject)
+ * and goes on with the next. A line costs at most {@code max + 1} bytes and one read buffer.
  *
- * <p>Why not Hadoop's own LineRecordReader: its length limit drops an over-long line silently
- * (a line read would be lost from the accounting), and without the limit it holds the whole
- * line in memory, so one multi-gigabyte line, or a gzip stream with no newline, takes the
- * executor down. The split handling below follows LineRecordReader's and reuses its line
- * readers; only the length rule differs.
+ * <p>Why not Hadoop's LineRecordReader and its line readers: its length limit drops an
+ * over-long line silently (a line read would be lost from the accounting); without the limit
+ * it holds the whole line in memory, so one multi-gigabyte line, or a gzip stream with no
+ * newline, takes the executor down; and it counts a line's bytes in an int, failing the task
+ * on a line past 2 GiB ("Too many bytes before newline"), even in the split that only skips
+ * the line's tail.
+ *
+ * <p>Compressed files are read whole, by one task each, from their first byte: gzip cannot be
+ * split anyway, and bzip2's split reader is Hadoop's int-counting one.
  */
 public final class BoundedLineInputFormat extends FileInputFormat<LongWritable, Text> {
   /** Lines longer than this many bytes come out cut to max + 1 bytes (the caller rejects them). */
   public static final String MAX_LINE_BYTES = "ippipe.ingest.max_line_bytes";
+  /** The read buffer, the only memory a line costs beyond the bytes kept of it. */
+  public static final String BUFFER_BYTES = "ippipe.ingest.read_buffer_bytes";
 
   @Override
   public RecordReader<LongWritable, Text> createRecordReader(InputSplit split,
@@ -48,18 +50,80 @@ public final class BoundedLineInputFormat extends FileInputFormat<LongWritable, 
 
   @Override
   protected boolean isSplitable(JobContext context, Path file) {
-    CompressionCodec codec = new CompressionCodecFactory(context.getConfiguration()).getCodec(file);
-    return codec == null || codec instanceof SplittableCompressionCodec;
+    return new CompressionCodecFactory(context.getConfiguration()).getCodec(file) == null;
+  }
+
+  /**
+   * Lines of a byte stream, each counted in a long (a line can be longer than 2 GiB) and kept
+   * to a given number of bytes. A CR at the end of the buffer looks at the next buffer for its
+   * LF, so CRLF is one line end wherever the buffer ends.
+   */
+  static final class Lines {
+    private final InputStream in;
+    private final byte[] buffer;
+    private int bufferPos;
+    private int bufferLength;
+
+    Lines(InputStream in, int bufferBytes) {
+      this.in = in;
+      this.buffer = new byte[bufferBytes];
+    }
+
+    private boolean fill() throws IOException {
+      bufferPos = 0;
+      int n;
+      do {
+        n = in.read(buffer, 0, buffer.length);
+      } while (n == 0);
+      bufferLength = Math.max(n, 0);
+      return n > 0;
+    }
+
+    /**
+     * The next line into {@code value}, at most {@code keep} bytes of it; returns the bytes
+     * read, line end included: 0 only at the end of the stream.
+     */
+    long readLine(Text value, int keep) throws IOException {
+      value.clear();
+      long consumed = 0;
+      while (true) {
+        if (bufferPos >= bufferLength && !fill()) {
+          return consumed;
+        }
+        int from = bufferPos;
+        int i = from;
+        while (i < bufferLength && buffer[i] != '\n' && buffer[i] != '\r') {
+          i++;
+        }
+        int room = keep - value.getLength();
+        if (room > 0 && i > from) {
+          value.append(buffer, from, Math.min(room, i - from));
+        }
+        consumed += i - from;
+        bufferPos = i;
+        if (i < bufferLength) {
+          byte end = buffer[i];
+          bufferPos++;
+          consumed++;
+          if (end == '\r' && (bufferPos < bufferLength || fill()) && buffer[bufferPos] == '\n') {
+            bufferPos++;
+            consumed++;
+          }
+          return consumed;
+        }
+      }
+    }
   }
 
   static final class Reader extends RecordReader<LongWritable, Text> {
     private long start;
     private long pos;
     private long end;
-    private SplitLineReader in;
+    private Lines lines;
+    private InputStream in;
     private FSDataInputStream fileIn;
-    private Seekable filePosition;
     private boolean compressed;
+    private long fileLength;
     private Decompressor decompressor;
     private int keepBytes;
     private final LongWritable key = new LongWritable();
@@ -71,55 +135,42 @@ public final class BoundedLineInputFormat extends FileInputFormat<LongWritable, 
       Configuration conf = context.getConfiguration();
       int max = conf.getInt(MAX_LINE_BYTES, 4 << 20);
       keepBytes = max == Integer.MAX_VALUE ? max : max + 1;
+      int bufferBytes = Math.max(1, conf.getInt(BUFFER_BYTES, 64 << 10));
       start = split.getStart();
       end = start + split.getLength();
       Path file = split.getPath();
       fileIn = file.getFileSystem(conf).open(file);
       CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(file);
       if (codec != null) {
-        compressed = true;
-        decompressor = CodecPool.getDecompressor(codec);
-        if (codec instanceof SplittableCompressionCodec) {
-          SplitCompressionInputStream cIn = ((SplittableCompressionCodec) codec).createInputStream(
-              fileIn, decompressor, start, end, SplittableCompressionCodec.READ_MODE.BYBLOCK);
-          in = new CompressedSplitLineReader(cIn, conf, null);
-          start = cIn.getAdjustedStart();
-          end = cIn.getAdjustedEnd();
-          filePosition = cIn;
-        } else {
-          if (start != 0) {
-            throw new IOException("Cannot seek in " + codec.getClass().getSimpleName()
-                + " compressed stream " + file);
-          }
-          in = new SplitLineReader(codec.createInputStream(fileIn, decompressor), conf, null);
-          filePosition = fileIn;
+        if (start != 0) {
+          throw new IOException("Cannot seek in " + codec.getClass().getSimpleName()
+              + " compressed stream " + file);
         }
+        compressed = true;
+        fileLength = file.getFileSystem(conf).getFileStatus(file).getLen();
+        decompressor = CodecPool.getDecompressor(codec);
+        in = codec.createInputStream(fileIn, decompressor);
       } else {
         fileIn.seek(start);
-        in = new UncompressedSplitLineReader(fileIn, conf, null, split.getLength());
-        filePosition = fileIn;
+        in = fileIn;
       }
+      lines = new Lines(in, bufferBytes);
       // A split after the first starts inside a line that the split before it reads whole:
       // skip to the end of that line, however long (nothing of it is kept).
       if (start != 0) {
-        start += in.readLine(new Text(), 0, Integer.MAX_VALUE);
+        start += lines.readLine(new Text(), 0);
       }
       pos = start;
     }
 
-    private long filePosition() throws IOException {
-      return compressed ? filePosition.getPos() : pos;
-    }
-
     @Override
     public boolean nextKeyValue() throws IOException {
-      // One line beyond the split's end is read when the split ends inside it.
-      if (filePosition() > end && !in.needAdditionalRecordAfterSplit()) {
+      // The line that starts at the split's end is this split's (the next one skips it).
+      if (!compressed && pos > end) {
         return false;
       }
       key.set(pos);
-      // Reads to the end of the line whatever its length, keeping at most keepBytes of it.
-      int consumed = in.readLine(value, keepBytes, Integer.MAX_VALUE);
+      long consumed = lines.readLine(value, keepBytes);
       pos += consumed;
       return consumed > 0;
     }
@@ -136,7 +187,10 @@ public final class BoundedLineInputFormat extends FileInputFormat<LongWritable, 
 
     @Override
     public float getProgress() throws IOException {
-      return start == end ? 0f : Math.min(1f, (filePosition() - start) / (float) (end - start));
+      if (compressed) {
+        return fileLength == 0 ? 0f : Math.min(1f, fileIn.getPos() / (float) fileLength);
+      }
+      return start == end ? 0f : Math.min(1f, (pos - start) / (float) (end - start));
     }
 
     @Override

@@ -146,7 +146,7 @@ final class InventoryPass implements Serializable {
           Parsed<String> text = decoder.decode(bytes, length);
           if (!text.isValid()) {
             String kept = text.reason() == RejectReason.BLANK_LINE ? null
-                : raw.of(bytes, Math.min(length, pass.maxLineBytes), header);
+                : raw.of(bytes, length, pass.maxLineBytes, header);
             return List.of(ParsedRows.inventoryReject(source, start, at, text.reason(),
                 text.reason() == RejectReason.LINE_TOO_LONG
                     ? "longer than " + pass.maxLineBytes + " bytes" : text.detail(), kept));

@@ -16,7 +16,9 @@ final class ParquetText {
         it.hasNext(); ) {
       Map.Entry<String, Object> e = it.next();
       Object v = e.getValue();
-      String text = v == null ? null : v.toString();
+      // Masked whole, then cut: a cut before the last '@' of a URL's user info would leave
+      // its start unmasked.
+      String text = v == null ? null : Redaction.mask(v.toString());
       if (text != null && text.length() > maxValueChars) {
         text = text.substring(0, maxValueChars);
       }

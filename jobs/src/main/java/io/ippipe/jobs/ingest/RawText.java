@@ -6,15 +6,31 @@ import java.nio.charset.StandardCharsets;
 
 /** The raw text a reject keeps: decoded leniently, printable, masked, then cut. */
 final class RawText {
+  /**
+   * Kept instead of the text when masking it failed: a reject must still be written (every line
+   * is accounted for), and unmasked text must never be.
+   */
+  static final String WITHHELD = "[raw text withheld: masking failed]";
+
   private final int maxChars;
 
   RawText(int maxChars) {
     this.maxChars = maxChars;
   }
 
-  /** From the line's bytes, for lines that did not decode (bad UTF-8, too long). */
-  String of(byte[] bytes, int length, CsvHeader header) {
-    return of(new String(bytes, 0, length, StandardCharsets.UTF_8), header);
+  /**
+   * From the line's bytes, for lines that did not decode (bad UTF-8, too long). A line longer
+   * than {@code maxBytes} keeps its first {@code maxBytes} only, and its last token is dropped:
+   * the cut may have fallen inside a credential before the '@' that marks it, so masking could
+   * not tell it from plain text.
+   */
+  String of(byte[] bytes, int length, int maxBytes, CsvHeader header) {
+    try {
+      String text = new String(bytes, 0, Math.min(length, maxBytes), StandardCharsets.UTF_8);
+      return masked(length > maxBytes ? Redaction.dropLastToken(text) : text, header);
+    } catch (RuntimeException | StackOverflowError e) {
+      return WITHHELD;
+    }
   }
 
   /**
@@ -23,6 +39,14 @@ final class RawText {
    * beyond what is kept).
    */
   String of(String line, CsvHeader header) {
+    try {
+      return masked(line, header);
+    } catch (RuntimeException | StackOverflowError e) {
+      return WITHHELD;
+    }
+  }
+
+  private String masked(String line, CsvHeader header) {
     String printable = printable(line);
     String masked = header != null ? header.redact(printable) : printable;
     return Redaction.maskAndTruncate(masked, maxChars);

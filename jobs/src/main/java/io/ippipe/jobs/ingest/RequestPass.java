@@ -102,7 +102,7 @@ final class RequestPass implements Serializable {
           Parsed<String> text = decoder.decode(bytes, length);
           if (!text.isValid()) {
             String raw = text.reason() == RejectReason.BLANK_LINE ? null
-                : task.raw.of(bytes, Math.min(length, pass.maxLineBytes), null);
+                : task.raw.of(bytes, length, pass.maxLineBytes, null);
             return task.reject(file, start, at, text.reason(), text.reason()
                 == RejectReason.LINE_TOO_LONG ? "longer than " + pass.maxLineBytes + " bytes"
                 : text.detail(), raw);
