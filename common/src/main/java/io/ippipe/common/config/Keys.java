@@ -68,6 +68,12 @@ public final class Keys {
   public static final ConfigKey<Double> GENERATE_ZIPF_EXPONENT = key(
       "generate.zipf_exponent", "1.0", "Zipf exponent of proxy popularity in generated logs.",
       Parsers.doubleRange(0.0, 3.0));
+  public static final ConfigKey<String> GENERATE_ADDRESS_RANGES = key(
+      "generate.address_ranges", "data/geo/asn-ipv4-num.csv",
+      "Routed IPv4 ranges (ip-location-db asn-ipv4-num.csv) generated proxies are spread over, "
+          + "weighted by size; with geo.index set, datacenter proxies land in hosting networks "
+          + "and suppliers claim the geo country. Absent: 38 whole /8s instead.",
+      Parsers.text());
   public static final ConfigKey<Integer> GENERATE_FILES = key(
       "generate.files", "0",
       "Files per generated dataset; 0 picks one per ~1M lines (at least 2).",
