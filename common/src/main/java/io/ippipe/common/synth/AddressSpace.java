@@ -39,6 +39,11 @@ public final class AddressSpace implements Serializable {
   /** One address drawn from the space, with what the space knows about its range. */
   public record Pick(long v4, String country, Boolean hosting) {}
 
+  /** An IPv6 /48 of 2a00::/12 that geo places in a country: where IPv6 proxies live. */
+  private static final int V6_PREFIXES = 4096;
+  private long[] v6Prefix48 = new long[0];
+  private String[] v6Country = new String[0];
+
   private final String source;
   // Per network kind (0: any, 1: hosting, 2: end-user networks), the ranges of that kind with
   // the cumulative address count up to and including each: a draw is one binary search.
@@ -84,8 +89,10 @@ public final class AddressSpace implements Serializable {
     }
   }
 
+  // Geo names hosting networks (lists of hosting ASNs) far more often than end-user ones: an
+  // end-user proxy goes anywhere geo does not call hosting.
   private boolean ofKind(int range, int kind) {
-    return kind == 0 || (hostingOf[range] != 0 && (kind == 1) == (hostingOf[range] == 1));
+    return kind == 0 || (kind == 1 ? hostingOf[range] == 1 : hostingOf[range] != 1);
   }
 
   /** 38 whole /8s allocated to the RIRs: neither countries nor networks known. */
@@ -132,22 +139,30 @@ public final class AddressSpace implements Serializable {
           continue;
         }
         read++;
-        long country = 0;
-        long hosting = 0;
-        if (geo != null) {
-          int id = geo.lookup(0L, IpAddress.ofV4(start).lo());
-          if (id >= 0) {
-            GeoRecords rec = geo.records();
-            country = countryIds.computeIfAbsent(rec.countryCode(id), k -> (short) countryIds.size());
-            String type = rec.networkType(id);
-            hosting = type == null || type.equals("unknown") ? 0 : type.equals("hosting") ? 1 : 2;
+        // An announced range spans several geo ranges (other cities, often other countries):
+        // each piece is annotated by its own, so a supplier claims the country geo will find
+        // for the very address.
+        for (long from = start; from <= end; ) {
+          long to = geo == null ? end : Math.min(end, geo.nextV4Start(from) - 1);
+          long country = 0;
+          long hosting = 0;
+          if (geo != null) {
+            int id = geo.lookup(0L, IpAddress.ofV4(from).lo());
+            if (id >= 0) {
+              GeoRecords rec = geo.records();
+              country = countryIds.computeIfAbsent(rec.countryCode(id),
+                  k -> (short) countryIds.size());
+              String type = rec.networkType(id);
+              hosting = type == null || type.equals("unknown") ? 0 : type.equals("hosting") ? 1 : 2;
+            }
           }
-        }
-        long[] last = ranges.isEmpty() ? null : ranges.get(ranges.size() - 1);
-        if (last != null && last[1] + 1 == start && last[2] == country && last[3] == hosting) {
-          last[1] = end;
-        } else {
-          ranges.add(new long[] {start, end, country, hosting});
+          long[] last = ranges.isEmpty() ? null : ranges.get(ranges.size() - 1);
+          if (last != null && last[1] + 1 == from && last[2] == country && last[3] == hosting) {
+            last[1] = to;
+          } else {
+            ranges.add(new long[] {from, to, country, hosting});
+          }
+          from = to + 1;
         }
       }
     } catch (IOException e) {
@@ -169,9 +184,48 @@ public final class AddressSpace implements Serializable {
       countryOf[i] = (short) r[2];
       hostingOf[i] = (byte) r[3];
     }
-    return new AddressSpace(csv.getFileName() + ": " + read + " announced ranges"
+    AddressSpace space = new AddressSpace(csv.getFileName() + ": " + read + " announced ranges"
         + (geo == null ? "" : ", " + (countryIds.size() - 1) + " countries from geo"),
         start, end, countryOf, countryIds.keySet().toArray(new String[0]), hostingOf);
+    if (geo != null) {
+      space.sampleV6(geo);
+    }
+    return space;
+  }
+
+  /**
+   * IPv6 proxies stay in 2a00::/12 (RIPE global unicast), but in /48s geo knows, so that their
+   * supplier too can claim the country geo finds. A fixed sample: the draw is deterministic.
+   */
+  private void sampleV6(GeoIndex geo) {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(0x2a00L);
+    List<Long> prefixes = new ArrayList<>();
+    List<String> countries = new ArrayList<>();
+    for (int attempt = 0; attempt < 20 * V6_PREFIXES && prefixes.size() < V6_PREFIXES; attempt++) {
+      long hi = 0x2a00_0000_0000_0000L | ((r.nextLong() >>> 12) & 0x000f_ffff_ffff_0000L);
+      int id = geo.lookup(hi, 0L);
+      String country = id < 0 ? null : geo.records().countryCode(id);
+      if (country != null && !country.isEmpty()) {
+        prefixes.add(hi);
+        countries.add(country);
+      }
+    }
+    v6Prefix48 = prefixes.stream().mapToLong(Long::longValue).toArray();
+    v6Country = countries.toArray(new String[0]);
+  }
+
+  /** Whether IPv6 proxies have known /48s to live in ({@link #v6Prefix48}). */
+  public boolean knowsV6() {
+    return v6Prefix48.length > 0;
+  }
+
+  /** The /48 (as the address's high 64 bits, subnet bits zero) of draw {@code i}, and its country. */
+  public long v6Prefix(int i) {
+    return v6Prefix48[Math.floorMod(i, v6Prefix48.length)];
+  }
+
+  public String v6Country(int i) {
+    return v6Country[Math.floorMod(i, v6Country.length)];
   }
 
   private static boolean routable(long start, long end) {

@@ -218,6 +218,13 @@ public final class SyntheticData implements Serializable {
     if (r.nextDouble() < p.ipv6Share()) {
       // 2a00::/12 is RIPE global unicast: no special-purpose block inside it.
       long hi = 0x2a00_0000_0000_0000L | (r.nextLong() >>> 12);
+      if (space.knowsV6()) {
+        int at = r.nextInt(Integer.MAX_VALUE);
+        hi = space.v6Prefix(at) | (hi & 0xffffL);
+        if (r.nextDouble() >= WRONG_COUNTRY_SHARE) {
+          country = space.v6Country(at);
+        }
+      }
       ip = IpAddress.of(hi, r.nextLong() & 0xffff_ffffL);
     } else {
       // Datacenter proxies sit in hosting networks, the others in access networks, where geo
