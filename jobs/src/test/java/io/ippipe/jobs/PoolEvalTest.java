@@ -29,7 +29,7 @@ class PoolEvalTest {
   @TempDir static Path base;
   static final LocalDate START = LocalDate.of(2026, 11, 1);
 
-  static PipelineConfig config(String... extra) {
+  static PipelineConfig config(Path base, String... extra) {
     Map<String, String> cli = new java.util.LinkedHashMap<>();
     cli.put("crypto.keys", "t=file:" + TestLakes.key(base));
     cli.put("encrypt.key_id", "t");
@@ -39,10 +39,12 @@ class PoolEvalTest {
     return PipelineConfig.of(Map.of(), cli);
   }
 
-  static List<PoolEvaluation.Day> simulate(String name, int days, long proxies, long requests,
-      Life.Rates rates, SyntheticData.Scenario scenario, String... conf) throws Exception {
+  /** A simulation under {@code base/name}, its tables printed as the command prints them. */
+  static List<PoolEvaluation.Day> simulate(Path base, String name, int days, long proxies,
+      long requests, Life.Rates rates, SyntheticData.Scenario scenario, String... conf)
+      throws Exception {
     ByteArrayOutputStream console = new ByteArrayOutputStream();
-    List<PoolEvaluation.Day> measured = EvalJob.run(SharedSpark.get(), config(conf),
+    List<PoolEvaluation.Day> measured = EvalJob.run(SharedSpark.get(), config(base, conf),
         new EvalJob.Options(START, days, proxies, requests, base.resolve(name).toString(), rates,
             scenario), new PrintStream(console, true, StandardCharsets.UTF_8));
     System.out.print(console.toString(StandardCharsets.UTF_8));
@@ -51,7 +53,7 @@ class PoolEvalTest {
 
   @Test
   void everyDayIsMeasuredAgainstATruthThePipelineNeverSees() throws Exception {
-    List<PoolEvaluation.Day> days = simulate("plain", 2, 1500, 15_000, Life.DEFAULT,
+    List<PoolEvaluation.Day> days = simulate(base, "plain", 2, 1500, 15_000, Life.DEFAULT,
         SyntheticData.Scenario.NONE);
     assertEquals(2, days.size());
     Path root = base.resolve("plain");
