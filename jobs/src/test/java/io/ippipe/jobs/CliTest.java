@@ -38,7 +38,7 @@ class CliTest {
   @Test
   void everyJobHasHelp() {
     for (String job : new String[] {"run", "sql", "generate", "ingest", "probe", "score", "publish",
-        "decrypt", "keygen", "geo", "ip", "compare", "judge"}) {
+        "decrypt", "keygen", "geo", "ip", "compare", "judge", "eval"}) {
       Run r = run(job, "--help");
       assertEquals(0, r.code(), job);
       assertTrue(r.out().contains("Usage: ippipe " + job), r.out());

@@ -50,6 +50,7 @@ class PublishJobTest {
 
   private static CliTest.Run publish(Path lake, String date, String... extra) {
     List<String> args = new ArrayList<>(List.of("publish", "--date", date, "--out", lake.toString()));
+    args.addAll(ScoreJobTest.PRE_ISSUE_19);
     args.addAll(List.of(extra));
     return CliTest.run(args.toArray(new String[0]));
   }

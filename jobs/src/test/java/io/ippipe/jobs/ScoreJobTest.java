@@ -24,6 +24,15 @@ import org.junit.jupiter.api.io.TempDir;
  * consistency, and the day-over-day memory with its decay.
  */
 class ScoreJobTest {
+  /**
+   * The scoring settings before issue 19's policy: these tests check how the job gathers and
+   * carries evidence, against arithmetic written out by hand for those settings (ScoreModelTest
+   * covers the policy).
+   */
+  static final List<String> PRE_ISSUE_19 = List.of("--conf", "score.wilson_z=1.96", "--conf",
+      "score.min_attempts=20", "--conf", "score.probation_evidence=0", "--conf",
+      "score.shift.min_attempts=0", "--conf", "publish.min_score=40");
+
   static final String DAY1 = "2026-11-24";
   static final String DAY2 = "2026-11-25";
 
@@ -35,8 +44,10 @@ class ScoreJobTest {
         + "3.0.0.0,3.0.0.255,NL,64502,Example NL,isp\n");
     Path block = dir.resolve("test-block.netset");
     Files.writeString(block, "# a FireHOL-style list\n2.0.0.4\n");
-    List<String> conf = List.of("--conf", "geo.sources=csv:" + geo + ":country_code+asn+as_org+network_type",
-        "--conf", "score.blocklists=" + block);
+    List<String> conf = new ArrayList<>(List.of("--conf",
+        "geo.sources=csv:" + geo + ":country_code+asn+as_org+network_type",
+        "--conf", "score.blocklists=" + block));
+    conf.addAll(PRE_ISSUE_19);
     Path lake = dir.resolve("lake");
 
     String inv1 = "ip,port,protocol,proxy_type,supplier,country\n"

@@ -68,6 +68,12 @@ public final class Keys {
   public static final ConfigKey<Double> GENERATE_ZIPF_EXPONENT = key(
       "generate.zipf_exponent", "1.0", "Zipf exponent of proxy popularity in generated logs.",
       Parsers.doubleRange(0.0, 3.0));
+  public static final ConfigKey<String> GENERATE_ADDRESS_RANGES = key(
+      "generate.address_ranges", "data/geo/asn-ipv4-num.csv",
+      "Routed IPv4 ranges (ip-location-db asn-ipv4-num.csv) generated proxies are spread over, "
+          + "weighted by size; with geo.index set, datacenter proxies land in hosting networks "
+          + "and suppliers claim the geo country. Absent: 38 whole /8s instead.",
+      Parsers.text());
   public static final ConfigKey<Integer> GENERATE_FILES = key(
       "generate.files", "0",
       "Files per generated dataset; 0 picks one per ~1M lines (at least 2).",
@@ -133,7 +139,7 @@ public final class Keys {
       Parsers.intRange(0, 100_000));
 
   public static final ConfigKey<Double> SCORE_WILSON_Z = key(
-      "score.wilson_z", "1.96",
+      "score.wilson_z", "1.0",
       "z of the Wilson lower bound on the success rate (1.96 = 95%).",
       Parsers.doubleRange(0.5, 5.0));
   public static final ConfigKey<Double> SCORE_WEIGHT_AVAILABILITY = key(
@@ -174,7 +180,7 @@ public final class Keys {
       "The health a proxy starts from before any evidence (0-100).",
       Parsers.doubleRange(0.0, 100.0));
   public static final ConfigKey<Double> SCORE_MIN_ATTEMPTS = key(
-      "score.min_attempts", "20",
+      "score.min_attempts", "2",
       "Pseudo-count of the prior: with n attempts today the observed score weighs n against this.",
       Parsers.doubleRange(0.0, 1e9));
   public static final ConfigKey<Double> SCORE_MEMORY_HALF_LIFE_DAYS = key(
@@ -196,7 +202,7 @@ public final class Keys {
           + "a proxy inside one is excluded with reason blocklisted:<file name without extension>.",
       Parsers.text());
   public static final ConfigKey<Double> PUBLISH_MIN_SCORE = key(
-      "publish.min_score", "40",
+      "publish.min_score", "65",
       "Only proxies scoring at least this enter the pool.",
       Parsers.doubleRange(0.0, 100.0));
   public static final ConfigKey<Integer> PUBLISH_MAX_PER_GROUP = key(
@@ -242,6 +248,26 @@ public final class Keys {
       "Where the JSON-lines pool snapshot goes without Redis; empty: <output root>/live.",
       Parsers.text());
 
+  public static final ConfigKey<Double> SCORE_PROBATION_EVIDENCE = key(
+      "score.probation_evidence", "3",
+      "A proxy with less evidence than this (attempts today plus carried) and no passing check "
+          + "is excluded as unproven (docs/score.md, \"Policy\"); 0 publishes unproven ones.",
+      Parsers.doubleRange(0.0, 1e9));
+  public static final ConfigKey<Double> SCORE_SHIFT_MIN_ATTEMPTS = key(
+      "score.shift.min_attempts", "20",
+      "With at least this many attempts today (0: never), a day whose observed score differs "
+          + "from the previous health by score.shift.points keeps only score.shift.keep of the "
+          + "carried evidence: the proxy changed, yesterday no longer describes it.",
+      Parsers.doubleRange(0.0, 1e9));
+  public static final ConfigKey<Double> SCORE_SHIFT_POINTS = key(
+      "score.shift.points", "30",
+      "How far (0-100 points) today's observed score must be from the previous health to count "
+          + "as a change (score.shift.min_attempts).",
+      Parsers.doubleRange(0.0, 100.0));
+  public static final ConfigKey<Double> SCORE_SHIFT_KEEP = key(
+      "score.shift.keep", "0.1",
+      "The share of the carried evidence a change keeps (score.shift.min_attempts).",
+      Parsers.doubleRange(0.0, 1.0));
   public static final ConfigKey<Double> SCORE_PROBE_WEIGHT = key(
       "score.probe_weight", "5",
       "One active check counts as this many requests in the availability and evidence of a "

@@ -297,6 +297,27 @@ public final class GeoIndex implements Serializable {
     return found < 0 ? -1 : v4Record[found];
   }
 
+  /**
+   * The first address of the IPv4 range after the one holding {@code v4} (2^32 after the last):
+   * lets a caller walk the IPv4 space one range of the index at a time.
+   */
+  public long nextV4Start(long v4) {
+    int ip = (int) v4;
+    int low = 0;
+    int high = v4Start.length - 1;
+    int found = v4Start.length;
+    while (low <= high) {
+      int mid = (low + high) >>> 1;
+      if (Integer.compareUnsigned(v4Start[mid], ip) > 0) {
+        found = mid;
+        high = mid - 1;
+      } else {
+        low = mid + 1;
+      }
+    }
+    return found == v4Start.length ? 1L << 32 : Integer.toUnsignedLong(v4Start[found]);
+  }
+
   /** The record as an object (allocates); the tagging path reads fields through {@link #records()}. */
   public GeoAttributes record(int id) {
     return records.get(id);

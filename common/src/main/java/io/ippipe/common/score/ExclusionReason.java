@@ -9,6 +9,11 @@ public final class ExclusionReason {
   public static final String SPECIAL_PURPOSE = "special_purpose_address";
   /** Seen in the logs but listed by no inventory today: no protocol to publish it with. */
   public static final String NOT_IN_INVENTORY = "not_in_inventory";
+  /**
+   * Less evidence than score.probation_evidence and no passing check: nothing yet says the
+   * proxy works, and most unproven proxies in a pool are what customers hit first.
+   */
+  public static final String UNPROVEN = "unproven";
 
   private ExclusionReason() {}
 }

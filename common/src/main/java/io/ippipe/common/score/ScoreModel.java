@@ -46,6 +46,12 @@ public final class ScoreModel {
       int days = e.daysSincePrevious() == null ? 1 : Math.max(0, e.daysSincePrevious());
       carried = e.previousEvidence() * halving(days, p.memoryHalfLifeDays());
       previousHealth = e.previousHealth();
+      // A proxy that died, got banned or came back is a different proxy today: weighed against
+      // weeks of carried evidence, a day of 20 failures would barely move it.
+      if (p.shiftMinAttempts() > 0 && n >= p.shiftMinAttempts()
+          && Math.abs(observed - previousHealth) >= p.shiftPoints()) {
+        carried *= p.shiftKeep();
+      }
     }
     double weight = n + carried + p.minAttempts();
     double health = weight == 0 ? p.prior()
@@ -75,7 +81,17 @@ public final class ScoreModel {
     double score = Math.round(Math.min(100.0, Math.max(0.0,
         health * freshness * geoFactor * typeFactor)) * 10.0) / 10.0;
     return new ProxyScore(availability, latencyScore, banRate, observed, carried, n + carried,
-        health, freshness, geo, geoFactor, type, typeFactor, score, exclusion(e));
+        health, freshness, geo, geoFactor, type, typeFactor, score,
+        exclusion(e, n + carried, probes.passed()));
+  }
+
+  /** {@link #exclusion(ProxyEvidence)}, then probation for a proxy nothing yet vouches for. */
+  String exclusion(ProxyEvidence e, double evidence, long probesPassed) {
+    String other = exclusion(e);
+    if (other == null && evidence < p.probationEvidence() && probesPassed == 0) {
+      return ExclusionReason.UNPROVEN;
+    }
+    return other;
   }
 
   /** Retirement first (it also ends carrying), then blocklists, address class, inventory. */

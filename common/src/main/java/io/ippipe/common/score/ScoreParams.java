@@ -9,7 +9,18 @@ import java.io.Serializable;
 public record ScoreParams(double wilsonZ, double weightAvailability, double weightLatency,
     long latencyGoodMs, long latencyBadMs, double banPenalty, double freshnessHalfLifeDays,
     double geoMismatchFactor, double typeMismatchFactor, double prior, double minAttempts,
-    double memoryHalfLifeDays, int retireAfterDays, double probeWeight) implements Serializable {
+    double memoryHalfLifeDays, int retireAfterDays, double probeWeight, double probationEvidence,
+    double shiftMinAttempts, double shiftPoints, double shiftKeep) implements Serializable {
+
+  /** The settings before issue 19's policy: no probation, no change detection. */
+  public ScoreParams(double wilsonZ, double weightAvailability, double weightLatency,
+      long latencyGoodMs, long latencyBadMs, double banPenalty, double freshnessHalfLifeDays,
+      double geoMismatchFactor, double typeMismatchFactor, double prior, double minAttempts,
+      double memoryHalfLifeDays, int retireAfterDays, double probeWeight) {
+    this(wilsonZ, weightAvailability, weightLatency, latencyGoodMs, latencyBadMs, banPenalty,
+        freshnessHalfLifeDays, geoMismatchFactor, typeMismatchFactor, prior, minAttempts,
+        memoryHalfLifeDays, retireAfterDays, probeWeight, 0, 0, 100, 1);
+  }
 
   public ScoreParams {
     if (weightAvailability + weightLatency <= 0) {
@@ -28,7 +39,9 @@ public record ScoreParams(double wilsonZ, double weightAvailability, double weig
         c.get(Keys.SCORE_FRESHNESS_HALF_LIFE_DAYS), c.get(Keys.SCORE_GEO_MISMATCH_FACTOR),
         c.get(Keys.SCORE_TYPE_MISMATCH_FACTOR), c.get(Keys.SCORE_PRIOR),
         c.get(Keys.SCORE_MIN_ATTEMPTS), c.get(Keys.SCORE_MEMORY_HALF_LIFE_DAYS),
-        c.get(Keys.SCORE_RETIRE_AFTER_DAYS), c.get(Keys.SCORE_PROBE_WEIGHT));
+        c.get(Keys.SCORE_RETIRE_AFTER_DAYS), c.get(Keys.SCORE_PROBE_WEIGHT),
+        c.get(Keys.SCORE_PROBATION_EVIDENCE), c.get(Keys.SCORE_SHIFT_MIN_ATTEMPTS),
+        c.get(Keys.SCORE_SHIFT_POINTS), c.get(Keys.SCORE_SHIFT_KEEP));
   }
 
   public static ScoreParams defaults() {

@@ -12,15 +12,20 @@ import java.time.ZoneOffset;
 import java.util.SplittableRandom;
 
 /**
- * Deterministic synthetic inventories and gateway logs. Every record is a pure function of
- * (seed, index), so any partition of the index range can be generated on any executor, in any
- * order, and a retried task writes the same bytes.
+ * Deterministic synthetic inventories and gateway logs, one simulated day at a time. Every
+ * record is a pure function of (seed, day, index), so any partition of the index range can be
+ * generated on any executor, in any order, and a retried task writes the same bytes.
  *
- * <p>Inventory line indexes: {@code [0, proxies)} are the proxies themselves, then
- * {@code duplicate_rate * proxies} repeats of earlier proxies, then {@code malformed_rate *
- * proxies} malformed lines. Request j picks its proxy by Zipf-distributed rank (continuous
- * inversion), mapped through a fixed permutation so that the popular proxies are spread over
- * the inventory.
+ * <p>Proxies: {@code proxies} indexes exist on day 0 (the start of the simulation), and {@link
+ * Life} adds new ones every day, delists, kills, degrades, bans and recovers them; {@link
+ * #truth} is that hidden state, which only evaluations read. IPv4 addresses come from an {@link
+ * AddressSpace} (the routed space, or a fallback of whole /8s).
+ *
+ * <p>Inventory line indexes of a day: {@code [0, listed)} are the listed proxies, then
+ * {@code duplicate_rate * listed} repeats of listed proxies, then {@code malformed_rate *
+ * proxies} malformed lines. Every proxy has a fixed Zipf popularity rank; request j picks a
+ * listed proxy with probability proportional to {@code rank^-zipf_exponent}, so most proxies
+ * carry little traffic every day and a few carry most of it.
  */
 public final class SyntheticData implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -30,9 +35,31 @@ public final class SyntheticData implements Serializable {
       double malformedRate, double duplicateRate, double credentialsRate, int suppliers,
       double zipfExponent, LocalDate date) implements Serializable {}
 
-  /** A generated proxy. username and password are null for most. */
-  public record Proxy(IpAddress ip, int port, String protocol, String type, String supplier,
-      String country, String username, String password, double quality) {}
+  /**
+   * A generated proxy. username and password are null for most; {@code country} is the country
+   * its supplier claims, {@code quality} its base success rate (the day's is in {@link Life}).
+   */
+  public record Proxy(long index, IpAddress ip, int port, String protocol, String type,
+      String supplier, String country, String username, String password, double quality) {}
+
+  /**
+   * What a scenario (a test built to need one behaviour) changes of the simulation: a proxy's
+   * state on a day, and its popularity. The identity by default.
+   */
+  public interface Scenario extends Serializable {
+    Scenario NONE = new Scenario() {};
+
+    default Life.State state(Proxy proxy, int day, Life.State natural) {
+      return natural;
+    }
+
+    default double popularity(Proxy proxy, double natural) {
+      return natural;
+    }
+  }
+
+  /** One proxy's hidden truth on the generated day, and the share of the day's traffic it gets. */
+  public record Truth(Proxy proxy, Life.State state, double trafficShare, IpAddress exit) {}
 
   /** A generated request, before it is written in one of the log formats. */
   public record Request(long tsMillis, IpAddress client, Proxy proxy, String resultCode,
@@ -41,6 +68,8 @@ public final class SyntheticData implements Serializable {
   private static final String[] COUNTRIES =
       {"US", "US", "US", "DE", "GB", "FR", "BR", "IN", "JP", "NL", "CA", "RU", "ES", "IT", "PL"};
   private static final String[] TYPES = {"residential", "datacenter", "isp", "mobile"};
+  /** Share of proxies whose supplier claims another country than geo finds. */
+  private static final double WRONG_COUNTRY_SHARE = 0.02;
   private static final double[] TYPE_WEIGHTS = {0.50, 0.25, 0.15, 0.10};
   private static final String[] PROTOCOLS = {"http", "https", "socks4", "socks5"};
   private static final double[] PROTOCOL_WEIGHTS = {0.45, 0.15, 0.10, 0.30};
@@ -48,10 +77,6 @@ public final class SyntheticData implements Serializable {
       "shop.example-retail.com", "www.wikipedia.org", "cdn.jsdelivr.net", "www.bing.com",
       "search.yahoo.com", "www.ebay.com", "graph.facebook.com", "www.instagram.com",
       "api.twitter.com", "www.reddit.com", "www.booking.com", "www.linkedin.com"};
-  /** First octets of IPv4 /8s that hold no special-purpose block. */
-  private static final int[] GLOBAL_V4_FIRST_OCTETS = {1, 2, 3, 5, 8, 23, 24, 31, 37, 45, 46, 62,
-      77, 78, 80, 81, 82, 85, 86, 88, 89, 91, 93, 94, 95, 103, 104, 109, 151, 176, 178, 185, 188,
-      190, 195, 212, 213, 217};
 
   /** Malformed proxy endpoints; each format wraps them in its own syntax. */
   static final String[] BAD_ENDPOINTS = {"256.1.2.3:8080", "010.1.2.3:8080", "0x7f.0.0.1:3128",
@@ -63,20 +88,109 @@ public final class SyntheticData implements Serializable {
 
   private final Params p;
   private final long dayStartMillis;
-  private final long permutation;
+  private final long permutationInverse;
+  private final Life life;
+  private final AddressSpace space;
+  private final Scenario scenario;
+  private final int day;
+  // The day's listed proxies (indexes, ascending), the cumulative popularity weight up to and
+  // including each (requests draw from it), and each one's state that day.
+  private final long[] listed;
+  private final double[] cumulativeWeight;
+  private final Life.State[] states;
 
+  /** A one-day simulation: the date is day 0, default life, the fallback address space. */
   public SyntheticData(Params params) {
+    this(params, params.date(), Life.DEFAULT, AddressSpace.fallback(), Scenario.NONE);
+  }
+
+  /**
+   * The day {@code params.date()} of a simulation that started on {@code start} (day 0).
+   */
+  public SyntheticData(Params params, LocalDate start, Life.Rates rates, AddressSpace space,
+      Scenario scenario) {
     this.p = params;
     this.dayStartMillis = params.date().atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+    long days = java.time.temporal.ChronoUnit.DAYS.between(start, params.date());
+    if (days < 0 || days > 3650) {
+      throw new IllegalArgumentException("Invalid simulation day: " + params.date()
+          + " is " + days + " days after the start " + start + ", expected 0 to 3650");
+    }
+    this.day = (int) days;
+    this.life = new Life(params.seed(), rates, params.suppliers());
+    this.space = space;
+    this.scenario = scenario;
     long perm = 2_654_435_761L;
     while (params.proxies() > 0 && gcd(perm, params.proxies()) != 1) {
       perm += 2;
     }
-    this.permutation = perm;
+    this.permutationInverse = params.proxies() <= 1 ? 0
+        : java.math.BigInteger.valueOf(perm).modInverse(java.math.BigInteger.valueOf(params.proxies()))
+            .longValue();
+    long indexes = life.indexesBy(day, params.proxies());
+    long[] ids = new long[(int) indexes];
+    double[] cumulative = new double[ids.length];
+    Life.State[] st = new Life.State[ids.length];
+    int n = 0;
+    double total = 0;
+    for (long i = 0; i < indexes; i++) {
+      Proxy x = proxy(i);
+      Life.State s = stateOf(x, day);
+      if (s.listed()) {
+        total += scenario.popularity(x, Math.pow(rank(i), -params.zipfExponent()));
+        ids[n] = i;
+        cumulative[n] = total;
+        st[n++] = s;
+      }
+    }
+    this.listed = java.util.Arrays.copyOf(ids, n);
+    this.cumulativeWeight = java.util.Arrays.copyOf(cumulative, n);
+    this.states = java.util.Arrays.copyOf(st, n);
+  }
+
+  /** Requests of the day. */
+  public long requests() {
+    return p.requests();
+  }
+
+  /** The simulation day generated (0 = the start). */
+  public int day() {
+    return day;
+  }
+
+  public long listedProxies() {
+    return listed.length;
+  }
+
+  /** Proxy indexes that exist by this day: listed, or joined and delisted since. */
+  public long proxyIndexes() {
+    return life.indexesBy(day, p.proxies());
+  }
+
+  public AddressSpace addressSpace() {
+    return space;
+  }
+
+  private Life.State stateOf(Proxy x, int d) {
+    int supplier = Integer.parseInt(x.supplier().substring(x.supplier().lastIndexOf('-') + 1));
+    return scenario.state(x, d, life.state(x.index(), p.proxies(), supplier, x.quality(), d));
+  }
+
+  /**
+   * A proxy's popularity rank (1 = most popular): the day-0 population holds each rank once
+   * (a fixed permutation, so popular proxies spread over the inventory); later ones draw theirs.
+   */
+  long rank(long index) {
+    if (index < p.proxies()) {
+      return 1 + Math.floorMod(java.math.BigInteger.valueOf(index - p.seed())
+          .multiply(java.math.BigInteger.valueOf(permutationInverse))
+          .mod(java.math.BigInteger.valueOf(p.proxies())).longValue(), p.proxies());
+    }
+    return 1 + rng(9, index).nextLong(Math.max(1, p.proxies()));
   }
 
   public long duplicateLines() {
-    return Math.round(p.proxies() * p.duplicateRate());
+    return Math.round(listed.length * p.duplicateRate());
   }
 
   public long malformedInventoryLines() {
@@ -84,50 +198,84 @@ public final class SyntheticData implements Serializable {
   }
 
   public long inventoryLines() {
-    return p.proxies() + duplicateLines() + malformedInventoryLines();
+    return listed.length + duplicateLines() + malformedInventoryLines();
   }
 
   private SplittableRandom rng(long stream, long index) {
     return new SplittableRandom(mix(p.seed() * 31 + stream) ^ mix(index + 0x9E3779B97F4A7C15L * stream));
   }
 
+  /** The static attributes of proxy {@code index} (the same on every day it exists). */
   public Proxy proxy(long index) {
     SplittableRandom r = rng(1, index);
-    IpAddress ip;
-    if (r.nextDouble() < p.ipv6Share()) {
-      // 2a00::/12 is RIPE global unicast: no special-purpose block inside it.
-      long hi = 0x2a00_0000_0000_0000L | (r.nextLong() >>> 12);
-      ip = IpAddress.of(hi, r.nextLong() & 0xffff_ffffL);
-    } else {
-      long scrambled = (index * 2_654_435_761L + p.seed()) & 0xff_ffffL;
-      int first = GLOBAL_V4_FIRST_OCTETS[(int) Math.floorMod(index >>> 24 ^ p.seed(), GLOBAL_V4_FIRST_OCTETS.length)];
-      ip = IpAddress.ofV4(((long) first << 24) | scrambled);
-    }
     String type = pick(TYPES, TYPE_WEIGHTS, r.nextDouble());
     String protocol = pick(PROTOCOLS, PROTOCOL_WEIGHTS, r.nextDouble());
     int port = type.equals("datacenter")
         ? new int[] {3128, 8080, 8000, 1080, 8888}[r.nextInt(5)] : 10000 + r.nextInt(50000);
     String supplier = String.format("supplier-%02d", 1 + r.nextInt(p.suppliers()));
     String country = COUNTRIES[r.nextInt(COUNTRIES.length)];
+    IpAddress ip;
+    if (r.nextDouble() < p.ipv6Share()) {
+      // 2a00::/12 is RIPE global unicast: no special-purpose block inside it.
+      long hi = 0x2a00_0000_0000_0000L | (r.nextLong() >>> 12);
+      if (space.knowsV6()) {
+        int at = r.nextInt(Integer.MAX_VALUE);
+        hi = space.v6Prefix(at) | (hi & 0xffffL);
+        if (r.nextDouble() >= WRONG_COUNTRY_SHARE) {
+          country = space.v6Country(at);
+        }
+      }
+      ip = IpAddress.of(hi, r.nextLong() & 0xffff_ffffL);
+    } else {
+      // Datacenter proxies sit in hosting networks, the others in access networks, where geo
+      // can tell them apart; suppliers mostly claim the country geo finds (a few do not).
+      AddressSpace.Pick a = space.pick(r.nextDouble(), space.knowsCountries()
+          ? type.equals("datacenter") : null, r::nextDouble);
+      ip = IpAddress.ofV4(a.v4());
+      if (a.country() != null && r.nextDouble() >= WRONG_COUNTRY_SHARE) {
+        country = a.country();
+      }
+    }
     String user = null;
     String pass = null;
     if (r.nextDouble() < p.credentialsRate()) {
       user = "u" + index;
       pass = Long.toHexString(r.nextLong());
     }
-    // Most proxies are healthy; a tail is flaky, and a few are banned by targets.
+    // Most proxies are healthy; a tail is flaky, and a few barely work at all.
     double u = r.nextDouble();
     double quality = u < 0.80 ? 0.90 + 0.09 * r.nextDouble() : u < 0.95 ? 0.3 + 0.4 * r.nextDouble() : 0.05;
-    return new Proxy(ip, port, protocol, type, supplier, country, user, pass, quality);
+    return new Proxy(index, ip, port, protocol, type, supplier, country, user, pass, quality);
+  }
+
+  /** The listed proxy of a day's listing position. */
+  public Proxy listedProxy(int position) {
+    return proxy(listed[position]);
+  }
+
+  /**
+   * The truth of proxy {@code index} on this day: its state and its share of the day's traffic
+   * (0 unless listed).
+   */
+  public Truth truth(long index) {
+    Proxy x = proxy(index);
+    int at = java.util.Arrays.binarySearch(listed, index);
+    Life.State s = at >= 0 ? states[at] : stateOf(x, day);
+    double share = 0;
+    if (at >= 0) {
+      double total = cumulativeWeight[cumulativeWeight.length - 1];
+      share = (cumulativeWeight[at] - (at == 0 ? 0 : cumulativeWeight[at - 1])) / total;
+    }
+    return new Truth(x, s, share, exitOf(x, s));
   }
 
   /** The proxy an inventory line lists, or null for a malformed line. */
   public Proxy inventoryProxy(long line) {
-    if (line < p.proxies()) {
-      return proxy(line);
+    if (line < listed.length) {
+      return proxy(listed[(int) line]);
     }
-    if (line < p.proxies() + duplicateLines()) {
-      return proxy(Math.floorMod(mix(p.seed() ^ line), p.proxies()));
+    if (line < listed.length + duplicateLines()) {
+      return proxy(listed[(int) Math.floorMod(mix(p.seed() ^ line), listed.length)]);
     }
     return null;
   }
@@ -210,27 +358,28 @@ public final class SyntheticData implements Serializable {
     return new String[] {bad.substring(0, colon), bad.substring(colon + 1)};
   }
 
-  /** The proxy index at a popularity rank: a fixed permutation of [0, proxies). */
-  long proxyAtRank(long rank) {
-    return Math.floorMod(rank * permutation + p.seed(), p.proxies());
-  }
-
-  long zipfRank(double u) {
-    double n = p.proxies();
-    double s = p.zipfExponent();
-    double x = Math.abs(s - 1.0) < 1e-9
-        ? Math.pow(n + 1, u)
-        : Math.pow(1 + u * (Math.pow(n + 1, 1 - s) - 1), 1 / (1 - s));
-    return Math.min(p.proxies() - 1, Math.max(0, (long) Math.floor(x) - 1));
-  }
-
   public boolean isMalformedRequest(long j) {
-    return rng(3, j).nextDouble() < p.malformedRate();
+    return rng(dayStream(3), j).nextDouble() < p.malformedRate();
+  }
+
+  /** Each day draws its requests from streams of its own (day 0 keeps the first ones). */
+  private long dayStream(long stream) {
+    return stream + 1000L * day;
+  }
+
+  /** The listing position of the proxy a request at {@code u} in [0, 1) goes to. */
+  int listedPositionAt(double u) {
+    double target = u * cumulativeWeight[cumulativeWeight.length - 1];
+    int i = java.util.Arrays.binarySearch(cumulativeWeight, target);
+    i = i < 0 ? -i - 1 : i + 1;
+    return Math.min(i, listed.length - 1);
   }
 
   public Request request(long j) {
-    SplittableRandom r = rng(4, j);
-    Proxy proxy = proxy(proxyAtRank(zipfRank(r.nextDouble())));
+    SplittableRandom r = rng(dayStream(4), j);
+    int at = listedPositionAt(r.nextDouble());
+    Proxy proxy = proxy(listed[at]);
+    Life.State state = states[at];
     long clients = Math.max(100, p.requests() / 500);
     long clientId = r.nextLong(clients);
     IpAddress client = clientAddress(clientId);
@@ -240,8 +389,16 @@ public final class SyntheticData implements Serializable {
     String result = "TCP_MISS";
     int status = 200;
     double u = r.nextDouble();
-    if (u > proxy.quality()) {
-      double f = r.nextDouble();
+    double f = r.nextDouble();
+    double b = r.nextDouble();
+    if (state.banned() && b < life.rates().banShare()) {
+      // Targets refuse a banned proxy's requests whatever its health.
+      result = f < 0.5 ? "TCP_DENIED" : "TCP_MISS";
+      status = f < 0.5 ? 403 : 429;
+    } else if (state.dead() || state.outage()) {
+      status = f < 0.7 ? 0 : 504;
+      elapsed = status == 0 ? 30_000 + r.nextInt(30_000) : 60_000;
+    } else if (u > state.service()) {
       if (f < 0.30) {
         status = 0;
         elapsed = 30_000 + r.nextInt(30_000);
@@ -271,16 +428,24 @@ public final class SyntheticData implements Serializable {
 
   /**
    * The exit address the gateway observed for a request: the listed address, except for one
-   * proxy in 20 that exits from its neighbour (a misrouted or rotating endpoint). Only successful
-   * requests observe one. A function of the proxy alone: no draw from the request's stream.
+   * proxy in 20 that exits from its neighbour (a misrouted or rotating endpoint) and a proxy
+   * whose exit changed (Life), which exits from further away. Only successful requests observe
+   * one. A function of the proxy and its day: no draw from the request's stream.
    */
   public IpAddress exitIp(Request q) {
     if (q.status() != 200) {
       return null;
     }
-    IpAddress ip = q.proxy().ip();
+    int at = java.util.Arrays.binarySearch(listed, q.proxy().index());
+    return exitOf(q.proxy(), at >= 0 ? states[at] : null);
+  }
+
+  private static IpAddress exitOf(Proxy x, Life.State s) {
+    IpAddress ip = x.ip();
+    long shift = s == null ? 0 : s.exitChanges() * 0x100L;
     boolean elsewhere = Math.floorMod((ip.lo() * 0x9E37_79B9_7F4A_7C15L) >>> 40, 20) == 0;
-    return elsewhere ? new IpAddress(ip.hi(), ip.lo() ^ 1, ip.version()) : ip;
+    long lo = ip.lo() ^ (elsewhere ? 1 : 0) ^ shift;
+    return lo == ip.lo() ? ip : new IpAddress(ip.hi(), lo, ip.version());
   }
 
   private IpAddress clientAddress(long clientId) {
@@ -328,7 +493,7 @@ public final class SyntheticData implements Serializable {
   }
 
   String malformedRequestLine(long j, LogFormat format) {
-    SplittableRandom r = rng(6, j);
+    SplittableRandom r = rng(dayStream(6), j);
     String good = requestLine(j + p.requests() * 7 + 1, format);
     switch (r.nextInt(10)) {
       case 0: return good.substring(0, good.length() / 2);

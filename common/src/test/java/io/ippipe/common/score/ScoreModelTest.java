@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ippipe.common.config.Keys;
+import io.ippipe.common.config.PipelineConfig;
 import org.junit.jupiter.api.Test;
 
 class ScoreModelTest {
@@ -56,16 +58,17 @@ class ScoreModelTest {
     assertEquals(params.prior(), s.health(), 1e-9);
     assertEquals(params.prior(), s.score(), 1e-9);
     assertEquals(1.0, s.freshness());
-    assertNull(s.excludedReason());
+    assertEquals(ExclusionReason.UNPROVEN, s.excludedReason(), "nothing vouches for it yet");
   }
 
   @Test
   void healthIsTheEvidenceWeightedMeanOfObservedAndPrior() {
     ProxyScore s = model.score(seen(1000, 1000, 0, 100.0));
-    double availability = Wilson.lowerBound(1000, 1000, 1.96);
+    double availability = Wilson.lowerBound(1000, 1000, params.wilsonZ());
     double observed = 100 * (0.7 * availability + 0.3 * 1.0);
     assertEquals(observed, s.observed(), 1e-9);
-    double health = (1000 * observed + 20 * params.prior()) / 1020;
+    double health = (1000 * observed + params.minAttempts() * params.prior())
+        / (1000 + params.minAttempts());
     assertEquals(health, s.health(), 1e-9);
     assertEquals(Math.round(health * 10) / 10.0, s.score(), 1e-9);
     assertEquals(1000, s.evidence(), 1e-9);
@@ -75,7 +78,9 @@ class ScoreModelTest {
   void oneLuckySuccessStaysNearThePrior() {
     ProxyScore one = model.score(seen(1, 1, 0, 100.0));
     ProxyScore many = model.score(seen(500, 500, 0, 100.0));
-    assertTrue(one.score() < params.prior() + 5, "1 of 1 gave " + one.score());
+    double minScore = PipelineConfig.defaults().get(Keys.PUBLISH_MIN_SCORE);
+    assertTrue(one.score() < minScore, "1 of 1 gave " + one.score());
+    assertEquals(ExclusionReason.UNPROVEN, one.excludedReason());
     assertTrue(many.score() > 95, "500 of 500 gave " + many.score());
   }
 
@@ -106,7 +111,8 @@ class ScoreModelTest {
     ProxyScore s = model.score(new ProxyEvidence(0, 0, 0, 0, 0, null, 7, 0, true, null, null,
         null, null, 90.0, 100.0, 7, null, true));
     assertEquals(50.0, s.carriedEvidence(), 1e-9);
-    assertEquals((50 * 90.0 + 20 * 50.0) / 70, s.health(), 1e-9);
+    assertEquals((50 * 90.0 + params.minAttempts() * 50.0) / (50 + params.minAttempts()),
+        s.health(), 1e-9);
     assertEquals(0.5, s.freshness(), 1e-12);
     assertEquals(Math.round(s.health() * 0.5 * 10) / 10.0, s.score(), 1e-9);
   }
@@ -142,5 +148,46 @@ class ScoreModelTest {
         null, 0, null, false, null, null, null, null, null, null, null, null, false)).excludedReason());
     assertEquals(ExclusionReason.NOT_IN_INVENTORY, model.score(new ProxyEvidence(5, 5, 0, 0, 0,
         null, 0, k - 1, false, null, null, null, null, null, null, null, null, true)).excludedReason());
+  }
+
+  /** A proxy with a previous score: {@code health} over {@code evidence} attempts yesterday. */
+  private static ProxyEvidence after(long attempts, long successes, double health,
+      double evidence) {
+    return new ProxyEvidence(attempts, successes, attempts - successes, 0, 0,
+        successes == 0 ? null : 300.0, 0, 0, true,
+        null, null, null, null, health, evidence, 1, null, true);
+  }
+
+  @Test
+  void aDayThatContradictsTheHistoryKeepsOnlyAFractionOfIt() {
+    double minScore = PipelineConfig.defaults().get(Keys.PUBLISH_MIN_SCORE);
+    // 200 good attempts carried, then a day of 30 failures: it died.
+    ProxyScore died = model.score(after(30, 0, 92.0, 200.0));
+    double carried = 200.0 * Math.pow(0.5, 1 / params.memoryHalfLifeDays());
+    assertEquals(carried * params.shiftKeep(), died.carriedEvidence(), 1e-9);
+    assertTrue(died.score() < minScore, "a dead proxy scored " + died.score());
+    // Without change detection the history outweighs the day and the dead proxy stays.
+    ScoreModel sticky = new ScoreModel(new ScoreParams(params.wilsonZ(),
+        params.weightAvailability(), params.weightLatency(), params.latencyGoodMs(),
+        params.latencyBadMs(), params.banPenalty(), params.freshnessHalfLifeDays(),
+        params.geoMismatchFactor(), params.typeMismatchFactor(), params.prior(),
+        params.minAttempts(), params.memoryHalfLifeDays(), params.retireAfterDays(),
+        params.probeWeight()));
+    assertTrue(sticky.score(after(30, 0, 92.0, 200.0)).score() >= minScore);
+    // And back: bad history, a day of 40 successes.
+    ProxyScore back = model.score(after(40, 40, 10.0, 200.0));
+    assertTrue(back.score() >= minScore, "a recovered proxy scored " + back.score());
+    // A few failures are not a change: the history stays whole.
+    ProxyScore noisy = model.score(after(5, 3, 92.0, 200.0));
+    assertEquals(carried, noisy.carriedEvidence(), 1e-9);
+  }
+
+  @Test
+  void probationEndsWithEvidenceOrAPassingCheck() {
+    assertEquals(ExclusionReason.UNPROVEN, model.score(seen(2, 2, 0, 300.0)).excludedReason());
+    assertNull(model.score(seen(3, 3, 0, 300.0)).excludedReason());
+    assertNull(model.score(probedOnly(1, 1, 300.0)).excludedReason());
+    // Carried evidence counts: yesterday's 10 attempts vouch for a quiet day.
+    assertNull(model.score(after(0, 0, 90.0, 10.0)).excludedReason());
   }
 }

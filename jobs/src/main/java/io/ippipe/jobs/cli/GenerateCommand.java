@@ -14,7 +14,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "generate", mixinStandardHelpOptions = true,
-    description = "Write a seeded synthetic inventory and one day of gateway logs.")
+    description = {"Write a seeded synthetic inventory and gateway logs: one day, or --days"
+        + " consecutive days of one simulation (proxies join, leave, die, degrade, recover, get"
+        + " banned, change exit), each into OUT/dt=D/.",
+        "--truth writes each day's hidden state of every proxy into OUT/truth/dt=D/ (Parquet),"
+        + " for evaluations only: no stage reads it."})
 final class GenerateCommand implements Callable<Integer> {
 
   @Mixin CommonOptions common;
@@ -39,6 +43,18 @@ final class GenerateCommand implements Callable<Integer> {
       description = "squid, clf, jsonl or parquet (default ${DEFAULT-VALUE}).")
   String logFormat;
 
+  @Option(names = "--days", defaultValue = "1",
+      description = "Consecutive days from --date (default ${DEFAULT-VALUE}). With more than one,"
+          + " --start or --truth, each day goes to OUT/dt=D/inventory and OUT/dt=D/requests.")
+  int days;
+
+  @Option(names = "--start", paramLabel = "DATE",
+      description = "Day 0 of the simulation (default: --date), to continue one day by day.")
+  String start;
+
+  @Option(names = "--truth", description = "Also write each day's truth to OUT/truth/dt=D/.")
+  boolean truth;
+
   @Override
   public Integer call() {
     PipelineConfig config = common.resolve(Map.of());
@@ -58,14 +74,18 @@ final class GenerateCommand implements Callable<Integer> {
     if (inv == null || log == null) {
       throw new ConfigException("Invalid format: auto, expected a concrete format to generate");
     }
-    GenerateJob.Options options = new GenerateJob.Options(Dates.parse(date), proxies, requests,
-        inv, log, out);
+    java.time.LocalDate first = Dates.parse(date);
+    GenerateJob.Options options = new GenerateJob.Options(first, proxies, requests, inv, log, out,
+        start == null ? first : Dates.parse(start), days, truth);
     SparkSession spark = Sessions.getOrCreate("ippipe-generate", common.master);
     GenerateJob.Result r = GenerateJob.run(spark, config, options);
     System.out.printf("generated %d inventory lines (%s) into %s%n", r.inventoryLines(), inv.text(),
         r.inventoryDir());
     System.out.printf("generated %d log lines (%s) into %s%n", r.requestLines(), log.text(),
         r.requestsDir());
+    if (r.truthDir() != null) {
+      System.out.printf("truth of %d day(s) into %s/truth%n", days, out);
+    }
     return 0;
   }
 }

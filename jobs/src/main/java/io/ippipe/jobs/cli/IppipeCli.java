@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "ippipe", mixinStandardHelpOptions = true, version = "ippipe 0.1.0",
     description = "Batch IP processing for proxy inventories and gateway logs on Apache Spark.",
     subcommands = {RunCommand.class, SqlCommand.class, GenerateCommand.class, IngestCommand.class,
-        ProbeCommand.class, ScoreCommand.class, PublishCommand.class, JudgeCommand.class, CompareCommand.class, DecryptCommand.class, KeygenCommand.class, GeoCommand.class, IpCommand.class},
+        ProbeCommand.class, ScoreCommand.class, PublishCommand.class, JudgeCommand.class, CompareCommand.class, DecryptCommand.class, KeygenCommand.class, GeoCommand.class, IpCommand.class, EvalCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:runtime failure",
         "2:usage or configuration error, before any data is read",

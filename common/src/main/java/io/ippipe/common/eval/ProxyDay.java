@@ -1,0 +1,33 @@
+package io.ippipe.common.eval;
+
+/**
+ * One proxy endpoint on one simulated day, as the evaluation sees it: the generator's hidden
+ * truth beside the evidence the pipeline gathered and what it published. Built by joining the
+ * truth with the day's scores and pool; the pipeline never sees the truth half.
+ *
+ * @param key the endpoint, {@code ip|port}
+ * @param listed listed in the day's inventory (an unlisted proxy cannot serve a customer)
+ * @param quality the true success rate a customer gets that day (0 when unknown to the truth)
+ * @param trafficShare the share of the day's requests the proxy carried (Zipf popularity)
+ * @param supplier the supplier, for per-supplier scenarios
+ * @param attempts requests of the day in the logs
+ * @param successes successful requests of the day
+ * @param latencyMs median latency of the day's successful requests, or NaN
+ * @param probePassed passing active checks of the day
+ * @param score ippipe's score, or NaN when not scored
+ * @param inPool in ippipe's published pool of the day
+ */
+public record ProxyDay(String key, boolean listed, double quality, double trafficShare,
+    String supplier, long attempts, long successes, double latencyMs, long probePassed,
+    double score, boolean inPool) {
+
+  /** Evidence of the day, in the sense: at least 5 requests or a passing probe. */
+  public boolean hasEvidence() {
+    return attempts >= 5 || probePassed > 0;
+  }
+
+  /** What a customer routed to it gets: nothing from a proxy its supplier no longer sells. */
+  public double servedQuality() {
+    return listed ? quality : 0.0;
+  }
+}
