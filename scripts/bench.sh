@@ -4,7 +4,7 @@
 #                    [--cores 1,2] [--zipf E] [--no-duckdb] [--profile]
 #       The nightly run on generated days (default 500 000, 2 M and 10 M log lines, 50 000
 #       proxies, Zipf 1.0 popularity, Squid text logs and a URL inventory): `ippipe run`
-#       (ingest, score, publish) at local[1] and local[C] for each --cores, with Spark's event
+#       (ingest, score, publish) at local[C] for each --cores (pinned to C cores), with Spark's event
 #       log, and per stage: seconds, log rows/s per core, the speedup and Karp-Flatt serial
 #       fraction, the driver-only time (no task running), the critical path, task skew and heap.
 #       Then, on the same files, the one-node baseline: bench/duckdb/pipeline.sql (DuckDB from
@@ -14,6 +14,8 @@
 #   scripts/bench.sh baselines [--rows N]   component baselines on a benched day's lake: geo
 #       lookups (a MaxMind-reader UDF, a Spark SQL BETWEEN join, DuckDB's range joins) and ciphers
 #       (created per row against per task)
+#   scripts/bench.sh pool [--days N] [--proxies N] [--requests M]   the published pool against the
+#       generator's hidden truth over simulated days, beside the baselines (scripts/bench-pool.sh)
 #   scripts/bench.sh jmh [JMH args]     the per-row kernels (IP parse, ciphers, geo lookups), e.g. jmh -f 3
 #   scripts/bench.sh probe [--endpoints N] [--latency-ms L] [--concurrency 1,64,512] [--checks-at-1 N]
 #       the checker against N loopback endpoints in one JVM: checks/s, p50/p99, threads
@@ -99,8 +101,11 @@ case "$what" in
         if [[ $profile == 1 && "$rows" == "${size_list[-1]}" && "$cores" == "${cores_array[-1]}" ]]; then
           opts+=("-XX:StartFlightRecording=filename=$run/run.jfr,settings=profile")
         fi
+        # local[C] on C of the machine's cores: JIT and GC threads of a local[1] run would
+        # otherwise use the other core, and the speedup would measure less than one core's worth.
+        pin=(); [[ $cores -lt $(nproc) ]] && command -v taskset >/dev/null && pin=(taskset -c "0-$((cores - 1))")
         start=$(date +%s.%N)
-        IPPIPE_JAVA_OPTS="${opts[*]}" "$here/ippipe" run --date "$date" --out "$run/lake" \
+        IPPIPE_JAVA_OPTS="${opts[*]}" ${pin[@]+"${pin[@]}"} "$here/ippipe" run --date "$date" --out "$run/lake" \
           --master "local[$cores]" --inventory "$day/input/inventory" --requests "$day/input/requests" \
           --conf "crypto.keys=bench=file:$day/bench.key" --key-id bench \
           --conf "geo.index=$GEO_INDEX" > "$run/run.out"
@@ -157,6 +162,9 @@ case "$what" in
       node "$DUCKDB_TOOLS/bench-duckdb.mjs" "$lake/requests/dt=2026-11-25" "$IPPIPE_HOME/data/geo/asn-ipv4-num.csv"
     fi
     ;;
+  pool)
+    exec "$here/bench-pool.sh" "$@"
+    ;;
   probe)
     ippipe_build_if_missing
     bench_java 2g io.ippipe.bench.spark.ProbeBench "$@"
@@ -166,5 +174,5 @@ case "$what" in
     # From the repository root: GeoLookupBenchmark reads data/geo (scripts/fetch-geo.sh).
     cd "$IPPIPE_HOME" && java -jar bench/target/ippipe-bench.jar "$@"
     ;;
-  *) echo "usage: scripts/bench.sh [pipeline] [--rows N,N] [--cores 1,2] ... | baselines | jmh | probe (see its top)" >&2; exit 2;;
+  *) echo "usage: scripts/bench.sh [pipeline] [--rows N,N] [--cores 1,2] ... | baselines | pool | jmh | probe (see its top)" >&2; exit 2;;
 esac

@@ -27,7 +27,9 @@ ippipe_build_if_missing() {
   local stale=""
   if [[ -f "$APP_JAR" ]]; then
     # A checkout that moved on since the last build (git pull, local edits) rebuilds too.
-    stale=$(cd "$IPPIPE_HOME" && find pom.xml common jobs -newer "$APP_JAR" \( -name '*.java' -o -name 'pom.xml' -o -path '*/resources/*' \) -print -quit 2>/dev/null)
+    # Only what goes into the jar counts: an edited test must not rebuild it under a running bench.
+    stale=$(cd "$IPPIPE_HOME" && find pom.xml common/pom.xml jobs/pom.xml common/src/main jobs/src/main \
+      -newer "$APP_JAR" \( -name '*.java' -o -name 'pom.xml' -o -path '*/resources/*' \) -print -quit 2>/dev/null)
   fi
   if [[ ! -f "$APP_JAR" || ! -f "$SPARK_CP_FILE" || -n "$stale" ]]; then
     echo "ippipe: building the application jar${stale:+ (sources changed since the last build)}..." >&2

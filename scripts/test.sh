@@ -9,6 +9,7 @@ need=()
 [[ -x /usr/bin/redis-server ]] || command -v redis-server >/dev/null || need+=(redis-server)
 [[ -x /usr/bin/tinyproxy ]] || need+=(tinyproxy)
 [[ -x /usr/sbin/danted ]] || need+=(dante-server)
+command -v openssl >/dev/null || need+=(openssl)  # the Redis TLS test makes its CA and certificates
 if [[ ${#need[@]} -gt 0 ]]; then
   echo "test.sh: installing ${need[*]} (Debian packages) for the publish and probe tests" >&2
   sudo=""; [[ $(id -u) -eq 0 ]] || sudo="sudo"

@@ -465,6 +465,16 @@ class HostileInputTest {
     JsonNode inv = metrics.path("datasets").path("inventory");
     assertEquals(inv.path("valid").asLong() - inv.path("duplicates").asLong(),
         SharedSpark.get().read().parquet(lake + "/inventory/dt=" + DATE).count());
+    // Independent of the job's own accounting: every untouched good line is valid and every
+    // certainly-broken one rejected (a validator that rejected everything would fail here).
+    for (String feed : List.of("inventory", "requests")) {
+      JsonNode d = metrics.path("datasets").path(feed);
+      long[] expected = untouchedAndRejected.get(feed);
+      assertTrue(d.path("valid").asLong() >= expected[0], feed + ": " + d.path("valid").asLong()
+          + " valid, but " + expected[0] + " good lines went in untouched");
+      assertTrue(d.path("rejected").asLong() >= expected[1], feed + ": "
+          + d.path("rejected").asLong() + " rejected, but " + expected[1] + " lines are certainly broken");
+    }
     long wrongHeaderRejects = SharedSpark.get().read().parquet(lake + "/rejects/dt=" + DATE + "/dataset=inventory")
         .filter("reason = 'CSV_HEADER_MISMATCH'").count();
     assertEquals(500, wrongHeaderRejects);

@@ -10,9 +10,6 @@ import java.util.Arrays;
 import org.apache.datasketches.hll.HllSketch;
 import org.apache.datasketches.hll.TgtHllType;
 import org.apache.datasketches.hll.Union;
-import org.apache.datasketches.kll.KllDoublesSketch;
-import org.apache.datasketches.kll.KllDoublesSketchIterator;
-import org.apache.datasketches.memory.Memory;
 
 /**
  * A day's request evidence for one proxy endpoint, gathered by the task that parsed the
@@ -20,22 +17,23 @@ import org.apache.datasketches.memory.Memory;
  * by {@link RequestOutcome}, bytes, exit observations, first and last request, the latencies of
  * the successful requests and the number of distinct targets.
  *
- * <p>Latency quantiles are exact (the value at rank {@code ceil(p * n)}, as Spark's
- * percentile_approx gives on small groups) up to {@link #EXACT_LATENCIES} successes, then come
- * from a KLL sketch of {@link #LATENCY_K} (Apache DataSketches), whose normalized rank error is
- * {@link #latencyRankError()}: a popular endpoint's p99 is the value at rank 98.5 to 99.5, in
- * bounded memory. Distinct targets come from an HLL sketch, exact on small sets.
+ * <p>Latency quantiles are exact: the value at rank {@code ceil(p * n)}, what Spark's
+ * percentile_approx gives on small groups. Latencies are whole milliseconds, so they are kept as
+ * a count per distinct value, whose size is bounded by the range of latencies (a timeout), not by
+ * the requests: a Zipf-popular endpoint costs kilobytes. Hand-written rather than a quantile
+ * sketch: DataSketches' KLL, REQ and classic quantiles sketches compact at random, so the same
+ * day merged in another order (one executor or two) gave other quantiles, other scores and
+ * another pool; counts merge in any order to the same answer. Distinct targets come from an HLL
+ * sketch (registers merge by maximum, in any order), exact on small sets.
  *
  * <p>Not thread-safe: one task fills one instance.
  */
 public final class EndpointEvidence {
-  /** Successes kept as values before the sketch takes over: exact for ordinary endpoints. */
-  public static final int EXACT_LATENCIES = 512;
-  /** KLL's k: ~0.5% normalized rank error, a few KB per popular endpoint. */
-  public static final int LATENCY_K = 400;
+  /** Latencies buffered unsorted before they are folded into the counts per value. */
+  private static final int BUFFERED_LATENCIES = 512;
   /** HLL's log2 of registers: ~1.6% relative error, exact up to a few hundred targets. */
   public static final int TARGETS_LG_K = 12;
-  private static final int FORMAT = 1;
+  private static final int FORMAT = 2;
 
   private long attempts;
   private long successes;
@@ -47,10 +45,13 @@ public final class EndpointEvidence {
   private long exitMismatches;
   private long firstSeenMicros = Long.MAX_VALUE;
   private long lastSeenMicros = Long.MIN_VALUE;
-  /** Success latencies while exact; null once {@link #sketch} holds them. */
-  private double[] latencies = new double[0];
-  private int latencyCount;
-  private KllDoublesSketch sketch;
+  /** Recent success latencies, unsorted; folded into {@link #values} when full. */
+  private long[] buffer = new long[0];
+  private int buffered;
+  /** Distinct latencies in ascending order, and how many successes had each. */
+  private long[] values = new long[0];
+  private long[] counts = new long[0];
+  private int distinct;
   private HllSketch targets;
 
   /** One request carried by this endpoint. */
@@ -61,7 +62,7 @@ public final class EndpointEvidence {
       case SUCCESS -> {
         successes++;
         if (elapsedMs != null) {
-          addLatency(elapsedMs.doubleValue());
+          addLatency(elapsedMs);
         }
       }
       case CONNECT_FAILURE -> connectFailures++;
@@ -85,29 +86,56 @@ public final class EndpointEvidence {
     }
   }
 
-  private void addLatency(double ms) {
-    if (sketch != null) {
-      sketch.update(ms);
-      return;
+  private void addLatency(long ms) {
+    if (buffered == buffer.length) {
+      if (buffered == BUFFERED_LATENCIES) {
+        fold();
+      } else {
+        buffer = Arrays.copyOf(buffer, Math.min(BUFFERED_LATENCIES, Math.max(4, buffered * 2)));
+      }
     }
-    if (latencyCount == EXACT_LATENCIES) {
-      toSketch();
-      sketch.update(ms);
-      return;
-    }
-    if (latencyCount == latencies.length) {
-      latencies = Arrays.copyOf(latencies, Math.max(4, latencyCount * 2));
-    }
-    latencies[latencyCount++] = ms;
+    buffer[buffered++] = ms;
   }
 
-  private void toSketch() {
-    sketch = KllDoublesSketch.newHeapInstance(LATENCY_K);
-    for (int i = 0; i < latencyCount; i++) {
-      sketch.update(latencies[i]);
+  /** Folds the buffer into the counts per value. */
+  private void fold() {
+    if (buffered == 0) {
+      return;
     }
-    latencies = null;
-    latencyCount = 0;
+    long[] sorted = Arrays.copyOf(buffer, buffered);
+    Arrays.sort(sorted);
+    long[] ones = new long[sorted.length];
+    Arrays.fill(ones, 1);
+    buffered = 0;
+    mergeCounts(sorted, ones, sorted.length);
+  }
+
+  /** Adds counts per value, {@code otherValues} ascending (repeats allowed): a merge of two runs. */
+  private void mergeCounts(long[] otherValues, long[] otherCounts, int others) {
+    if (others == 0) {
+      return;
+    }
+    long[] v = new long[distinct + others];
+    long[] c = new long[distinct + others];
+    int n = 0;
+    int a = 0;
+    int b = 0;
+    while (a < distinct || b < others) {
+      long value = b == others || a < distinct && values[a] <= otherValues[b] ? values[a]
+          : otherValues[b];
+      long count = 0;
+      while (a < distinct && values[a] == value) {
+        count += counts[a++];
+      }
+      while (b < others && otherValues[b] == value) {
+        count += otherCounts[b++];
+      }
+      v[n] = value;
+      c[n++] = count;
+    }
+    values = Arrays.copyOf(v, n);
+    counts = Arrays.copyOf(c, n);
+    distinct = n;
   }
 
   /** Adds another task's evidence for the same endpoint. */
@@ -122,16 +150,10 @@ public final class EndpointEvidence {
     exitMismatches += o.exitMismatches;
     firstSeenMicros = Math.min(firstSeenMicros, o.firstSeenMicros);
     lastSeenMicros = Math.max(lastSeenMicros, o.lastSeenMicros);
-    if (o.sketch != null) {
-      if (sketch == null) {
-        toSketch();
-      }
-      sketch.merge(o.sketch);
-    } else {
-      for (int i = 0; i < o.latencyCount; i++) {
-        addLatency(o.latencies[i]);
-      }
+    for (int i = 0; i < o.buffered; i++) {
+      addLatency(o.buffer[i]);
     }
+    mergeCounts(o.values, o.counts, o.distinct);
     if (o.targets != null) {
       if (targets == null) {
         targets = new HllSketch(TARGETS_LG_K, TgtHllType.HLL_8);
@@ -148,39 +170,18 @@ public final class EndpointEvidence {
    * reaches {@code ceil(p * n)}; null when no success had a latency.
    */
   public double[] latencyQuantiles(double... p) {
-    double[] values;
-    long[] weights;
-    if (sketch == null) {
-      if (latencyCount == 0) {
-        return null;
-      }
-      values = Arrays.copyOf(latencies, latencyCount);
-      Arrays.sort(values);
-      weights = null;
-    } else {
-      int n = sketch.getNumRetained();
-      double[][] pairs = new double[n][];
-      KllDoublesSketchIterator it = sketch.iterator();
-      int i = 0;
-      while (it.next()) {
-        pairs[i++] = new double[] {it.getValue(), it.getWeight()};
-      }
-      Arrays.sort(pairs, (a, b) -> Double.compare(a[0], b[0]));
-      values = new double[n];
-      weights = new long[n];
-      for (i = 0; i < n; i++) {
-        values[i] = pairs[i][0];
-        weights[i] = (long) pairs[i][1];
-      }
+    fold();
+    long total = Arrays.stream(counts, 0, distinct).sum();
+    if (total == 0) {
+      return null;
     }
-    long total = weights == null ? values.length : Arrays.stream(weights).sum();
     double[] out = new double[p.length];
     for (int q = 0; q < p.length; q++) {
       long rank = Math.max(1, (long) Math.ceil(p[q] * total));
       long seen = 0;
       int i = 0;
-      while (i < values.length - 1) {
-        seen += weights == null ? 1 : weights[i];
+      while (i < distinct - 1) {
+        seen += counts[i];
         if (seen >= rank) {
           break;
         }
@@ -189,11 +190,6 @@ public final class EndpointEvidence {
       out[q] = values[i];
     }
     return out;
-  }
-
-  /** The normalized rank error of latency quantiles once sketched. */
-  public static double latencyRankError() {
-    return KllDoublesSketch.getNormalizedRankError(LATENCY_K, false);
   }
 
   public long distinctTargets() {
@@ -242,13 +238,14 @@ public final class EndpointEvidence {
 
   /** The evidence as bytes, to travel between tasks. */
   public byte[] toBytes() {
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream(64 + 8 * Math.max(0, latencyCount));
-    try (DataOutputStream out = new DataOutputStream(buffer)) {
+    fold();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(96 + 16 * distinct);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
       write(out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return buffer.toByteArray();
+    return bytes.toByteArray();
   }
 
   public void write(DataOutputStream out) throws IOException {
@@ -257,15 +254,11 @@ public final class EndpointEvidence {
         exitObserved, exitMismatches, firstSeenMicros, lastSeenMicros}) {
       out.writeLong(v);
     }
-    if (sketch == null) {
-      out.writeInt(latencyCount);
-      for (int i = 0; i < latencyCount; i++) {
-        out.writeDouble(latencies[i]);
-      }
-    } else {
-      byte[] b = sketch.toByteArray();
-      out.writeInt(-b.length);
-      out.write(b);
+    fold();
+    out.writeInt(distinct);
+    for (int i = 0; i < distinct; i++) {
+      out.writeLong(values[i]);
+      out.writeLong(counts[i]);
     }
     byte[] t = targets == null ? new byte[0] : targets.toCompactByteArray();
     out.writeInt(t.length);
@@ -297,18 +290,14 @@ public final class EndpointEvidence {
     e.exitMismatches = in.readLong();
     e.firstSeenMicros = in.readLong();
     e.lastSeenMicros = in.readLong();
-    int latencies = in.readInt();
-    if (latencies >= 0) {
-      e.latencies = new double[latencies];
-      for (int i = 0; i < latencies; i++) {
-        e.latencies[i] = in.readDouble();
-      }
-      e.latencyCount = latencies;
-    } else {
-      byte[] b = in.readNBytes(-latencies);
-      e.sketch = KllDoublesSketch.heapify(Memory.wrap(b));
-      e.latencies = null;
+    int distinct = in.readInt();
+    e.values = new long[distinct];
+    e.counts = new long[distinct];
+    for (int i = 0; i < distinct; i++) {
+      e.values[i] = in.readLong();
+      e.counts[i] = in.readLong();
     }
+    e.distinct = distinct;
     int t = in.readInt();
     if (t > 0) {
       e.targets = HllSketch.heapify(in.readNBytes(t));
