@@ -73,4 +73,19 @@ final class RedisServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
   }
+
+  /** The pool versions that have keys under {@code prefix} (docs/publish.md's key layout). */
+  java.util.Set<String> versions(String prefix) {
+    java.util.Set<String> versions = new java.util.TreeSet<>();
+    try (redis.clients.jedis.Jedis jedis = new redis.clients.jedis.Jedis("127.0.0.1", port)) {
+      String cursor = redis.clients.jedis.params.ScanParams.SCAN_POINTER_START;
+      do {
+        var page = jedis.scan(cursor, new redis.clients.jedis.params.ScanParams()
+            .match(prefix + ":v:*").count(1000));
+        page.getResult().forEach(k -> versions.add(k.split(":")[2]));
+        cursor = page.getCursor();
+      } while (!cursor.equals(redis.clients.jedis.params.ScanParams.SCAN_POINTER_START));
+    }
+    return versions;
+  }
 }
