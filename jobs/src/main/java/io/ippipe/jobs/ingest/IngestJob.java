@@ -303,8 +303,10 @@ public final class IngestJob {
     io.ippipe.jobs.run.Faults.hit("ingest.requests.before-reconcile",
         out.partition(Tables.REQUESTS));
     IngestTally.Counts counts = tally.value();
-    // Each task's valid rows are in its committed file: its footer says how many.
-    Map<Integer, Long> written = Footers.rowsPerTask(hadoop, out.partition(Tables.REQUESTS));
+    // Each task's valid rows are in its committed file: its footer says how many (and how many
+    // name a proxy, for the evidence below), every footer read once.
+    Footers.Summary footers = Footers.read(hadoop, out.partition(Tables.REQUESTS), "proxy_ip");
+    Map<Integer, Long> written = footers.rowsPerTask();
     for (int t = 0; t < tasks; t++) {
       IngestTally.TaskCounts c = counts.tasks.get(t);
       long committed = written.getOrDefault(t, 0L);
@@ -336,7 +338,7 @@ public final class IngestJob {
     List<String> evidenceFiles = new ArrayList<>();
     counts.tasks.values().stream().filter(c -> c.evidenceFile() != null)
         .forEach(c -> evidenceFiles.add(evidenceDir + "/" + c.evidenceFile()));
-    long withProxy = Footers.nonNull(hadoop, out.partition(Tables.REQUESTS), "proxy_ip");
+    long withProxy = footers.nonNull().get("proxy_ip");
     long gathered = counts.tasks.values().stream()
         .mapToLong(IngestTally.TaskCounts::evidenceRequests).sum();
     EvidenceTable.write(spark, evidenceFiles, counts.tasks.values().stream()
