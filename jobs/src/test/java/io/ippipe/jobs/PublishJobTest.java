@@ -19,9 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -140,55 +137,19 @@ class PublishJobTest {
   @Test
   void readersSeeWholeVersionsWhilePublishSwaps() throws Exception {
     String prefix = "swap-test";
-    Map<String, Set<String>> expected = new HashMap<>();
-    AtomicBoolean done = new AtomicBoolean();
-    AtomicInteger snapshots = new AtomicInteger();
-    AtomicReference<String> failure = new AtomicReference<>();
-    Thread reader = new Thread(() -> {
-      try (RedisPoolStore gateway = RedisPoolStore.connect(redis.url(), prefix, 2)) {
-        while (!done.get()) {
-          RedisPoolStore.Snapshot s = gateway.readLive();
-          if (s.version() == null) {
-            continue;
-          }
-          Set<String> seen = new TreeSet<>();
-          s.groups().values().forEach(g -> seen.addAll(g.keySet()));
-          Set<String> want = expected.get(s.version());
-          if (!seen.equals(want)) {
-            failure.compareAndSet(null, "version " + s.version() + ": saw " + seen.size()
-                + " members, expected " + (want == null ? "unknown version" : want.size()));
-          }
-          snapshots.incrementAndGet();
-        }
-      } catch (RuntimeException e) {
-        failure.compareAndSet(null, e.toString());
-      }
-    });
-    try (RedisPoolStore publisher = RedisPoolStore.connect(redis.url(), prefix, 2)) {
+    LivePoolReader reader = new LivePoolReader(redis.url(), prefix);
+    try (reader; RedisPoolStore publisher = RedisPoolStore.connect(redis.url(), prefix, 2)) {
       for (int v = 0; v < 30; v++) {
-        String version = "v" + v;
-        List<PoolEntry> entries = new ArrayList<>();
-        Set<String> members = new TreeSet<>();
-        // Each version a different, overlapping set spread over three groups.
-        for (int i = 0; i < 1500; i++) {
-          String member = "http://10." + v + "." + (i / 250) + "." + (i % 250) + ":8080";
-          members.add(member);
-          entries.add(new PoolEntry(member, "G" + (i % 3), i % 100, Map.of("port", 8080)));
-        }
-        expected.put(version, members);
-        assertTrue(publisher.publish(version, "2026-11-25", entries.iterator()));
+        assertTrue(publisher.publish("v" + v, "2026-11-25", reader.version(v, 1500).iterator()));
         if (v == 0) {
           reader.start();
         }
       }
       assertFalse(publisher.publish("v29", "2026-11-25", List.<PoolEntry>of().iterator()),
           "republishing the live version is a no-op");
-    } finally {
-      done.set(true);
-      reader.join();
     }
-    assertEquals(null, failure.get());
-    assertTrue(snapshots.get() > 5, "the reader saw only " + snapshots.get() + " snapshots");
+    assertEquals(null, reader.failure());
+    assertTrue(reader.snapshots() > 5, "the reader saw only " + reader.snapshots() + " snapshots");
     // Retention: the live version and one older one remain, nothing else.
     Set<String> versions = redis.versions(prefix);
     assertEquals(Set.of("v28", "v29"), versions);

@@ -31,8 +31,9 @@ import scala.Tuple2;
  * The requests pass inside one task: every record of the task's input is parsed once; a valid
  * one becomes a parsed row ({@link ParsedRows#REQUEST}) handed on to the table's columns and
  * writer and adds to its proxy's evidence ({@link EvidenceFile}), a rejected one goes to the
- * task's {@link RejectFile}; every line and record is counted in the {@link IngestTally}. A failure while parsing one line (any exception, even a
- * stack overflow) is that line's reject, never the task's failure.
+ * task's {@link RejectFile}; every line and record is counted in the {@link IngestTally}. A
+ * failure while parsing one line (any exception, even a stack overflow) is that line's reject,
+ * never the task's failure.
  */
 final class RequestPass implements Serializable {
   private static final long serialVersionUID = 1L;
