@@ -76,7 +76,10 @@ final class EvidenceFile {
         for (Map.Entry<Key, EndpointEvidence> e : endpoints.entrySet()) {
           out.writeUTF(e.getKey().ip().toString());
           out.writeInt(e.getKey().port() == null ? -1 : e.getKey().port());
-          e.getValue().write(out);
+          // As the bytes the merge works on, so that reading needs no decoding.
+          byte[] evidence = e.getValue().toBytes();
+          out.writeInt(evidence.length);
+          out.write(evidence);
         }
       }
       return path.getName();
@@ -98,7 +101,7 @@ final class EvidenceFile {
         }
         int port = in.readInt();
         out.add(new Tuple2<>(new Endpoint(ip, port < 0 ? null : port),
-            EndpointEvidence.read(in).toBytes()));
+            in.readNBytes(in.readInt())));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read the evidence file " + file, e);
