@@ -60,7 +60,8 @@ class RegressionTest {
           // unchanged is the pipeline under that policy, not the policy.
           "--conf", "score.wilson_z=1.96", "--conf", "score.min_attempts=20",
           "--conf", "publish.min_score=40", "--conf", "score.probation_evidence=0",
-          "--conf", "score.shift.min_attempts=0");
+          "--conf", "score.shift.min_attempts=0", "--conf", "score.failing_p=0",
+          "--conf", "score.combine=mean");
       assertEquals(0, r.code(), r.out() + r.err());
     }
   }

@@ -150,6 +150,12 @@ public final class Keys {
       "score.weight.latency", "0.3",
       "Weight of the latency component in the observed score.",
       Parsers.doubleRange(0.0, 100.0));
+  public static final ConfigKey<String> SCORE_COMBINE = key(
+      "score.combine", "product",
+      "How availability and latency make the observed score: 'product' discounts availability "
+          + "by latency (at most by the latency weight's share), so speed never makes up for "
+          + "failures; 'mean' is their weighted mean (docs/score.md).",
+      Parsers.choice("product", "mean"));
   public static final ConfigKey<Long> SCORE_LATENCY_GOOD_MS = key(
       "score.latency.good_ms", "800",
       "p90 latency at or below this scores 1; linear down to 0 at score.latency.bad_ms.",
@@ -202,7 +208,7 @@ public final class Keys {
           + "a proxy inside one is excluded with reason blocklisted:<file name without extension>.",
       Parsers.text());
   public static final ConfigKey<Double> PUBLISH_MIN_SCORE = key(
-      "publish.min_score", "65",
+      "publish.min_score", "60",
       "Only proxies scoring at least this enter the pool.",
       Parsers.doubleRange(0.0, 100.0));
   public static final ConfigKey<Integer> PUBLISH_MAX_PER_GROUP = key(
@@ -268,6 +274,17 @@ public final class Keys {
       "score.shift.keep", "0.1",
       "The share of the carried evidence a change keeps (score.shift.min_attempts).",
       Parsers.doubleRange(0.0, 1.0));
+  public static final ConfigKey<Double> SCORE_GOOD_RATE = key(
+      "score.good_rate", "0.8",
+      "The success rate a good proxy has at least: the rate the failing test holds a day's "
+          + "requests against (score.failing_p).",
+      Parsers.doubleRange(0.01, 0.99));
+  public static final ConfigKey<Double> SCORE_FAILING_P = key(
+      "score.failing_p", "0.1",
+      "A proxy whose requests of the day (with its checks) would be this unlikely or less from "
+          + "a proxy at score.good_rate is excluded as failing, whatever its history "
+          + "(docs/score.md, \"Policy\"); 0 never excludes.",
+      Parsers.doubleRange(0.0, 0.5));
   public static final ConfigKey<Double> SCORE_PROBE_WEIGHT = key(
       "score.probe_weight", "5",
       "One active check counts as this many requests in the availability and evidence of a "

@@ -42,9 +42,14 @@ public final class PoolEvaluation {
       double badExposure, double churn, int wentBad, int leftSameDay, int recoveries,
       int returned) {}
 
-  /** A day of the evaluation: the population, ippipe's rank correlation, every policy. */
+  /**
+   * A day of the evaluation: the population, ippipe's rank correlation, every policy.
+   *
+   * @param rateSpearman the same correlation for the day's raw success rate, over the same
+   *     proxies: a simple baseline, and near what a day's evidence can tell apart at all
+   */
   public record Day(int day, int listed, int good, int goodWithEvidence, double spearman,
-      List<Metrics> policies) {
+      double rateSpearman, List<Metrics> policies) {
 
     public Metrics policy(String name) {
       return policies.stream().filter(m -> m.policy().equals(name)).findFirst().orElseThrow();
@@ -102,7 +107,9 @@ public final class PoolEvaluation {
     previousQuality = quality;
     previousPool.clear();
     previousPool.putAll(pools);
-    return new Day(day, listed, good, goodWithEvidence, scoreQualitySpearman(rows), metrics);
+    return new Day(day, listed, good, goodWithEvidence, spearman(rows, ProxyDay::score),
+        spearman(rows, p -> p.attempts() == 0 ? Double.NaN
+            : (double) p.successes() / p.attempts()), metrics);
   }
 
   private Metrics metrics(String policy, Set<String> pool, List<ProxyDay> rows,
@@ -168,12 +175,15 @@ public final class PoolEvaluation {
     return b == 0 ? Double.NaN : a / b;
   }
 
-  /** Spearman's rho of ippipe's score and the true quality, over listed proxies with evidence. */
-  static double scoreQualitySpearman(List<ProxyDay> rows) {
+  /**
+   * Spearman's rho of a ranking and the true quality, over the listed proxies with evidence that
+   * ippipe scored and that have {@code attempts} (so that both rankings see the same proxies).
+   */
+  static double spearman(List<ProxyDay> rows, java.util.function.ToDoubleFunction<ProxyDay> rank) {
     List<double[]> pairs = new ArrayList<>();
     for (ProxyDay p : rows) {
-      if (p.listed() && p.hasEvidence() && !Double.isNaN(p.score())) {
-        pairs.add(new double[] {p.score(), p.quality()});
+      if (p.listed() && p.hasEvidence() && !Double.isNaN(p.score()) && p.attempts() > 0) {
+        pairs.add(new double[] {rank.applyAsDouble(p), p.quality()});
       }
     }
     return spearman(pairs);
@@ -232,8 +242,8 @@ public final class PoolEvaluation {
   public static String table(Day d) {
     StringBuilder s = new StringBuilder();
     s.append(String.format(Locale.ROOT, "day %d: %d listed, %d good (%d with evidence),"
-        + " spearman(score, quality) %.3f%n", d.day(), d.listed(), d.good(), d.goodWithEvidence(),
-        d.spearman()));
+        + " spearman(score, quality) %.3f (raw success rate %.3f)%n", d.day(), d.listed(),
+        d.good(), d.goodWithEvidence(), d.spearman(), d.rateSpearman()));
     s.append(String.format(Locale.ROOT, "  %-14s %7s %9s %7s %8s %7s %10s %10s%n", "policy", "pool",
         "precision", "recall", "bad_exp", "churn", "left@0", "back<=2d"));
     for (Metrics m : d.policies()) {

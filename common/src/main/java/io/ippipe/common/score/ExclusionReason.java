@@ -14,6 +14,12 @@ public final class ExclusionReason {
    * proxy works, and most unproven proxies in a pool are what customers hit first.
    */
   public static final String UNPROVEN = "unproven";
+  /**
+   * The day's own requests and checks, whatever the history says, are too unlikely from a proxy
+   * at score.good_rate (a one-sided binomial test at score.failing_p): it died, got banned or
+   * was never good, and carried evidence would otherwise hold it in the pool for days.
+   */
+  public static final String FAILING = "failing";
 
   private ExclusionReason() {}
 }

@@ -1,6 +1,7 @@
 package io.ippipe.common.score;
 
 import io.ippipe.common.input.ProxyType;
+import org.apache.commons.math3.special.Beta;
 
 /**
  * The proxy score: pure arithmetic over {@link ProxyEvidence}, so that the Spark job, the tests
@@ -20,9 +21,8 @@ public final class ScoreModel {
     ProbeEvidence probes = e.probes();
     double probeTrials = p.probeWeight() * probes.checks();
     double n = requests + probeTrials;
-    Double availability = n > 0
-        ? Wilson.lowerBound(e.successes() + p.probeWeight() * probes.passed(), n, p.wilsonZ())
-        : null;
+    double successes = e.successes() + p.probeWeight() * probes.passed();
+    Double availability = n > 0 ? Wilson.lowerBound(successes, n, p.wilsonZ()) : null;
     Double banRate = null;
     if (requests > 0) {
       banRate = (double) e.bans() / requests;
@@ -34,9 +34,17 @@ public final class ScoreModel {
     Double latencyScore = p90 == null ? null : latencyScore(p90);
     Double observed = null;
     if (n > 0) {
-      double weights = p.weightAvailability() + (latencyScore == null ? 0 : p.weightLatency());
-      double base = (p.weightAvailability() * availability
-          + (latencyScore == null ? 0 : p.weightLatency() * latencyScore)) / weights;
+      double base;
+      if (p.latencyDiscounts()) {
+        // Latency takes off at most its weight's share: a fast proxy that fails a third of its
+        // requests must not outscore a slow one that works (the mean let it, docs/score.md).
+        double share = p.weightLatency() / (p.weightAvailability() + p.weightLatency());
+        base = availability * (latencyScore == null ? 1.0 : 1.0 - share * (1.0 - latencyScore));
+      } else {
+        double weights = p.weightAvailability() + (latencyScore == null ? 0 : p.weightLatency());
+        base = (p.weightAvailability() * availability
+            + (latencyScore == null ? 0 : p.weightLatency() * latencyScore)) / weights;
+      }
       observed = 100.0 * base * (1.0 - p.banPenalty() * banRate);
     }
 
@@ -82,16 +90,41 @@ public final class ScoreModel {
         health * freshness * geoFactor * typeFactor)) * 10.0) / 10.0;
     return new ProxyScore(availability, latencyScore, banRate, observed, carried, n + carried,
         health, freshness, geo, geoFactor, type, typeFactor, score,
-        exclusion(e, n + carried, probes.passed()));
+        exclusion(e, successes, n, n + carried, probes.passed()));
   }
 
-  /** {@link #exclusion(ProxyEvidence)}, then probation for a proxy nothing yet vouches for. */
-  String exclusion(ProxyEvidence e, double evidence, long probesPassed) {
+  /**
+   * {@link #exclusion(ProxyEvidence)}, then the day's own verdict on a proxy that fails it, then
+   * probation for a proxy nothing yet vouches for.
+   */
+  String exclusion(ProxyEvidence e, double successes, double trials, double evidence,
+      long probesPassed) {
     String other = exclusion(e);
-    if (other == null && evidence < p.probationEvidence() && probesPassed == 0) {
+    if (other != null) {
+      return other;
+    }
+    if (p.failingP() > 0 && trials > 0
+        && chanceOfAtMost(successes, trials, p.goodRate()) <= p.failingP()) {
+      return ExclusionReason.FAILING;
+    }
+    if (evidence < p.probationEvidence() && probesPassed == 0) {
       return ExclusionReason.UNPROVEN;
     }
-    return other;
+    return null;
+  }
+
+  /**
+   * P(X <= successes) for X ~ Binomial(trials, rate): how likely a day this poor is from a proxy
+   * that succeeds at {@code rate}. An exact tail, not a normal approximation: most proxies carry
+   * a handful of requests, where a Wilson or z bound would call one failure in one try failing.
+   * Written through the regularised incomplete beta so that weighted checks (fractional counts)
+   * and proxies with a million requests cost the same.
+   */
+  static double chanceOfAtMost(double successes, double trials, double rate) {
+    if (successes >= trials) {
+      return 1.0;
+    }
+    return Beta.regularizedBeta(1.0 - rate, trials - successes, successes + 1.0);
   }
 
   /** Retirement first (it also ends carrying), then blocklists, address class, inventory. */

@@ -10,16 +10,17 @@ public record ScoreParams(double wilsonZ, double weightAvailability, double weig
     long latencyGoodMs, long latencyBadMs, double banPenalty, double freshnessHalfLifeDays,
     double geoMismatchFactor, double typeMismatchFactor, double prior, double minAttempts,
     double memoryHalfLifeDays, int retireAfterDays, double probeWeight, double probationEvidence,
-    double shiftMinAttempts, double shiftPoints, double shiftKeep) implements Serializable {
+    double shiftMinAttempts, double shiftPoints, double shiftKeep, double goodRate,
+    double failingP, boolean latencyDiscounts) implements Serializable {
 
-  /** The settings before issue 19's policy: no probation, no change detection. */
+  /** The settings before issue 19's policy: no probation, no change detection, no failing. */
   public ScoreParams(double wilsonZ, double weightAvailability, double weightLatency,
       long latencyGoodMs, long latencyBadMs, double banPenalty, double freshnessHalfLifeDays,
       double geoMismatchFactor, double typeMismatchFactor, double prior, double minAttempts,
       double memoryHalfLifeDays, int retireAfterDays, double probeWeight) {
     this(wilsonZ, weightAvailability, weightLatency, latencyGoodMs, latencyBadMs, banPenalty,
         freshnessHalfLifeDays, geoMismatchFactor, typeMismatchFactor, prior, minAttempts,
-        memoryHalfLifeDays, retireAfterDays, probeWeight, 0, 0, 100, 1);
+        memoryHalfLifeDays, retireAfterDays, probeWeight, 0, 0, 100, 1, 0.8, 0, false);
   }
 
   public ScoreParams {
@@ -41,7 +42,8 @@ public record ScoreParams(double wilsonZ, double weightAvailability, double weig
         c.get(Keys.SCORE_MIN_ATTEMPTS), c.get(Keys.SCORE_MEMORY_HALF_LIFE_DAYS),
         c.get(Keys.SCORE_RETIRE_AFTER_DAYS), c.get(Keys.SCORE_PROBE_WEIGHT),
         c.get(Keys.SCORE_PROBATION_EVIDENCE), c.get(Keys.SCORE_SHIFT_MIN_ATTEMPTS),
-        c.get(Keys.SCORE_SHIFT_POINTS), c.get(Keys.SCORE_SHIFT_KEEP));
+        c.get(Keys.SCORE_SHIFT_POINTS), c.get(Keys.SCORE_SHIFT_KEEP), c.get(Keys.SCORE_GOOD_RATE),
+        c.get(Keys.SCORE_FAILING_P), c.get(Keys.SCORE_COMBINE).equals("product"));
   }
 
   public static ScoreParams defaults() {

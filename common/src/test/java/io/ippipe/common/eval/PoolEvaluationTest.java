@@ -33,6 +33,17 @@ class PoolEvaluationTest {
   }
 
   @Test
+  void theRawSuccessRateIsRankedBesideTheScore() {
+    // A score that ranks against the truth beside a day's rates that rank with it.
+    PoolEvaluation.Day d = new PoolEvaluation(List.of()).measure(List.of(
+        row("a", 0.95, 0.4, 40, 38, 40, true),
+        row("b", 0.6, 0.3, 40, 24, 70, true),
+        row("c", 0.2, 0.3, 40, 8, 90, true)));
+    assertEquals(-1.0, d.spearman(), 1e-9);
+    assertEquals(1.0, d.rateSpearman(), 1e-9);
+  }
+
+  @Test
   void aProxyThatWentBadMustLeaveTheSameDayAndOneThatRecoveredReturnWithinTwoDays() {
     PoolEvaluation e = new PoolEvaluation(List.of());
     e.measure(List.of(row("a", 0.95, 0.5, 100, 95, 90, true), row("b", 0.1, 0.5, 100, 10, 10, false)));

@@ -65,13 +65,32 @@ class ScoreModelTest {
   void healthIsTheEvidenceWeightedMeanOfObservedAndPrior() {
     ProxyScore s = model.score(seen(1000, 1000, 0, 100.0));
     double availability = Wilson.lowerBound(1000, 1000, params.wilsonZ());
-    double observed = 100 * (0.7 * availability + 0.3 * 1.0);
+    // Latency at or under latency.good_ms takes nothing off (score.combine = product).
+    double observed = 100 * availability;
     assertEquals(observed, s.observed(), 1e-9);
     double health = (1000 * observed + params.minAttempts() * params.prior())
         / (1000 + params.minAttempts());
     assertEquals(health, s.health(), 1e-9);
     assertEquals(Math.round(health * 10) / 10.0, s.score(), 1e-9);
     assertEquals(1000, s.evidence(), 1e-9);
+  }
+
+  @Test
+  void latencyDiscountsAvailabilityAndNeverMakesUpForFailures() {
+    // p90 of 4 400 ms: half way between latency.good_ms and latency.bad_ms.
+    ProxyScore slow = model.score(seen(1000, 950, 0, 4400.0));
+    double share = params.weightLatency() / (params.weightAvailability() + params.weightLatency());
+    assertEquals(0.5, slow.latencyScore(), 1e-12);
+    assertEquals(100 * slow.availability() * (1 - share * 0.5), slow.observed(), 1e-9);
+    // A fast proxy that fails a third of its requests observes its availability at most; the
+    // weighted mean (the setting before) lifted it by the latency weight into the pool.
+    ProxyScore fast = model.score(seen(1000, 670, 0, 100.0));
+    assertEquals(100 * fast.availability(), fast.observed(), 1e-9);
+    assertTrue(fast.observed() < PipelineConfig.defaults().get(Keys.PUBLISH_MIN_SCORE) + 10);
+    ScoreParams mean = ScoreParams.from(PipelineConfig.defaults().with(
+        java.util.Map.of(Keys.SCORE_COMBINE.name(), "mean")));
+    double lifted = new ScoreModel(mean).score(seen(1000, 670, 0, 100.0)).observed();
+    assertEquals(100 * (0.7 * fast.availability() + 0.3), lifted, 1e-9);
   }
 
   @Test
@@ -189,5 +208,30 @@ class ScoreModelTest {
     assertNull(model.score(probedOnly(1, 1, 300.0)).excludedReason());
     // Carried evidence counts: yesterday's 10 attempts vouch for a quiet day.
     assertNull(model.score(after(0, 0, 90.0, 10.0)).excludedReason());
+  }
+
+  @Test
+  void aDayTooPoorForAGoodProxyExcludesItWhateverItsHistory() {
+    double minScore = PipelineConfig.defaults().get(Keys.PUBLISH_MIN_SCORE);
+    // Pool members of an eval day (docs/score.md, "Measuring the pool"): an outage of 13
+    // failures and a degraded proxy at 44 of 72, both carried above the threshold by history.
+    ProxyScore outage = model.score(after(13, 0, 91.5, 71.5));
+    ProxyScore degraded = model.score(after(72, 44, 93.2, 245.2));
+    assertTrue(outage.score() >= minScore && degraded.score() >= minScore,
+        outage.score() + " " + degraded.score() + ": the history alone would publish them");
+    assertEquals(ExclusionReason.FAILING, outage.excludedReason());
+    assertEquals(ExclusionReason.FAILING, degraded.excludedReason());
+    // The bad luck of a good proxy is not failing: one failure in one try, 4 of 6, 16 of 20.
+    assertNull(model.score(after(1, 0, 92.0, 50.0)).excludedReason());
+    assertNull(model.score(after(6, 4, 92.0, 50.0)).excludedReason());
+    assertNull(model.score(after(20, 16, 92.0, 50.0)).excludedReason());
+    // A passing check counts for the day too.
+    assertNull(model.score(new ProxyEvidence(2, 0, 2, 0, 0, null, 0, 0, true, null, null, null,
+        null, 92.0, 50.0, 1, null, true, new ProbeEvidence(2, 2, 300.0))).excludedReason());
+    // The exact binomial tail, not an approximation.
+    assertEquals(0.2, ScoreModel.chanceOfAtMost(0, 1, 0.8), 1e-12);
+    assertEquals(1 - 6 * Math.pow(0.8, 5) * 0.2 - Math.pow(0.8, 6),
+        ScoreModel.chanceOfAtMost(4, 6, 0.8), 1e-12);
+    assertEquals(1.0, ScoreModel.chanceOfAtMost(6, 6, 0.8));
   }
 }
