@@ -61,7 +61,7 @@ class RegressionTest {
           "--conf", "score.wilson_z=1.96", "--conf", "score.min_attempts=20",
           "--conf", "publish.min_score=40", "--conf", "score.probation_evidence=0",
           "--conf", "score.shift.min_attempts=0", "--conf", "score.failing_p=0",
-          "--conf", "score.combine=mean");
+          "--conf", "score.combine=mean", "--conf", "score.shift.p=0");
       assertEquals(0, r.code(), r.out() + r.err());
     }
   }

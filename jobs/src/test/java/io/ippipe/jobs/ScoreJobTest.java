@@ -32,7 +32,7 @@ class ScoreJobTest {
   static final List<String> PRE_ISSUE_19 = List.of("--conf", "score.wilson_z=1.96", "--conf",
       "score.min_attempts=20", "--conf", "score.probation_evidence=0", "--conf",
       "score.shift.min_attempts=0", "--conf", "publish.min_score=40", "--conf",
-      "score.failing_p=0", "--conf", "score.combine=mean");
+      "score.failing_p=0", "--conf", "score.combine=mean", "--conf", "score.shift.p=0");
 
   static final String DAY1 = "2026-11-24";
   static final String DAY2 = "2026-11-25";

@@ -270,6 +270,13 @@ public final class Keys {
       "How far (0-100 points) today's observed score must be from the previous health to count "
           + "as a change (score.shift.min_attempts).",
       Parsers.doubleRange(0.0, 100.0));
+  public static final ConfigKey<Double> SCORE_SHIFT_P = key(
+      "score.shift.p", "0.01",
+      "A day whose successes would be this unlikely or less from a proxy that succeeds at its "
+          + "previous health (as a rate), worse or (from a health below score.prior) better, is "
+          + "a change too, at any number of attempts: it keeps only score.shift.keep of the "
+          + "carried evidence; 0 turns it off.",
+      Parsers.doubleRange(0.0, 0.5));
   public static final ConfigKey<Double> SCORE_SHIFT_KEEP = key(
       "score.shift.keep", "0.1",
       "The share of the carried evidence a change keeps (score.shift.min_attempts).",

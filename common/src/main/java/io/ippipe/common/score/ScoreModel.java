@@ -56,8 +56,9 @@ public final class ScoreModel {
       previousHealth = e.previousHealth();
       // A proxy that died, got banned or came back is a different proxy today: weighed against
       // weeks of carried evidence, a day of 20 failures would barely move it.
-      if (p.shiftMinAttempts() > 0 && n >= p.shiftMinAttempts()
-          && Math.abs(observed - previousHealth) >= p.shiftPoints()) {
+      boolean busyAndFar = p.shiftMinAttempts() > 0 && n >= p.shiftMinAttempts()
+          && Math.abs(observed - previousHealth) >= p.shiftPoints();
+      if (busyAndFar || contradicts(successes, n, previousHealth)) {
         carried *= p.shiftKeep();
       }
     }
@@ -111,6 +112,32 @@ public final class ScoreModel {
       return ExclusionReason.UNPROVEN;
     }
     return null;
+  }
+
+  /**
+   * Whether the day's trials are too unlikely, either way, from a proxy that succeeds at the
+   * carried health (as a rate, kept off 0 and 1) to be the same proxy: score.shift.p. It catches
+   * the recovered proxy with 8 successes in 8 tries after an outage, which the 20 attempts of
+   * score.shift.min_attempts kept out of the pool for days. "Better" counts only from a health
+   * below the prior, a proxy that was worse than an unknown one: a mediocre proxy near the
+   * threshold has lucky days, and cutting its history to one of them published it (the eval
+   * sweep in docs/score.md, "Measured").
+   */
+  boolean contradicts(double successes, double trials, double previousHealth) {
+    if (p.shiftP() <= 0 || trials <= 0) {
+      return false;
+    }
+    double rate = Math.min(0.98, Math.max(0.02, previousHealth / 100.0));
+    return chanceOfAtMost(successes, trials, rate) <= p.shiftP()
+        || previousHealth < p.prior() && chanceOfAtLeast(successes, trials, rate) <= p.shiftP();
+  }
+
+  /** P(X >= successes) for X ~ Binomial(trials, rate), through the same incomplete beta. */
+  static double chanceOfAtLeast(double successes, double trials, double rate) {
+    if (successes <= 0) {
+      return 1.0;
+    }
+    return Beta.regularizedBeta(rate, successes, trials - successes + 1.0);
   }
 
   /**

@@ -215,8 +215,11 @@ class ScoreModelTest {
     double minScore = PipelineConfig.defaults().get(Keys.PUBLISH_MIN_SCORE);
     // Pool members of an eval day (docs/score.md, "Measuring the pool"): an outage of 13
     // failures and a degraded proxy at 44 of 72, both carried above the threshold by history.
-    ProxyScore outage = model.score(after(13, 0, 91.5, 71.5));
-    ProxyScore degraded = model.score(after(72, 44, 93.2, 245.2));
+    // Change detection by volume only, as then: score.shift.p would cut the history too.
+    ScoreModel byVolume = new ScoreModel(ScoreParams.from(PipelineConfig.defaults().with(
+        java.util.Map.of(Keys.SCORE_SHIFT_P.name(), "0"))));
+    ProxyScore outage = byVolume.score(after(13, 0, 91.5, 71.5));
+    ProxyScore degraded = byVolume.score(after(72, 44, 93.2, 245.2));
     assertTrue(outage.score() >= minScore && degraded.score() >= minScore,
         outage.score() + " " + degraded.score() + ": the history alone would publish them");
     assertEquals(ExclusionReason.FAILING, outage.excludedReason());
@@ -233,5 +236,27 @@ class ScoreModelTest {
     assertEquals(1 - 6 * Math.pow(0.8, 5) * 0.2 - Math.pow(0.8, 6),
         ScoreModel.chanceOfAtMost(4, 6, 0.8), 1e-12);
     assertEquals(1.0, ScoreModel.chanceOfAtMost(6, 6, 0.8));
+  }
+
+  @Test
+  void aFewClearlyGoodRequestsAfterAnOutageAreAChange() {
+    double minScore = PipelineConfig.defaults().get(Keys.PUBLISH_MIN_SCORE);
+    double carried = 100.0 * Math.pow(0.5, 1 / params.memoryHalfLifeDays());
+    // Back from an outage that left health at 30: 8 successes in 8 tries a day, far below the
+    // 20 attempts score.shift.min_attempts waits for. The first day cuts the history to a
+    // tenth, the second publishes it.
+    ProxyScore back = model.score(after(8, 8, 30.0, 100.0));
+    assertEquals(carried * params.shiftKeep(), back.carriedEvidence(), 1e-9);
+    ProxyScore second = model.score(after(8, 8, back.health(), back.evidence()));
+    assertTrue(second.score() >= minScore, "a recovered proxy scored " + second.score());
+    ScoreModel patient = new ScoreModel(ScoreParams.from(PipelineConfig.defaults().with(
+        java.util.Map.of(Keys.SCORE_SHIFT_P.name(), "0"))));
+    ProxyScore waiting = patient.score(after(8, 8, 30.0, 100.0));
+    assertEquals(carried, waiting.carriedEvidence(), 1e-9);
+    ProxyScore still = patient.score(after(8, 8, waiting.health(), waiting.evidence()));
+    assertTrue(still.score() < minScore, "without the test it scored " + still.score());
+    // The exact upper tail.
+    assertEquals(Math.pow(0.3, 8), ScoreModel.chanceOfAtLeast(8, 8, 0.3), 1e-15);
+    assertEquals(1.0, ScoreModel.chanceOfAtLeast(0, 8, 0.3));
   }
 }
