@@ -191,6 +191,7 @@ public final class ProbeFixtures {
 
     private void serve(Socket s) {
       maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+      boolean counted = true;
       try {
         switch (behaviour) {
           case BLACKHOLE -> {
@@ -208,6 +209,11 @@ public final class ProbeFixtures {
             if (behaviour == Behaviour.SLOW) {
               Thread.sleep(50);
             }
+            // Uncounted before the answer: the client may open its next connection as soon as
+            // it reads this one, before this thread reaches its finally (a per-host cap of 3
+            // was once seen as 4 that way).
+            open.decrementAndGet();
+            counted = false;
             respond(s, "200 OK", "<html>Welcome to the free Wi-Fi</html>");
           }
           case BAD_GATEWAY -> {
@@ -226,7 +232,9 @@ public final class ProbeFixtures {
       } catch (Exception ignored) {
         // a client that went away is part of the game
       } finally {
-        open.decrementAndGet();
+        if (counted) {
+          open.decrementAndGet();
+        }
       }
     }
 
