@@ -1,5 +1,6 @@
 package io.ippipe.jobs;
 
+import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +19,9 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,10 +47,16 @@ class PoolEvalTest {
   static List<PoolEvaluation.Day> simulate(Path base, String name, int days, long proxies,
       long requests, Life.Rates rates, SyntheticData.Scenario scenario, String... conf)
       throws Exception {
+    return simulate(base, name, days, proxies, requests, rates, scenario, false, conf);
+  }
+
+  static List<PoolEvaluation.Day> simulate(Path base, String name, int days, long proxies,
+      long requests, Life.Rates rates, SyntheticData.Scenario scenario, boolean probes,
+      String... conf) throws Exception {
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     List<PoolEvaluation.Day> measured = EvalJob.run(SharedSpark.get(), config(base, conf),
         new EvalJob.Options(START, days, proxies, requests, base.resolve(name).toString(), rates,
-            scenario), new PrintStream(console, true, StandardCharsets.UTF_8));
+            scenario, probes), new PrintStream(console, true, StandardCharsets.UTF_8));
     System.out.print(console.toString(StandardCharsets.UTF_8));
     return measured;
   }
@@ -69,5 +79,39 @@ class PoolEvalTest {
         assertTrue(m.size() <= ippipe.size(), m.policy() + " is larger than ippipe's pool");
       }
     }
+  }
+
+  @Test
+  void withProbesEveryListedEndpointIsCheckedAsItsTruthSaysAndChecksEndProbation()
+      throws Exception {
+    simulate(base, "probed", 2, 1500, 15_000, Life.DEFAULT, SyntheticData.Scenario.NONE, true);
+    SparkSession spark = SharedSpark.get();
+    Path root = base.resolve("probed");
+    String day = "dt=" + START.plusDays(1);
+    Dataset<Row> truth = spark.read().parquet(root.resolve("input/truth/" + day).toString())
+        .filter(col("listed"));
+    Dataset<Row> scores = spark.read().parquet(root.resolve("lake/scores/" + day).toString());
+    Dataset<Row> pool = spark.read().parquet(root.resolve("lake/pool/" + day).toString())
+        .select(col("ip").as("p_ip"), col("port").as("p_port"));
+    Dataset<Row> joined = truth.join(scores, new String[] {"ip", "port"})
+        .join(pool, col("ip").equalTo(col("p_ip")).and(col("port").equalTo(col("p_port"))),
+            "left");
+
+    long listed = truth.count();
+    long checkedOverTwoDays = spark.read().parquet(root.resolve("lake/probe_state/" + day)
+        .toString()).count();
+    assertTrue(checkedOverTwoDays >= listed * 0.95,
+        checkedOverTwoDays + " of " + listed + " listed endpoints ever checked");
+    long deadPassing = joined.filter(col("state").isin("dead", "outage")
+        .and(col("probe_passed").gt(0))).count();
+    assertEquals(0, deadPassing, "a dead or unreachable proxy passed a check");
+    long bannedChecked = joined.filter(col("banned").and(col("probe_checks").gt(0))).count();
+    long bannedPassing = joined.filter(col("banned").and(col("probe_passed").gt(0))).count();
+    assertTrue(bannedPassing > bannedChecked / 2, bannedPassing + " of " + bannedChecked
+        + " banned proxies passed: the judge is no target that bans");
+    long vouchedOnlyByChecks = joined.filter(col("attempts").lt(5).and(col("probe_passed").gt(0))
+        .and(col("p_ip").isNotNull())).count();
+    assertTrue(vouchedOnlyByChecks > 0,
+        "no proxy with under 5 requests entered the pool on a passing check");
   }
 }

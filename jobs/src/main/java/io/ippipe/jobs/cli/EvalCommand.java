@@ -45,15 +45,21 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "Simulation root.")
   String out;
 
+  @Option(names = "--probes", description = "Run the probe stage as well (run.stages plus"
+      + " probe), its checks answered from each day's truth instead of the network: a dead"
+      + " proxy does not answer, a banned one passes (the judge is no banning target).")
+  boolean probes;
+
   @Override
   public Integer call() throws Exception {
     PipelineConfig config = common.resolve(Map.of());
     SparkSession spark = Sessions.getOrCreate("ippipe-eval", common.master);
     List<PoolEvaluation.Day> measured = EvalJob.run(spark, config, new EvalJob.Options(
         Dates.parse(start), days, proxies, requests, out, Life.DEFAULT,
-        SyntheticData.Scenario.NONE), System.out);
+        SyntheticData.Scenario.NONE, probes), System.out);
     StringBuilder report = new StringBuilder("ippipe eval --start " + start + " --days " + days
-        + " --proxies " + proxies + " --requests " + requests + " (config " + config.digest()
+        + " --proxies " + proxies + " --requests " + requests + (probes ? " --probes" : "")
+        + " (config " + config.digest()
         + ")\n\n");
     measured.forEach(d -> report.append(PoolEvaluation.table(d)).append('\n'));
     report.append(PoolEvaluation.chart(measured));

@@ -3,23 +3,32 @@ package io.ippipe.jobs.eval;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import io.ippipe.common.config.Keys;
 import io.ippipe.common.config.PipelineConfig;
 import io.ippipe.common.eval.Baseline;
 import io.ippipe.common.eval.PoolEvaluation;
 import io.ippipe.common.eval.ProxyDay;
 import io.ippipe.common.input.InventoryFormat;
 import io.ippipe.common.input.LogFormat;
+import io.ippipe.common.probe.ProbeResult;
+import io.ippipe.common.probe.ProbeTarget;
+import io.ippipe.common.probe.Prober;
 import io.ippipe.common.synth.Life;
+import io.ippipe.common.synth.SimulatedProber;
 import io.ippipe.common.synth.SyntheticData;
 import io.ippipe.jobs.generate.GenerateJob;
 import io.ippipe.jobs.lake.Lake;
 import io.ippipe.jobs.lake.Tables;
+import io.ippipe.jobs.probe.ProbeJob;
 import io.ippipe.jobs.run.RunJob;
+import io.ippipe.jobs.run.Stage;
 import java.io.PrintStream;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -37,9 +46,11 @@ public final class EvalJob {
 
   /**
    * @param out root of the simulation: {@code input/} (days and {@code truth/}), {@code lake/}
+   * @param probes run the probe stage too, its checks answered from the day's truth
+   *     ({@link SimulatedProber}) rather than the network
    */
   public record Options(LocalDate start, int days, long proxies, long requests, String out,
-      Life.Rates rates, SyntheticData.Scenario scenario) {}
+      Life.Rates rates, SyntheticData.Scenario scenario, boolean probes) {}
 
   public static List<PoolEvaluation.Day> run(SparkSession spark, PipelineConfig config,
       Options o, PrintStream console) throws Exception {
@@ -58,16 +69,59 @@ public final class EvalJob {
       RunJob.Options run = new RunJob.Options(date, lake, List.of(day + "/inventory"),
           List.of(day + "/requests"), false, null, null);
       Configuration conf = new Configuration();
-      RunJob.Plan plan = RunJob.plan(conf, config, run);
-      RunJob.run(spark, config, run, plan, RunJob.prepare(conf, config, run, plan),
-          new PrintStream(PrintStream.nullOutputStream()));
+      String truth = input + "/truth/dt=" + date;
+      PipelineConfig dayConfig = o.probes() ? withProbeStage(config) : config;
+      RunJob.Plan plan = RunJob.plan(conf, dayConfig, run);
+      Broadcast<SimulatedProber> prober = o.probes()
+          ? JavaSparkContext.fromSparkContext(spark.sparkContext())
+              .broadcast(simulatedProber(spark, config, truth, date))
+          : null;
+      try {
+        RunJob.run(spark, dayConfig, run, plan, RunJob.prepare(conf, dayConfig, run, plan,
+                c -> ProbeJob.simulated(c, settings -> new BroadcastProber(prober))),
+            new PrintStream(PrintStream.nullOutputStream()));
+      } finally {
+        if (prober != null) {
+          prober.destroy();
+        }
+      }
       PoolEvaluation.Day measured = evaluation.measure(rows(spark, new Lake(lake, conf),
-          input + "/truth/dt=" + date, date));
+          truth, date));
       days.add(measured);
       console.print(PoolEvaluation.table(measured));
       console.flush();
     }
     return days;
+  }
+
+  /** The configuration with the probe stage among run.stages, in pipeline order. */
+  static PipelineConfig withProbeStage(PipelineConfig config) {
+    java.util.EnumSet<Stage> stages = java.util.EnumSet.of(Stage.PROBE);
+    stages.addAll(Stage.parseList(config.get(Keys.RUN_STAGES)));
+    return config.with(java.util.Map.of(Keys.RUN_STAGES.name(),
+        stages.stream().map(Stage::id).collect(java.util.stream.Collectors.joining(", "))));
+  }
+
+  /** Checks of the day's listed endpoints as its truth says they would go. */
+  static SimulatedProber simulatedProber(SparkSession spark, PipelineConfig config,
+      String truthDir, LocalDate date) {
+    java.util.Map<String, SimulatedProber.Endpoint> endpoints = new java.util.HashMap<>();
+    for (Row r : spark.read().parquet(truthDir).filter(col("listed"))
+        .select("ip", "port", "state", "service", "proxy_type", "exit_ip").collectAsList()) {
+      endpoints.put(SimulatedProber.key(r.getString(0), r.getInt(1)), new SimulatedProber.Endpoint(
+          r.getString(2), r.getDouble(3), r.getString(4), r.getString(5)));
+    }
+    return new SimulatedProber(endpoints,
+        date.atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toEpochMilli(),
+        config.get(Keys.PROBE_RETRIES), config.get(Keys.PROBE_CONNECT_TIMEOUT_MS));
+  }
+
+  /** The day's simulated checks, shipped to the executors once per day. */
+  private record BroadcastProber(Broadcast<SimulatedProber> simulation) implements Prober {
+    @Override
+    public List<ProbeResult> checkAll(List<ProbeTarget> targets) {
+      return simulation.value().checkAll(targets);
+    }
   }
 
   /** The day's truth beside its scores and pool, one row per endpoint any of them names. */

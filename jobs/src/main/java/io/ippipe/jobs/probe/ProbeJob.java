@@ -13,6 +13,7 @@ import io.ippipe.common.config.Secrets;
 import io.ippipe.common.error.ConfigException;
 import io.ippipe.common.probe.ProbeOutcome;
 import io.ippipe.common.probe.ProbeSettings;
+import io.ippipe.common.probe.Prober;
 import io.ippipe.common.probe.ProxyCredentials;
 import io.ippipe.common.probe.RecheckPolicy;
 import io.ippipe.jobs.io.CredentialProvider;
@@ -27,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
@@ -54,9 +56,18 @@ public final class ProbeJob {
   /** The probes table's columns: what {@link ProbeTask} emits. */
   public static final StructType PROBES = Tables.PROBES.schema();
 
-  /** Everything needed before Spark starts; building it checks every probe.* setting. */
+  /**
+   * Everything needed before Spark starts; building it checks every probe.* setting.
+   *
+   * @param probers the {@link Prober} of each task, given the task's settings: the network,
+   *     unless {@link #withProbers} says otherwise (eval's simulation)
+   */
   public record Prepared(ProbeSettings settings, RecheckPolicy policy,
-      ProxyCredentials credentials) {}
+      ProxyCredentials credentials, Function<ProbeSettings, Prober> probers) {
+    public Prepared withProbers(Function<ProbeSettings, Prober> other) {
+      return new Prepared(settings, policy, credentials, other);
+    }
+  }
 
   public record Result(LocalDate date, long endpoints, Map<String, Long> due, long checks,
       long attempts, Map<String, Long> outcomes, Map<String, Object> metrics) {
@@ -89,8 +100,29 @@ public final class ProbeJob {
     // Without a judge URL, from() says so; the key is read only for a judge worth signing for.
     ProbeSettings settings = ProbeSettings.from(config,
         judgeUrl.isBlank() ? null : io.ippipe.jobs.encrypt.KeyLoader.judgeKey(config));
-    return new Prepared(settings, policy, credentials);
+    int ioThreads = config.get(Keys.PROBE_IO_THREADS);
+    return new Prepared(settings, policy, credentials, s -> new NetworkProber(s, ioThreads));
   }
+
+  /**
+   * Probing a simulation (eval): {@code probers} answer in the judge's place, so no judge is
+   * reached and none signs; every other probe.* setting is the configuration's.
+   */
+  public static Prepared simulated(PipelineConfig config, Function<ProbeSettings, Prober> probers) {
+    PipelineConfig withJudge = config.with(Map.of(Keys.PROBE_JUDGE_URL.name(), SIMULATED_JUDGE));
+    ProbeSettings settings = ProbeSettings.from(withJudge,
+        randomJudgeKey());
+    return new Prepared(settings, RecheckPolicy.from(config), ProxyCredentials.NONE, probers);
+  }
+
+  private static io.ippipe.common.probe.JudgeKey randomJudgeKey() {
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    return io.ippipe.common.probe.JudgeKey.of(key);
+  }
+
+  /** A judge URL no check ever reaches (RFC 2606's .invalid): simulated checks answer for it. */
+  static final String SIMULATED_JUDGE = "http://judge.simulated.invalid/judge";
 
   /**
    * The schedule's clock: the end of the date, not the wall clock, so that a rerun of a date
@@ -190,7 +222,7 @@ public final class ProbeJob {
       // Hashing on the address keeps all ports of one host in one task, where the per-host
       // limit holds; the checks are computed once (kept for the count and the write).
       Dataset<Row> probes = dueRows.repartition(partitions, col("ip"))
-          .mapPartitions(new ProbeTask(perTask, config.get(Keys.PROBE_IO_THREADS), credentials),
+          .mapPartitions(new ProbeTask(prepared.probers().apply(perTask), credentials),
               Encoders.row(PROBES))
           .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
       try {

@@ -2,9 +2,8 @@ package io.ippipe.jobs.probe;
 
 import io.ippipe.common.input.ProxyProtocol;
 import io.ippipe.common.probe.ProbeResult;
-import io.ippipe.common.probe.ProbeSettings;
 import io.ippipe.common.probe.ProbeTarget;
-import io.ippipe.common.probe.ProxyChecker;
+import io.ippipe.common.probe.Prober;
 import io.ippipe.common.probe.ProxyCredentials;
 import java.sql.Timestamp;
 import java.util.ArrayList;
@@ -12,30 +11,24 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
- * One Spark task's checks: its endpoints go through one {@link ProxyChecker} on the executor's
- * shared event loop, up to probe.concurrency at once. Input rows: ip, port, protocol, supplier,
+ * One Spark task's checks, answered by the run's {@link Prober} (the network, or eval's
+ * simulation). Input rows: ip, port, protocol, supplier,
  * reason, source_file (the inventory file that listed the endpoint: with its address, what
  * probe.credential_owners decides its credentials by). Output: one {@link ProbeJob#PROBES} row
  * per attempt.
  */
 final class ProbeTask implements MapPartitionsFunction<Row, Row> {
-  /** What the judge sees as this JVM's address, asked once per executor and judge. */
-  private static final Map<String, String> OWN_ADDRESS = new ConcurrentHashMap<>();
-
-  private final ProbeSettings settings;
-  private final int ioThreads;
+  private final Prober prober;
   private final Broadcast<ProxyCredentials> credentials;
 
-  ProbeTask(ProbeSettings settings, int ioThreads, Broadcast<ProxyCredentials> credentials) {
-    this.settings = settings;
-    this.ioThreads = ioThreads;
+  ProbeTask(Prober prober, Broadcast<ProxyCredentials> credentials) {
+    this.prober = prober;
     this.credentials = credentials;
   }
 
@@ -54,14 +47,7 @@ final class ProbeTask implements MapPartitionsFunction<Row, Row> {
     if (targets.isEmpty()) {
       return java.util.Collections.emptyIterator();
     }
-    ProxyChecker checker = new ProxyChecker(settings, ProxyChecker.sharedGroup(ioThreads));
-    String judge = settings.judgeAuthority() + settings.judgePath();
-    String own = OWN_ADDRESS.computeIfAbsent(judge,
-        j -> java.util.Objects.requireNonNullElse(checker.discoverOwnAddress(), ""));
-    if (!own.isEmpty()) {
-      checker.addOwnAddress(own);
-    }
-    List<ProbeResult> results = checker.checkAll(targets.iterator());
+    List<ProbeResult> results = prober.checkAll(targets);
     Map<String, Integer> lastAttempt = new HashMap<>();
     for (ProbeResult r : results) {
       lastAttempt.merge(key(r.target()), r.attempt(), Math::max);

@@ -143,6 +143,12 @@ public final class RunJob {
 
   /** Loads geo, keys, blocklists and reaches Redis for the stages that will run: exit 2 here. */
   public static Prepared prepare(Configuration conf, PipelineConfig config, Options o, Plan plan) {
+    return prepare(conf, config, o, plan, ProbeJob::prepare);
+  }
+
+  /** As above, with the probe stage prepared by {@code probing} (eval: simulated checks). */
+  public static Prepared prepare(Configuration conf, PipelineConfig config, Options o, Plan plan,
+      java.util.function.Function<PipelineConfig, ProbeJob.Prepared> probing) {
     IngestJob.Prepared ingest = null;
     if (plan.runs(Stage.INGEST)) {
       if (o.inventory().isEmpty() && o.requests().isEmpty()) {
@@ -152,7 +158,7 @@ public final class RunJob {
       ingest = IngestJob.prepare(conf, config, new IngestJob.Options(o.date(), o.inventory(),
           o.requests()));
     }
-    ProbeJob.Prepared probe = plan.runs(Stage.PROBE) ? ProbeJob.prepare(config) : null;
+    ProbeJob.Prepared probe = plan.runs(Stage.PROBE) ? probing.apply(config) : null;
     Blocklists blocklists = plan.runs(Stage.SCORE) ? ScoreJob.prepare(config) : null;
     RedisPoolStore redis = plan.runs(Stage.PUBLISH) ? RedisPoolStore.fromConfig(config) : null;
     return new Prepared(ingest, probe, blocklists, redis);
