@@ -10,8 +10,9 @@ import java.util.Set;
 
 /**
  * A pool selection policy of a popular open-source proxy pool, re-implemented on the evidence
- * ippipe itself has (the day's requests per endpoint), so that ippipe's pool can be compared
- * with it at equal size. Each keeps its own state across days, the way the original does.
+ * ippipe itself has (the day's requests and active checks per endpoint, {@link
+ * ProxyDay#trials()}), so that ippipe's pool can be compared with it at equal size. Each keeps
+ * its own state across days, the way the original does.
  */
 public abstract class Baseline {
   private final String name;
@@ -84,9 +85,9 @@ public abstract class Baseline {
           continue;
         }
         double c = counter.getOrDefault(p.key(), 10.0);
-        long failures = p.attempts() - p.successes();
-        if (p.successes() > 0) {
-          c = 100.0 - (double) failures / (p.successes() + 1);
+        long failures = p.trials() - p.passes();
+        if (p.passes() > 0) {
+          c = 100.0 - (double) failures / (p.passes() + 1);
         } else {
           c -= failures;
         }
@@ -125,12 +126,12 @@ public abstract class Baseline {
     @Override
     public void observe(List<ProxyDay> day) {
       for (ProxyDay p : day) {
-        if (p.attempts() == 0) {
+        if (p.trials() == 0) {
           continue;
         }
         double[] s = stats.computeIfAbsent(p.key(), k -> new double[4]);
-        s[0] += p.attempts();
-        s[1] += p.attempts() - p.successes();
+        s[0] += p.trials();
+        s[1] += p.trials() - p.passes();
         if (!Double.isNaN(p.latencyMs())) {
           s[2] += p.latencyMs();
           s[3]++;
@@ -178,10 +179,10 @@ public abstract class Baseline {
         r[2 * slot + 1] = 0;
       }
       for (ProxyDay p : rows) {
-        if (p.attempts() > 0) {
+        if (p.trials() > 0) {
           long[] r = ring.computeIfAbsent(p.key(), k -> new long[2 * window]);
-          r[2 * slot] = p.attempts();
-          r[2 * slot + 1] = p.successes();
+          r[2 * slot] = p.trials();
+          r[2 * slot + 1] = p.passes();
         }
       }
     }

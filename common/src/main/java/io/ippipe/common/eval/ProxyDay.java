@@ -13,17 +13,31 @@ package io.ippipe.common.eval;
  * @param attempts requests of the day in the logs
  * @param successes successful requests of the day
  * @param latencyMs median latency of the day's successful requests, or NaN
+ * @param probeChecks active checks of the day (final attempts)
  * @param probePassed passing active checks of the day
  * @param score ippipe's score, or NaN when not scored
  * @param inPool in ippipe's published pool of the day
  */
 public record ProxyDay(String key, boolean listed, double quality, double trafficShare,
-    String supplier, long attempts, long successes, double latencyMs, long probePassed,
-    double score, boolean inPool) {
+    String supplier, long attempts, long successes, double latencyMs, long probeChecks,
+    long probePassed, double score, boolean inPool) {
 
   /** Evidence of the day, in the sense: at least 5 requests or a passing probe. */
   public boolean hasEvidence() {
     return attempts >= 5 || probePassed > 0;
+  }
+
+  /**
+   * The day's trials as a baseline counts them: a request or an active check alike, as the
+   * originals count their own checks (ippipe weighs a check as score.probe_weight requests).
+   */
+  public long trials() {
+    return attempts + probeChecks;
+  }
+
+  /** The successful {@link #trials()}. */
+  public long passes() {
+    return successes + probePassed;
   }
 
   /** What a customer routed to it gets: nothing from a proxy its supplier no longer sells. */

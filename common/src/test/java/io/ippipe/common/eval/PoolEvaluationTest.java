@@ -12,7 +12,21 @@ class PoolEvaluationTest {
   private static ProxyDay row(String key, double quality, double share, long attempts,
       long successes, double score, boolean inPool) {
     return new ProxyDay(key, true, quality, share, "supplier-01", attempts, successes, 100.0, 0,
-        score, inPool);
+        0, score, inPool);
+  }
+
+  @Test
+  void baselinesCountActiveChecksAsTheTrialsTheyWereBuiltOn() {
+    // Checked only, never used: ProxyPool and ProxyBroker judge proxies by their own checks.
+    ProxyDay checkedGood = new ProxyDay("checked-good", true, 0.95, 0.1, "supplier-01", 0, 0,
+        Double.NaN, 3, 3, 60, true);
+    ProxyDay checkedDead = new ProxyDay("checked-dead", true, 0.0, 0.1, "supplier-01", 0, 0,
+        Double.NaN, 12, 0, 20, false);
+    for (Baseline b : Baseline.all()) {
+      b.observe(List.of(checkedGood, checkedDead));
+      assertEquals(Set.of("checked-good"), b.select(List.of(checkedGood, checkedDead), 1),
+          b.name());
+    }
   }
 
   @Test

@@ -131,7 +131,8 @@ public final class EvalJob {
             col("supplier").as("true_supplier"));
     Dataset<Row> scores = lake.read(spark, Tables.SCORES, date)
         .select(col("ip"), col("port"), col("attempts"), col("successes"),
-            col("latency_p50_ms"), col("probe_passed"), col("score"), col("supplier"));
+            col("latency_p50_ms"), col("probe_checks"), col("probe_passed"), col("score"),
+            col("supplier"));
     Dataset<Row> pool = lake.read(spark, Tables.POOL, date).select(col("ip"), col("port"))
         .distinct().withColumn("in_pool", lit(true));
     List<Row> joined = truth.join(scores, truth.col("ip").equalTo(scores.col("ip"))
@@ -140,8 +141,8 @@ public final class EvalJob {
             org.apache.spark.sql.functions.coalesce(truth.col("port"), scores.col("port")).as("port"),
             col("listed"), col("quality"), col("traffic_share"),
             org.apache.spark.sql.functions.coalesce(col("true_supplier"), col("supplier")).as("sup"),
-            col("attempts"), col("successes"), col("latency_p50_ms"), col("probe_passed"),
-            col("score"))
+            col("attempts"), col("successes"), col("latency_p50_ms"), col("probe_checks"),
+            col("probe_passed"), col("score"))
         .join(pool, new String[] {"ip", "port"}, "left_outer")
         .collectAsList();
     List<ProxyDay> rows = new ArrayList<>(joined.size());
@@ -151,7 +152,8 @@ public final class EvalJob {
           r.isNullAt(4) ? 0.0 : r.getDouble(4), r.getString(5),
           r.isNullAt(6) ? 0 : r.getLong(6), r.isNullAt(7) ? 0 : r.getLong(7),
           r.isNullAt(8) ? Double.NaN : r.getDouble(8), r.isNullAt(9) ? 0 : r.getLong(9),
-          r.isNullAt(10) ? Double.NaN : r.getDouble(10), !r.isNullAt(11) && r.getBoolean(11)));
+          r.isNullAt(10) ? 0 : r.getLong(10), r.isNullAt(11) ? Double.NaN : r.getDouble(11),
+          !r.isNullAt(12) && r.getBoolean(12)));
     }
     return rows;
   }
