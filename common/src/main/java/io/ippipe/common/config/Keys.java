@@ -293,7 +293,7 @@ public final class Keys {
           + "(docs/score.md, \"Policy\"); 0 never excludes.",
       Parsers.doubleRange(0.0, 0.5));
   public static final ConfigKey<Double> SCORE_PROBE_WEIGHT = key(
-      "score.probe_weight", "5",
+      "score.probe_weight", "2",
       "One active check counts as this many requests in the availability and evidence of a "
           + "proxy (docs/score.md); 0 ignores the probes.",
       Parsers.doubleRange(0.0, 1e6));

@@ -50,6 +50,17 @@ class ScoreModelTest {
   }
 
   @Test
+  void onePassingCheckVouchesForAProxyLessThanFiveGoodRequests() {
+    // A check is one trial of what the proxy serves our judge, blind to the targets' bans. At
+    // the old weight of 5, one passing check published a proxy of true quality 0.6 as readily as
+    // a good one: a point of precision lost in `eval --probes` (docs/score.md, "Probes").
+    ProxyScore check = model.score(probedOnly(1, 1, 150.0));
+    ProxyScore requests = model.score(seen(5, 5, 0, 150.0));
+    assertTrue(check.score() < requests.score(),
+        "one check " + check.score() + ", five requests " + requests.score());
+  }
+
+  @Test
   void noEvidenceScoresThePrior() {
     ProxyScore s = model.score(new ProxyEvidence(0, 0, 0, 0, 0, null, null, 0, true, null, null,
         null, null, null, null, null, null, true));
