@@ -3,7 +3,9 @@
 # pool"): `ippipe eval` generates each day's inventory, logs and hidden truth, runs the day as
 # `ippipe run` does (geo from data/geo when there, a demo key), and prints a table per day:
 # ippipe's pool and the baselines at the same size. Never part of the tests.
-#   scripts/bench-pool.sh [--days N] [--proxies N] [--requests M] [--out DIR] [ippipe --conf ...]
+#   scripts/bench-pool.sh [--days N] [--proxies N] [--requests M] [--out DIR] [--probes]
+#                         [ippipe --conf ...]
+# --probes runs the probe stage too, its checks answered from each day's truth.
 # Defaults: 14 days, 200 000 proxies, 10 M log lines a day (the issue's targets); on a shared
 # machine start small, e.g. --days 5 --proxies 5000 --requests 200000.
 set -euo pipefail
