@@ -23,7 +23,10 @@ import java.util.SplittableRandom;
 public final class SimulatedProber implements Prober {
   private static final long serialVersionUID = 1L;
 
-  /** What the simulation knows of one endpoint on the day (a row of the truth table). */
+  /**
+   * What the simulation knows of one endpoint on the day: a row of the truth table, its state
+   * as {@link Life.State#label()} names it.
+   */
   public record Endpoint(String state, double service, String proxyType, String exitIp)
       implements Serializable {}
 
