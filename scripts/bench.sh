@@ -7,8 +7,9 @@
 #       (ingest, score, publish) at local[C] for each --cores (pinned to C cores), with Spark's event
 #       log, and per stage: seconds, log rows/s per core, the speedup and Karp-Flatt serial
 #       fraction, the driver-only time (no task running), the critical path, task skew and heap.
-#       Then, on the same files, the one-node baseline: bench/duckdb/pipeline.sql (DuckDB from
-#       npm, as many threads as the run's cores), and the ratio. Days are generated once into
+#       Then, on the same files, the one-node baseline: bench/duckdb/pipeline.sql with the
+#       input's ingest-<input>.sql (DuckDB from npm, as many threads as the run's cores), and the
+#       ratio. Days are generated once into
 #       out/bench/day-<input>-<rows> and reused. Report: out/bench/report-<input>.txt (+ .json
 #       per day). --profile records the largest day's run with JFR and prints where the CPU went.
 #   scripts/bench.sh baselines [--rows N]   component baselines on a benched day's lake: geo
@@ -49,7 +50,7 @@ duckdb_tools() {
     mv "$tmp/package/dbip-country-ipv4-num.csv" "$GEO_COUNTRY_CSV"; rm -rf "$tmp"
   fi
   # ES modules resolve packages from the script's folder: the baseline runs from a copy there.
-  cp "$IPPIPE_HOME/bench/duckdb/pipeline.mjs" "$IPPIPE_HOME/bench/duckdb/pipeline.sql" "$DUCKDB_TOOLS/"
+  cp "$IPPIPE_HOME"/bench/duckdb/*.mjs "$IPPIPE_HOME"/bench/duckdb/*.sql "$DUCKDB_TOOLS/"
 }
 mkdir -p "$IPPIPE_HOME/out/bench"
 what="${1:-pipeline}"
@@ -68,7 +69,7 @@ case "$what" in
     done
     case "$input" in
       squid) formats=(--log-format squid --inventory-format url);;
-      parquet) formats=(--log-format parquet --inventory-format parquet); duckdb=0;;
+      parquet) formats=(--log-format parquet --inventory-format parquet);;
       *) echo "--input squid or parquet" >&2; exit 2;;
     esac
     ippipe_build_if_missing
@@ -115,9 +116,9 @@ case "$what" in
       done
       : > "$day/duckdb.json"
       if [[ $duckdb == 1 ]]; then
-        echo "== $rows log lines: DuckDB pipeline (bench/duckdb/pipeline.sql), ${cores_array[-1]} threads" | tee -a "$report"
+        echo "== $rows log lines: DuckDB pipeline (bench/duckdb/pipeline.sql, ingest-$input.sql), ${cores_array[-1]} threads" | tee -a "$report"
         rm -rf "$day/duckdb"
-        DUCKDB_THREADS="${cores_array[-1]}" node "$DUCKDB_TOOLS/pipeline.mjs" "$day/input/requests" \
+        DUCKDB_THREADS="${cores_array[-1]}" node "$DUCKDB_TOOLS/pipeline.mjs" "$input" "$day/input/requests" \
           "$day/input/inventory" "$GEO_COUNTRY_CSV" "$IPPIPE_HOME/data/geo/asn-ipv4-num.csv" \
           "$day/duckdb" > "$day/duckdb.out"
         grep '^{' "$day/duckdb.out" | tail -1 > "$day/duckdb.json"

@@ -1,7 +1,7 @@
 // Runs pipeline.sql (the one-node baseline of the nightly run) on one day and times it, the
 // way scripts/bench.sh times `ippipe run`: a whole process, with DUCKDB_THREADS threads (the
 // run's cores; the machine's cores without it).
-// Usage: node pipeline.mjs LOG_DIR INVENTORY_DIR COUNTRY_NUM_CSV ASN_NUM_CSV OUT_DIR
+// Usage: node pipeline.mjs squid|parquet LOG_DIR INVENTORY_DIR COUNTRY_NUM_CSV ASN_NUM_CSV OUT_DIR
 // Prints a JSON line: seconds, rows, valid requests, rejects, proxies with evidence, pool size.
 import { DuckDBInstance } from '@duckdb/node-api';
 import fs from 'node:fs';
@@ -9,11 +9,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const [logs, inventory, countryCsv, asnCsv, out] = process.argv.slice(2);
+const [format, logs, inventory, countryCsv, asnCsv, out] = process.argv.slice(2);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const quote = (s) => s.replaceAll("'", "''");
 fs.mkdirSync(out, { recursive: true });
+const ingest = fs.readFileSync(path.join(here, `ingest-${format}.sql`), 'utf8');
 const sql = fs.readFileSync(path.join(here, 'pipeline.sql'), 'utf8')
+  .replace('@INGEST@', () => ingest)
   .replaceAll('@LOGS@', quote(path.join(logs, 'part-*')))
   .replaceAll('@INVENTORY@', quote(path.join(inventory, 'part-*')))
   .replaceAll('@COUNTRY_CSV@', quote(countryCsv))
@@ -27,7 +29,7 @@ const c = await db.connect();
 await c.run(sql);
 const seconds = (performance.now() - start) / 1000;
 const one = async (q) => Number(Object.values((await (await c.runAndReadAll(q)).getRowObjects())[0])[0]);
-const rows = await one('SELECT count(*) FROM lines');
+const rows = await one('SELECT count(*) FROM parsed');
 const valid = await one('SELECT count(*) FROM requests');
 const rejects = await one('SELECT count(*) FROM parsed WHERE reason IS NOT NULL');
 const withEvidence = await one('SELECT count(*) FROM evidence');
