@@ -11,10 +11,12 @@ CREATE MACRO v4num(ip) AS
   CASE WHEN regexp_matches(ip, '^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$')
   THEN (split_part(ip, '.', 1)::UBIGINT << 24) + (split_part(ip, '.', 2)::UBIGINT << 16)
      + (split_part(ip, '.', 3)::UBIGINT << 8) + split_part(ip, '.', 4)::UBIGINT END;
--- Eight groups, or fewer with one '::' (loose, but it refuses 2001:db8:2ce:1 as ippipe does).
+-- Eight groups (six and an IPv4 tail), or fewer with one '::' (loose, but it refuses
+-- 2001:db8:2ce:1 as ippipe does).
 CREATE MACRO colons(ip) AS length(ip) - length(replace(ip, ':', ''));
 CREATE MACRO is_ipv6(ip) AS regexp_matches(ip, '^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*$') AND length(ip) <= 45
-  AND (colons(ip) = 7 OR (strpos(ip, '::') > 0 AND colons(ip) <= 7));
+  AND (colons(ip) = 7 OR (colons(ip) = 6 AND strpos(ip, '.') > 0)
+       OR (strpos(ip, '::') > 0 AND colons(ip) <= 7));
 
 CREATE TABLE country AS SELECT column0::UBIGINT AS s, column1::UBIGINT AS e, column2 AS cc
   FROM read_csv('@COUNTRY_CSV@', header = false);

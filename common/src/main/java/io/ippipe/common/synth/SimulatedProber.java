@@ -15,10 +15,13 @@ import java.util.SplittableRandom;
  * Active checks of simulated proxies, answered from the day's truth instead of the network.
  * A check goes through the proxy to our own judge, so it sees what the proxy serves
  * ({@link Life.State#service()}) and not the targets' bans, which only the logs show: a banned
- * proxy passes its checks. A dead proxy or one in an outage does not answer; a live one answers
- * a check with the same chance as a request, after a latency drawn as its requests' are
- * ({@link SyntheticData#request}). Draws are a function of the day, the endpoint and the attempt,
- * so a rerun of a day checks the same way.
+ * proxy passes its checks. A dead proxy or one in an outage does not answer. A live one answers
+ * each attempt with its requests' chance of success, after a latency drawn as its requests' are
+ * ({@link SyntheticData#request}); its failures (timeouts, 502/504, a closed connection) are
+ * transient, so, as {@link io.ippipe.common.probe.ProxyChecker} does, they are tried again up to
+ * probe.retries times, and a check passes with 1 - (1 - service)^(retries + 1). Draws are a
+ * function of the seed, the day, the endpoint and the attempt: a rerun of a day checks the same
+ * way.
  */
 public final class SimulatedProber implements Prober {
   private static final long serialVersionUID = 1L;
@@ -31,20 +34,25 @@ public final class SimulatedProber implements Prober {
       implements Serializable {}
 
   private final Map<String, Endpoint> truth;
+  private final long seed;
   private final long dayStartMs;
   private final int retries;
   private final int connectTimeoutMs;
+  private final int responseTimeoutMs;
 
   /**
    * @param truth the day's endpoints by {@link #key(String, int)}; an endpoint it lacks refuses
+   * @param seed the simulation's seed (generate.seed)
    * @param retries further attempts after a retryable failure (probe.retries)
    */
-  public SimulatedProber(Map<String, Endpoint> truth, long dayStartMs, int retries,
-      int connectTimeoutMs) {
+  public SimulatedProber(Map<String, Endpoint> truth, long seed, long dayStartMs, int retries,
+      int connectTimeoutMs, int responseTimeoutMs) {
     this.truth = Map.copyOf(truth);
+    this.seed = seed;
     this.dayStartMs = dayStartMs;
     this.retries = retries;
     this.connectTimeoutMs = connectTimeoutMs;
+    this.responseTimeoutMs = responseTimeoutMs;
   }
 
   public static String key(String ip, int port) {
@@ -55,22 +63,27 @@ public final class SimulatedProber implements Prober {
   public List<ProbeResult> checkAll(List<ProbeTarget> targets) {
     List<ProbeResult> out = new ArrayList<>(targets.size());
     for (ProbeTarget t : targets) {
+      String key = key(t.ip(), t.port());
+      long started = dayStartMs + draws(key, 0).nextLong(86_400_000L - 60_000L);
       ProbeResult r;
       int attempt = 0;
       do {
         attempt++;
-        r = attempt(t, attempt);
+        r = attempt(t, key, attempt, started);
+        started += Math.round(r.totalMs());
         out.add(r);
       } while (r.outcome().retryable() && attempt <= retries);
     }
     return out;
   }
 
-  private ProbeResult attempt(ProbeTarget t, int attempt) {
-    String key = key(t.ip(), t.port());
-    SplittableRandom r = new SplittableRandom(dayStartMs * 1_000_003L
+  private SplittableRandom draws(String key, int attempt) {
+    return new SplittableRandom((seed * 31 + dayStartMs) * 1_000_003L
         ^ (long) key.hashCode() * 0x9E37_79B9_7F4A_7C15L ^ attempt);
-    long started = dayStartMs + r.nextLong(86_400_000L);
+  }
+
+  private ProbeResult attempt(ProbeTarget t, String key, int attempt, long started) {
+    SplittableRandom r = draws(key, attempt);
     Endpoint e = truth.get(key);
     if (e == null) {
       return failed(t, attempt, started, ProbeOutcome.REFUSED, 1.0, null, null);
@@ -86,7 +99,8 @@ public final class SimulatedProber implements Prober {
     if (r.nextDouble() > e.service()) {
       double f = r.nextDouble();
       if (f < 0.3) {
-        return failed(t, attempt, started, ProbeOutcome.RESPONSE_TIMEOUT, 10_000, connect, null);
+        return failed(t, attempt, started, ProbeOutcome.RESPONSE_TIMEOUT, responseTimeoutMs,
+            connect, null);
       }
       if (f < 0.7) {
         return failed(t, attempt, started, ProbeOutcome.UPSTREAM_ERROR, total, connect,

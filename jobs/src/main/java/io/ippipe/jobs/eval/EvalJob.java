@@ -70,7 +70,7 @@ public final class EvalJob {
           List.of(day + "/requests"), false, null, null);
       Configuration conf = new Configuration();
       String truth = input + "/truth/dt=" + date;
-      PipelineConfig dayConfig = o.probes() ? withProbeStage(config) : config;
+      PipelineConfig dayConfig = withProbeStage(config, o.probes());
       RunJob.Plan plan = RunJob.plan(conf, dayConfig, run);
       Broadcast<SimulatedProber> prober = o.probes()
           ? JavaSparkContext.fromSparkContext(spark.sparkContext())
@@ -94,10 +94,18 @@ public final class EvalJob {
     return days;
   }
 
-  /** The configuration with the probe stage among run.stages, in pipeline order. */
-  static PipelineConfig withProbeStage(PipelineConfig config) {
-    java.util.EnumSet<Stage> stages = java.util.EnumSet.of(Stage.PROBE);
+  /**
+   * The configuration with the probe stage among run.stages (in pipeline order) or out of them:
+   * a simulation never checks through the network, whose addresses its proxies borrow.
+   */
+  public static PipelineConfig withProbeStage(PipelineConfig config, boolean probes) {
+    java.util.EnumSet<Stage> stages = java.util.EnumSet.noneOf(Stage.class);
     stages.addAll(Stage.parseList(config.get(Keys.RUN_STAGES)));
+    if (probes) {
+      stages.add(Stage.PROBE);
+    } else {
+      stages.remove(Stage.PROBE);
+    }
     return config.with(java.util.Map.of(Keys.RUN_STAGES.name(),
         stages.stream().map(Stage::id).collect(java.util.stream.Collectors.joining(", "))));
   }
@@ -111,9 +119,10 @@ public final class EvalJob {
       endpoints.put(SimulatedProber.key(r.getString(0), r.getInt(1)), new SimulatedProber.Endpoint(
           r.getString(2), r.getDouble(3), r.getString(4), r.getString(5)));
     }
-    return new SimulatedProber(endpoints,
+    return new SimulatedProber(endpoints, config.get(Keys.GENERATE_SEED),
         date.atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toEpochMilli(),
-        config.get(Keys.PROBE_RETRIES), config.get(Keys.PROBE_CONNECT_TIMEOUT_MS));
+        config.get(Keys.PROBE_RETRIES), config.get(Keys.PROBE_CONNECT_TIMEOUT_MS),
+        config.get(Keys.PROBE_RESPONSE_TIMEOUT_MS));
   }
 
   /** The day's simulated checks, shipped to the executors once per day. */

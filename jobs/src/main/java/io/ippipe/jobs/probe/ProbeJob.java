@@ -59,15 +59,11 @@ public final class ProbeJob {
   /**
    * Everything needed before Spark starts; building it checks every probe.* setting.
    *
-   * @param probers the {@link Prober} of each task, given the task's settings: the network,
-   *     unless {@link #withProbers} says otherwise (eval's simulation)
+   * @param probers the {@link Prober} of each task, given the task's settings: the network
+   *     ({@link #prepare}), or eval's simulation ({@link #simulated})
    */
   public record Prepared(ProbeSettings settings, RecheckPolicy policy,
-      ProxyCredentials credentials, Function<ProbeSettings, Prober> probers) {
-    public Prepared withProbers(Function<ProbeSettings, Prober> other) {
-      return new Prepared(settings, policy, credentials, other);
-    }
-  }
+      ProxyCredentials credentials, Function<ProbeSettings, Prober> probers) {}
 
   public record Result(LocalDate date, long endpoints, Map<String, Long> due, long checks,
       long attempts, Map<String, Long> outcomes, Map<String, Object> metrics) {
