@@ -93,8 +93,7 @@ public final class SimulatedProber implements Prober {
           ? failed(t, attempt, started, ProbeOutcome.CONNECT_TIMEOUT, connectTimeoutMs, null, null)
           : failed(t, attempt, started, ProbeOutcome.REFUSED, 1.0, null, null);
     }
-    double mu = e.proxyType().equals("datacenter") ? 5.0 : 6.2;
-    double total = Math.max(1, Math.round(Math.exp(mu + 0.6 * r.nextGaussian())));
+    double total = SyntheticData.latencyMs(e.proxyType(), r);
     double connect = Math.max(1, Math.round(total * 0.2));
     if (r.nextDouble() > e.service()) {
       double f = r.nextDouble();

@@ -375,6 +375,15 @@ public final class SyntheticData implements Serializable {
     return Math.min(i, listed.length - 1);
   }
 
+  /**
+   * A successful exchange's time through a proxy of this type: log-normal, datacenter proxies
+   * faster than the rest. One draw from {@code r}. Requests and simulated checks share it.
+   */
+  static long latencyMs(String proxyType, SplittableRandom r) {
+    double mu = proxyType.equals("datacenter") ? 5.0 : 6.2;
+    return Math.max(1, Math.round(Math.exp(mu + 0.6 * r.nextGaussian())));
+  }
+
   public Request request(long j) {
     SplittableRandom r = rng(dayStream(4), j);
     int at = listedPositionAt(r.nextDouble());
@@ -384,8 +393,7 @@ public final class SyntheticData implements Serializable {
     long clientId = r.nextLong(clients);
     IpAddress client = clientAddress(clientId);
     long ts = dayStartMillis + r.nextLong(86_400_000L);
-    double latencyMu = proxy.type().equals("datacenter") ? 5.0 : 6.2;
-    long elapsed = Math.max(1, Math.round(Math.exp(latencyMu + 0.6 * r.nextGaussian())));
+    long elapsed = latencyMs(proxy.type(), r);
     String result = "TCP_MISS";
     int status = 200;
     double u = r.nextDouble();

@@ -106,8 +106,7 @@ public final class ProbeJob {
    */
   public static Prepared simulated(PipelineConfig config, Function<ProbeSettings, Prober> probers) {
     PipelineConfig withJudge = config.with(Map.of(Keys.PROBE_JUDGE_URL.name(), SIMULATED_JUDGE));
-    ProbeSettings settings = ProbeSettings.from(withJudge,
-        randomJudgeKey());
+    ProbeSettings settings = ProbeSettings.from(withJudge, randomJudgeKey());
     return new Prepared(settings, RecheckPolicy.from(config), ProxyCredentials.NONE, probers);
   }
 
