@@ -222,6 +222,11 @@ class ScoreJobTest {
     Row good2 = day2.get("1.0.0.1:8080");
     double carried = 40 * Math.pow(0.5, 1 / 7.0);
     assertEquals(carried, d(good2, "carried_evidence"), 1e-9);
+    // The record's successes are carried with it, decayed alike.
+    assertEquals(l(good, "successes"), d(good, "evidence_successes"), 1e-9);
+    assertEquals(d(good, "evidence_successes"), d(good2, "previous_successes"), 1e-9);
+    assertEquals(l(good2, "successes") + carried * l(good, "successes") / 40.0,
+        d(good2, "evidence_successes"), 1e-9);
     assertEquals((40 * observed + carried * health1 + 20 * 50.0) / (40 + carried + 20),
         d(good2, "health"), 1e-9);
     Row unlisted = day2.get("2.0.0.3:3128");

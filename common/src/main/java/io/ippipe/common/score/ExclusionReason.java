@@ -20,6 +20,12 @@ public final class ExclusionReason {
    * was never good, and carried evidence would otherwise hold it in the pool for days.
    */
   public static final String FAILING = "failing";
+  /**
+   * The same test as {@link #FAILING} on the record: today's trials plus the carried ones (both
+   * decayed alike, and cut alike by a change). A proxy that serves 70% passes it on most single
+   * days and fails it within a few.
+   */
+  public static final String FAILING_RECORD = "failing_record";
 
   private ExclusionReason() {}
 }

@@ -9,6 +9,9 @@ package io.ippipe.common.score;
  * @param daysSinceListed days since an inventory last listed it (0: listed today); null: never
  * @param previousHealth the health carried in the previous scores partition, null if none
  * @param previousEvidence the evidence (effective attempts) carried with it
+ * @param previousSuccesses the successes among that evidence; null when the partition predates
+ *     them (then the carried trials count as if at score.good_rate: they neither condemn nor
+ *     vouch)
  * @param daysSincePrevious the days between that partition and today
  * @param blocklist the first blocklist holding the address, null when none does
  * @param globallyReachable false for an address in a special-purpose range
@@ -17,8 +20,21 @@ package io.ippipe.common.score;
 public record ProxyEvidence(long attempts, long successes, long connectFailures, long bans,
     long upstreamErrors, Double latencyP90Ms, Integer daysSinceLastSeen, Integer daysSinceListed,
     boolean inInventory, String claimedCountry, String geoCountry, String claimedType,
-    String networkType, Double previousHealth, Double previousEvidence, Integer daysSincePrevious,
-    String blocklist, boolean globallyReachable, ProbeEvidence probes) {
+    String networkType, Double previousHealth, Double previousEvidence, Double previousSuccesses,
+    Integer daysSincePrevious, String blocklist, boolean globallyReachable, ProbeEvidence probes) {
+
+  /** Evidence whose carried history has no success count (written before it was kept). */
+  public ProxyEvidence(long attempts, long successes, long connectFailures, long bans,
+      long upstreamErrors, Double latencyP90Ms, Integer daysSinceLastSeen, Integer daysSinceListed,
+      boolean inInventory, String claimedCountry, String geoCountry, String claimedType,
+      String networkType, Double previousHealth, Double previousEvidence,
+      Integer daysSincePrevious, String blocklist, boolean globallyReachable,
+      ProbeEvidence probes) {
+    this(attempts, successes, connectFailures, bans, upstreamErrors, latencyP90Ms,
+        daysSinceLastSeen, daysSinceListed, inInventory, claimedCountry, geoCountry, claimedType,
+        networkType, previousHealth, previousEvidence, null, daysSincePrevious, blocklist,
+        globallyReachable, probes);
+  }
 
   /** Evidence without active checks. */
   public ProxyEvidence(long attempts, long successes, long connectFailures, long bans,
@@ -28,7 +44,7 @@ public record ProxyEvidence(long attempts, long successes, long connectFailures,
       Integer daysSincePrevious, String blocklist, boolean globallyReachable) {
     this(attempts, successes, connectFailures, bans, upstreamErrors, latencyP90Ms,
         daysSinceLastSeen, daysSinceListed, inInventory, claimedCountry, geoCountry, claimedType,
-        networkType, previousHealth, previousEvidence, daysSincePrevious, blocklist,
+        networkType, previousHealth, previousEvidence, null, daysSincePrevious, blocklist,
         globallyReachable, ProbeEvidence.NONE);
   }
 }

@@ -12,6 +12,7 @@ package io.ippipe.common.score;
  * @param observed today's score from availability, latency and bans (0-100); null without attempts
  * @param carriedEvidence the previous evidence after the memory decay
  * @param evidence attempts + carried evidence: what tomorrow carries
+ * @param evidenceSuccesses the successes among {@code evidence}, carried alike
  * @param health the blend of observed, previous health and prior (0-100): what tomorrow carries
  * @param freshness 0.5 ^ (days since last seen / half-life); 1 when never seen
  * @param geoConsistency match, mismatch or unknown (claimed country against geo country)
@@ -20,8 +21,8 @@ package io.ippipe.common.score;
  * @param excludedReason why the proxy may not enter the pool, or null
  */
 public record ProxyScore(Double availability, Double latencyScore, Double banRate, Double observed,
-    double carriedEvidence, double evidence, double health, double freshness, String geoConsistency,
-    double geoFactor, String typeConsistency, double typeFactor, double score,
+    double carriedEvidence, double evidence, double evidenceSuccesses, double health,
+    double freshness, String geoConsistency, double geoFactor, String typeConsistency, double typeFactor, double score,
     String excludedReason) {
 
   public static final String MATCH = "match";

@@ -49,17 +49,22 @@ public final class ScoreModel {
     }
 
     double carried = 0;
+    double carriedSuccesses = 0;
     double previousHealth = p.prior();
     if (e.previousHealth() != null && e.previousEvidence() != null) {
       int days = e.daysSincePrevious() == null ? 1 : Math.max(0, e.daysSincePrevious());
       carried = e.previousEvidence() * halving(days, p.memoryHalfLifeDays());
+      carriedSuccesses = carried * (e.previousSuccesses() == null ? p.goodRate()
+          : Math.min(1.0, e.previousSuccesses() / Math.max(e.previousEvidence(), 1e-9)));
       previousHealth = e.previousHealth();
       // A proxy that died, got banned or came back is a different proxy today: weighed against
       // weeks of carried evidence, a day of 20 failures would barely move it.
       boolean busyAndFar = p.shiftMinAttempts() > 0 && n >= p.shiftMinAttempts()
           && Math.abs(observed - previousHealth) >= p.shiftPoints();
-      if (busyAndFar || contradicts(successes, n, previousHealth)) {
+      if (busyAndFar || contradicts(successes, n, previousHealth,
+          recordRate(e.previousSuccesses(), e.previousEvidence(), previousHealth))) {
         carried *= p.shiftKeep();
+        carriedSuccesses *= p.shiftKeep();
       }
     }
     double weight = n + carried + p.minAttempts();
@@ -89,24 +94,29 @@ public final class ScoreModel {
 
     double score = Math.round(Math.min(100.0, Math.max(0.0,
         health * freshness * geoFactor * typeFactor)) * 10.0) / 10.0;
-    return new ProxyScore(availability, latencyScore, banRate, observed, carried, n + carried,
-        health, freshness, geo, geoFactor, type, typeFactor, score,
-        exclusion(e, successes, n, n + carried, probes.passed()));
+    double evidence = n + carried;
+    double evidenceSuccesses = successes + carriedSuccesses;
+    return new ProxyScore(availability, latencyScore, banRate, observed, carried, evidence,
+        evidenceSuccesses, health, freshness, geo, geoFactor, type, typeFactor, score,
+        exclusion(e, successes, n, evidenceSuccesses, evidence, probes.passed()));
   }
 
   /**
    * {@link #exclusion(ProxyEvidence)}, then the day's own verdict on a proxy that fails it, then
-   * probation for a proxy nothing yet vouches for.
+   * the same verdict on its record (today plus what is carried), then probation for a proxy
+   * nothing yet vouches for.
    */
-  String exclusion(ProxyEvidence e, double successes, double trials, double evidence,
-      long probesPassed) {
+  String exclusion(ProxyEvidence e, double successes, double trials, double evidenceSuccesses,
+      double evidence, long probesPassed) {
     String other = exclusion(e);
     if (other != null) {
       return other;
     }
-    if (p.failingP() > 0 && trials > 0
-        && chanceOfAtMost(successes, trials, p.goodRate()) <= p.failingP()) {
+    if (failsGoodRate(successes, trials)) {
       return ExclusionReason.FAILING;
+    }
+    if (failsGoodRate(evidenceSuccesses, evidence)) {
+      return ExclusionReason.FAILING_RECORD;
     }
     if (evidence < p.probationEvidence() && probesPassed == 0) {
       return ExclusionReason.UNPROVEN;
@@ -115,21 +125,49 @@ public final class ScoreModel {
   }
 
   /**
+   * Whether {@code successes} in {@code trials} are too unlikely from a proxy that succeeds at
+   * score.good_rate: a one-sided binomial test at score.failing_p. On the record it is what
+   * catches the mediocre proxy (a true rate of 0.6-0.7) with a few dozen requests a day: no single
+   * day is poor enough, but its Wilson bound sits above the threshold, and a day or two of
+   * record tell it from a good one.
+   */
+  boolean failsGoodRate(double successes, double trials) {
+    return p.failingP() > 0 && trials > 0
+        && chanceOfAtMost(successes, trials, p.goodRate()) <= p.failingP();
+  }
+
+  /**
    * Whether the day's trials are too unlikely, either way, from a proxy that succeeds at the
-   * carried health (as a rate, kept off 0 and 1) to be the same proxy: score.shift.p. It catches
+   * carried record's rate ({@link #recordRate}, kept off 0 and 1) to be the same proxy:
+   * score.shift.p. It catches
    * the recovered proxy with 8 successes in 8 tries after an outage, which the 20 attempts of
    * score.shift.min_attempts kept out of the pool for days. "Better" counts only from a health
    * below the prior, a proxy that was worse than an unknown one: a mediocre proxy near the
    * threshold has lucky days, and cutting its history to one of them published it (the eval
    * sweep in docs/score.md, "Measured").
    */
-  boolean contradicts(double successes, double trials, double previousHealth) {
+  boolean contradicts(double successes, double trials, double previousHealth, double record) {
     if (p.shiftP() <= 0 || trials <= 0) {
       return false;
     }
-    double rate = Math.min(0.98, Math.max(0.02, previousHealth / 100.0));
+    double rate = Math.min(0.98, Math.max(0.02, record));
     return chanceOfAtMost(successes, trials, rate) <= p.shiftP()
         || previousHealth < p.prior() && chanceOfAtLeast(successes, trials, rate) <= p.shiftP();
+  }
+
+  /**
+   * The success rate the carried record stands for, with the prior's attempts beside it: a
+   * proxy's past as a rate for {@link #contradicts}. The health is no such rate (it is a lower
+   * bound, discounted by latency): a proxy serving 45% carried a health near 25, so four
+   * successes in four looked like a change and a lucky day published it (the eval's pool).
+   * Without a success count (a partition written before it was kept) the health stands in.
+   */
+  double recordRate(Double previousSuccesses, double previousEvidence, double previousHealth) {
+    if (previousSuccesses == null) {
+      return previousHealth / 100.0;
+    }
+    return (previousSuccesses + p.minAttempts() * p.prior() / 100.0)
+        / (previousEvidence + p.minAttempts());
   }
 
   /** P(X >= successes) for X ~ Binomial(trials, rate), through the same incomplete beta. */

@@ -212,6 +212,49 @@ class ScoreModelTest {
     assertEquals(carried, noisy.carriedEvidence(), 1e-9);
   }
 
+  /** A day after {@code previous}, as the score job carries it. */
+  private static ProxyEvidence next(long attempts, long successes, ProxyScore previous) {
+    return new ProxyEvidence(attempts, successes, attempts - successes, 0, 0, 300.0, 0, 0, true,
+        null, null, null, null, previous.health(), previous.evidence(),
+        previous.evidenceSuccesses(), 1, null, true, ProbeEvidence.NONE);
+  }
+
+  @Test
+  void aProxyServingSeventyPercentFailsOnItsRecordWhereNoSingleDayFails() {
+    double minScore = PipelineConfig.defaults().get(Keys.PUBLISH_MIN_SCORE);
+    // 29 of 40 a day, fast: an eval pool's typical bad member (true quality 0.6-0.7). One day
+    // is not poor enough for the day's test (p = 0.16), and its Wilson bound clears the
+    // threshold, so the history carried it above it day after day.
+    ProxyScore first = model.score(seen(40, 29, 0, 300.0));
+    assertTrue(first.score() >= minScore, "scored " + first.score());
+    assertNull(first.excludedReason());
+    assertEquals(29.0, first.evidenceSuccesses(), 1e-9);
+    ProxyScore second = model.score(next(40, 29, first));
+    assertTrue(second.score() >= minScore, "scored " + second.score());
+    double carried = 40 * Math.pow(0.5, 1 / params.memoryHalfLifeDays());
+    assertEquals(29 + carried * 29 / 40, second.evidenceSuccesses(), 1e-9);
+    assertTrue(ScoreModel.chanceOfAtMost(29, 40, params.goodRate()) > params.failingP());
+    assertEquals(ExclusionReason.FAILING_RECORD, second.excludedReason());
+    // A good proxy's record never fails: 36 of 40 every day for two weeks.
+    ProxyScore good = model.score(seen(40, 36, 0, 300.0));
+    for (int day = 1; day < 14; day++) {
+      good = model.score(next(40, 36, good));
+      assertNull(good.excludedReason(), "day " + day);
+    }
+    // A change cuts the carried successes as it cuts the carried evidence: a proxy that died
+    // under a good record is judged by the day, and one that recovered is not held by it.
+    ProxyScore died = model.score(next(30, 0, good));
+    assertEquals(died.carriedEvidence() / good.evidence() * good.evidenceSuccesses(),
+        died.evidenceSuccesses(), 1e-9);
+    ProxyScore back = model.score(next(12, 12, model.score(next(12, 0, died))));
+    assertNull(back.excludedReason());
+    // A partition written before successes were carried neither condemns nor vouches: its
+    // trials count at score.good_rate.
+    ProxyScore unknown = model.score(after(40, 29, first.health(), first.evidence()));
+    assertEquals(29 + carried * params.goodRate(), unknown.evidenceSuccesses(), 1e-9);
+    assertNull(unknown.excludedReason());
+  }
+
   @Test
   void probationEndsWithEvidenceOrAPassingCheck() {
     assertEquals(ExclusionReason.UNPROVEN, model.score(seen(2, 2, 0, 300.0)).excludedReason());

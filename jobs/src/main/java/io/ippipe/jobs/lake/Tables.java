@@ -98,10 +98,10 @@ public final class Tables {
       + "exit_mismatch_rate DOUBLE, latency_p50_ms DOUBLE, latency_p90_ms DOUBLE, "
       + "latency_p99_ms DOUBLE, first_seen TIMESTAMP, last_seen TIMESTAMP, last_listed DATE, "
       + "days_since_last_seen INT, days_since_listed INT, previous_dt DATE, "
-      + "previous_health DOUBLE, previous_evidence DOUBLE, probe_checks BIGINT, "
-      + "probe_passed BIGINT, probe_median_ms DOUBLE, availability DOUBLE, "
+      + "previous_health DOUBLE, previous_evidence DOUBLE, previous_successes DOUBLE, "
+      + "probe_checks BIGINT, probe_passed BIGINT, probe_median_ms DOUBLE, availability DOUBLE, "
       + "latency_score DOUBLE, ban_rate DOUBLE, observed DOUBLE, carried_evidence DOUBLE, "
-      + "evidence DOUBLE, health DOUBLE, freshness DOUBLE, geo_consistency STRING, "
+      + "evidence DOUBLE, evidence_successes DOUBLE, health DOUBLE, freshness DOUBLE, geo_consistency STRING, "
       + "geo_factor DOUBLE, type_consistency STRING, type_factor DOUBLE, score DOUBLE, "
       + "excluded_reason STRING",
       List.of(Lake.DATE_COLUMN), false, "one row per proxy endpoint: evidence and score");

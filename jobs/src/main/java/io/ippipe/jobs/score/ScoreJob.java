@@ -107,6 +107,7 @@ public final class ScoreJob {
       joined = today
           .withColumn("previous_health", lit(null).cast(DataTypes.DoubleType))
           .withColumn("previous_evidence", lit(null).cast(DataTypes.DoubleType))
+          .withColumn("previous_successes", lit(null).cast(DataTypes.DoubleType))
           .withColumn("previous_dt", lit(null).cast(DataTypes.DateType))
           .withColumn("previous_last_listed", lit(null).cast(DataTypes.DateType));
     }
@@ -288,7 +289,8 @@ public final class ScoreJob {
   static Dataset<Row> carry(Dataset<Row> today, Dataset<Row> prev, LocalDate prevDate) {
     Dataset<Row> p = prev.select(col("ip").as("v_ip"), col("port").as("v_port"),
         col("protocol").as("v_protocol"), col("health").as("previous_health"),
-        col("evidence").as("previous_evidence"), col("last_seen").as("v_last_seen"),
+        col("evidence").as("previous_evidence"),
+        col("evidence_successes").as("previous_successes"), col("last_seen").as("v_last_seen"),
         col("last_listed").as("v_last_listed"), col("ip_bytes").as("v_ip_bytes"),
         col("proxy_type").as("v_proxy_type"), col("supplier").as("v_supplier"),
         col("claimed_country").as("v_claimed_country"), col("country_code").as("v_country_code"),
@@ -331,12 +333,14 @@ public final class ScoreJob {
         col("latency_p90_ms"), col("latency_p99_ms"), col("first_seen"), col("last_seen"),
         col("last_listed"), col("days_since_last_seen"), col("days_since_listed"),
         col("previous_dt"), col("previous_health"), col("previous_evidence"),
-        col("probe_checks"), col("probe_passed"), col("probe_median_ms"),
+        col("previous_successes"), col("probe_checks"), col("probe_passed"), col("probe_median_ms"),
         col("__score.availability").as("availability"),
         col("__score.latency_score").as("latency_score"), col("__score.ban_rate").as("ban_rate"),
         col("__score.observed").as("observed"),
         col("__score.carried_evidence").as("carried_evidence"),
-        col("__score.evidence").as("evidence"), col("__score.health").as("health"),
+        col("__score.evidence").as("evidence"),
+        col("__score.evidence_successes").as("evidence_successes"),
+        col("__score.health").as("health"),
         col("__score.freshness").as("freshness"),
         col("__score.geo_consistency").as("geo_consistency"),
         col("__score.geo_factor").as("geo_factor"),

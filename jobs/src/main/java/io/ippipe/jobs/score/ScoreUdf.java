@@ -17,8 +17,8 @@ final class ScoreUdf implements UDF1<Row, Row> {
   static final String[] EVIDENCE = {"attempts", "successes", "connect_failures", "bans",
       "upstream_errors", "latency_p90_ms", "days_since_last_seen", "days_since_listed",
       "in_inventory", "claimed_country", "country_code", "proxy_type", "network_type",
-      "previous_health", "previous_evidence", "days_since_previous", "blocklist",
-      "globally_reachable", "probe_checks", "probe_passed", "probe_median_ms"};
+      "previous_health", "previous_evidence", "previous_successes", "days_since_previous",
+      "blocklist", "globally_reachable", "probe_checks", "probe_passed", "probe_median_ms"};
 
   static final StructType RESULT = new StructType()
       .add("availability", DataTypes.DoubleType, true)
@@ -27,6 +27,7 @@ final class ScoreUdf implements UDF1<Row, Row> {
       .add("observed", DataTypes.DoubleType, true)
       .add("carried_evidence", DataTypes.DoubleType, false)
       .add("evidence", DataTypes.DoubleType, false)
+      .add("evidence_successes", DataTypes.DoubleType, false)
       .add("health", DataTypes.DoubleType, false)
       .add("freshness", DataTypes.DoubleType, false)
       .add("geo_consistency", DataTypes.StringType, false)
@@ -53,10 +54,11 @@ final class ScoreUdf implements UDF1<Row, Row> {
         e.isNullAt(6) ? null : e.getInt(6), e.isNullAt(7) ? null : e.getInt(7), e.getBoolean(8),
         e.getString(9), e.getString(10), e.getString(11), e.getString(12),
         e.isNullAt(13) ? null : e.getDouble(13), e.isNullAt(14) ? null : e.getDouble(14),
-        e.isNullAt(15) ? null : e.getInt(15), e.getString(16), e.getBoolean(17),
-        new ProbeEvidence(e.getLong(18), e.getLong(19), e.isNullAt(20) ? null : e.getDouble(20))));
+        e.isNullAt(15) ? null : e.getDouble(15), e.isNullAt(16) ? null : e.getInt(16),
+        e.getString(17), e.getBoolean(18),
+        new ProbeEvidence(e.getLong(19), e.getLong(20), e.isNullAt(21) ? null : e.getDouble(21))));
     return RowFactory.create(s.availability(), s.latencyScore(), s.banRate(), s.observed(),
-        s.carriedEvidence(), s.evidence(), s.health(), s.freshness(), s.geoConsistency(),
+        s.carriedEvidence(), s.evidence(), s.evidenceSuccesses(), s.health(), s.freshness(), s.geoConsistency(),
         s.geoFactor(), s.typeConsistency(), s.typeFactor(), s.score(), s.excludedReason());
   }
 }
