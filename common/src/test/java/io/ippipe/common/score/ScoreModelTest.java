@@ -256,6 +256,24 @@ class ScoreModelTest {
   }
 
   @Test
+  void aLuckyDayOfAMediocreProxyIsNoChange() {
+    double minScore = PipelineConfig.defaults().get(Keys.PUBLISH_MIN_SCORE);
+    // An eval pool's bad member: a proxy serving 44% carried a health of 31.5 over 9.4
+    // attempts, 4.6 of them successes, then had 4 successes in 4. Its record's rate (0.49 with
+    // the prior) makes that a 6% day, no change; the health as a rate made it a 1% one, the
+    // history was cut to a tenth and the lucky day alone published it.
+    ProxyEvidence lucky = new ProxyEvidence(4, 4, 0, 0, 0, 300.0, 0, 0, true, null, null, null,
+        null, 31.5, 9.4, 4.6, 1, null, true, ProbeEvidence.NONE);
+    double carried = 9.4 * Math.pow(0.5, 1 / params.memoryHalfLifeDays());
+    ProxyScore byRecord = model.score(lucky);
+    assertEquals(carried, byRecord.carriedEvidence(), 1e-9);
+    assertTrue(byRecord.score() < minScore, "scored " + byRecord.score());
+    ProxyScore byHealth = model.score(after(4, 4, 31.5, 9.4));
+    assertEquals(carried * params.shiftKeep(), byHealth.carriedEvidence(), 1e-9);
+    assertTrue(byHealth.score() >= minScore, "scored " + byHealth.score());
+  }
+
+  @Test
   void probationEndsWithEvidenceOrAPassingCheck() {
     assertEquals(ExclusionReason.UNPROVEN, model.score(seen(2, 2, 0, 300.0)).excludedReason());
     assertNull(model.score(seen(3, 3, 0, 300.0)).excludedReason());
