@@ -22,8 +22,8 @@ package io.ippipe.common.score;
  */
 public record ProxyScore(Double availability, Double latencyScore, Double banRate, Double observed,
     double carriedEvidence, double evidence, double evidenceSuccesses, double health,
-    double freshness, String geoConsistency, double geoFactor, String typeConsistency, double typeFactor, double score,
-    String excludedReason) {
+    double freshness, String geoConsistency, double geoFactor, String typeConsistency,
+    double typeFactor, double score, String excludedReason) {
 
   public static final String MATCH = "match";
   public static final String MISMATCH = "mismatch";

@@ -139,9 +139,8 @@ public final class ScoreModel {
   /**
    * Whether the day's trials are too unlikely, either way, from a proxy that succeeds at the
    * carried record's rate ({@link #recordRate}, kept off 0 and 1) to be the same proxy:
-   * score.shift.p. It catches
-   * the recovered proxy with 8 successes in 8 tries after an outage, which the 20 attempts of
-   * score.shift.min_attempts kept out of the pool for days. "Better" counts only from a health
+   * score.shift.p. It catches the recovered proxy with 8 successes in 8 tries after an outage,
+   * which the 20 attempts of score.shift.min_attempts kept out of the pool for days. "Better" counts only from a health
    * below the prior, a proxy that was worse than an unknown one: a mediocre proxy near the
    * threshold has lucky days, and cutting its history to one of them published it (the eval
    * sweep in docs/score.md, "Measured").
