@@ -133,6 +133,54 @@ class ScoreJobTest {
   }
 
   @Test
+  void theRecordIsCarriedAndFailsAMediocreProxyUnderTheDefaultPolicy(@TempDir Path dir)
+      throws Exception {
+    // A proxy that serves 29 of 40 a day: the day's test passes it each day, its record fails
+    // it on the second (ScoreModelTest has the arithmetic). The default policy, no overrides.
+    Path lake = dir.resolve("lake");
+    String inventory = "ip,port,protocol,proxy_type,supplier,country\n"
+        + "1.0.0.1,8080,http,datacenter,acme,US\n";
+    for (String date : List.of(DAY1, DAY2)) {
+      List<String> log = new ArrayList<>();
+      add(log, 29, date, "1.0.0.1", 8080, 200, 100);
+      add(log, 11, date, "1.0.0.1", 8080, 502, 100);
+      day(dir, lake, date, inventory, log, List.of());
+    }
+    assertEquals(0, score(lake, DAY1, List.of()).code());
+    Row first = byEndpoint(lake, DAY1).get("1.0.0.1:8080");
+    assertNull(first.getAs("excluded_reason"));
+    assertEquals(29.0, d(first, "evidence_successes"), 1e-9);
+    assertEquals(0, score(lake, DAY2, List.of()).code());
+    Row second = byEndpoint(lake, DAY2).get("1.0.0.1:8080");
+    assertEquals(29.0, d(second, "previous_successes"), 1e-9);
+    assertEquals("failing_record", second.getAs("excluded_reason"));
+
+    // A previous partition written before the record was kept: its trials count at
+    // score.good_rate, and the same day is not condemned by a record nobody kept.
+    Path day1 = lake.resolve("scores/dt=" + DAY1);
+    Path old = dir.resolve("old-scores");
+    SharedSpark.get().read().parquet(day1.toString()).drop("evidence_successes").coalesce(1)
+        .write().parquet(old.toString());
+    try (var files = Files.list(day1)) {
+      for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".parquet")).toList()) {
+        Files.delete(f);
+      }
+    }
+    try (var files = Files.list(old)) {
+      for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".parquet")).toList()) {
+        Files.move(f, day1.resolve(f.getFileName()));
+      }
+    }
+    CliTest.Run again = score(lake, DAY2, List.of());
+    assertEquals(0, again.code(), again.err());
+    Row upgraded = byEndpoint(lake, DAY2).get("1.0.0.1:8080");
+    assertNull(upgraded.getAs("previous_successes"));
+    double carried = 40 * Math.pow(0.5, 1 / 7.0);
+    assertEquals(29 + carried * 0.8, d(upgraded, "evidence_successes"), 1e-9);
+    assertNull(upgraded.getAs("excluded_reason"));
+  }
+
+  @Test
   void activeChecksJoinTheEvidence(@TempDir Path dir) throws Exception {
     List<String> conf = twoDays(dir);
     Path lake = dir.resolve("lake");

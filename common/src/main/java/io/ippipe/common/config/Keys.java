@@ -272,10 +272,10 @@ public final class Keys {
       Parsers.doubleRange(0.0, 100.0));
   public static final ConfigKey<Double> SCORE_SHIFT_P = key(
       "score.shift.p", "0.01",
-      "A day whose successes would be this unlikely or less from a proxy that succeeds at its "
-          + "previous health (as a rate), worse or (from a health below score.prior) better, is "
-          + "a change too, at any number of attempts: it keeps only score.shift.keep of the "
-          + "carried evidence; 0 turns it off.",
+      "A day whose successes would be this unlikely or less from a proxy that succeeds at the "
+          + "rate of its carried record (its previous health, from a partition without one), "
+          + "worse or (from a health below score.prior) better, is a change too, at any number "
+          + "of attempts: it keeps only score.shift.keep of the carried evidence; 0 turns it off.",
       Parsers.doubleRange(0.0, 0.5));
   public static final ConfigKey<Double> SCORE_SHIFT_KEEP = key(
       "score.shift.keep", "0.1",
@@ -283,14 +283,15 @@ public final class Keys {
       Parsers.doubleRange(0.0, 1.0));
   public static final ConfigKey<Double> SCORE_GOOD_RATE = key(
       "score.good_rate", "0.8",
-      "The success rate a good proxy has at least: the rate the failing test holds a day's "
-          + "requests against (score.failing_p).",
+      "The success rate a good proxy has at least: the rate the failing tests hold a day's "
+          + "requests, and the record, against (score.failing_p).",
       Parsers.doubleRange(0.01, 0.99));
   public static final ConfigKey<Double> SCORE_FAILING_P = key(
       "score.failing_p", "0.1",
       "A proxy whose requests of the day (with its checks) would be this unlikely or less from "
-          + "a proxy at score.good_rate is excluded as failing, whatever its history "
-          + "(docs/score.md, \"Policy\"); 0 never excludes.",
+          + "a proxy at score.good_rate is excluded as failing, whatever its history; one whose "
+          + "record (today plus the carried trials) would be, as failing_record (docs/score.md, "
+          + "\"Policy\"); 0 never excludes.",
       Parsers.doubleRange(0.0, 0.5));
   public static final ConfigKey<Double> SCORE_PROBE_WEIGHT = key(
       "score.probe_weight", "2",

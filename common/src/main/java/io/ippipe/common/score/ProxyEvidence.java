@@ -10,8 +10,8 @@ package io.ippipe.common.score;
  * @param previousHealth the health carried in the previous scores partition, null if none
  * @param previousEvidence the evidence (effective attempts) carried with it
  * @param previousSuccesses the successes among that evidence; null when the partition predates
- *     them (then the carried trials count as if at score.good_rate: they neither condemn nor
- *     vouch)
+ *     them (then the carried trials count as if at score.good_rate, the line the failing test
+ *     draws: they dilute the record toward passing, and fade with the memory half-life)
  * @param daysSincePrevious the days between that partition and today
  * @param blocklist the first blocklist holding the address, null when none does
  * @param globallyReachable false for an address in a special-purpose range

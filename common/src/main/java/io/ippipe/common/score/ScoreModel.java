@@ -50,10 +50,12 @@ public final class ScoreModel {
 
     double carried = 0;
     double carriedSuccesses = 0;
+    boolean changed = false;
     double previousHealth = p.prior();
     if (e.previousHealth() != null && e.previousEvidence() != null) {
       int days = e.daysSincePrevious() == null ? 1 : Math.max(0, e.daysSincePrevious());
       carried = e.previousEvidence() * halving(days, p.memoryHalfLifeDays());
+      // A partition written before the record was kept: its trials sit on the failing line.
       carriedSuccesses = carried * (e.previousSuccesses() == null ? p.goodRate()
           : Math.min(1.0, e.previousSuccesses() / Math.max(e.previousEvidence(), 1e-9)));
       previousHealth = e.previousHealth();
@@ -63,6 +65,7 @@ public final class ScoreModel {
           && Math.abs(observed - previousHealth) >= p.shiftPoints();
       if (busyAndFar || contradicts(successes, n, previousHealth,
           recordRate(e.previousSuccesses(), e.previousEvidence(), previousHealth))) {
+        changed = true;
         carried *= p.shiftKeep();
         carriedSuccesses *= p.shiftKeep();
       }
@@ -98,15 +101,18 @@ public final class ScoreModel {
     double evidenceSuccesses = successes + carriedSuccesses;
     return new ProxyScore(availability, latencyScore, banRate, observed, carried, evidence,
         evidenceSuccesses, health, freshness, geo, geoFactor, type, typeFactor, score,
-        exclusion(e, successes, n, evidenceSuccesses, evidence, probes.passed()));
+        exclusion(e, successes, n, changed ? null : evidenceSuccesses, evidence,
+            probes.passed()));
   }
 
   /**
    * {@link #exclusion(ProxyEvidence)}, then the day's own verdict on a proxy that fails it, then
    * the same verdict on its record (today plus what is carried), then probation for a proxy
-   * nothing yet vouches for.
+   * nothing yet vouches for. {@code recordSuccesses} is null on a change: the record no longer
+   * describes the proxy, and the tenth of it that is kept must not hold back one that
+   * recovered (12 good requests in 12 after a failing week); the day's test judges it alone.
    */
-  String exclusion(ProxyEvidence e, double successes, double trials, double evidenceSuccesses,
+  String exclusion(ProxyEvidence e, double successes, double trials, Double recordSuccesses,
       double evidence, long probesPassed) {
     String other = exclusion(e);
     if (other != null) {
@@ -115,7 +121,7 @@ public final class ScoreModel {
     if (failsGoodRate(successes, trials)) {
       return ExclusionReason.FAILING;
     }
-    if (failsGoodRate(evidenceSuccesses, evidence)) {
+    if (recordSuccesses != null && failsGoodRate(recordSuccesses, evidence)) {
       return ExclusionReason.FAILING_RECORD;
     }
     if (evidence < p.probationEvidence() && probesPassed == 0) {
@@ -140,10 +146,10 @@ public final class ScoreModel {
    * Whether the day's trials are too unlikely, either way, from a proxy that succeeds at the
    * carried record's rate ({@link #recordRate}, kept off 0 and 1) to be the same proxy:
    * score.shift.p. It catches the recovered proxy with 8 successes in 8 tries after an outage,
-   * which the 20 attempts of score.shift.min_attempts kept out of the pool for days. "Better" counts only from a health
-   * below the prior, a proxy that was worse than an unknown one: a mediocre proxy near the
-   * threshold has lucky days, and cutting its history to one of them published it (the eval
-   * sweep in docs/score.md, "Measured").
+   * which the 20 attempts of score.shift.min_attempts kept out of the pool for days. "Better"
+   * counts only from a health below the prior, a proxy that was worse than an unknown one: a
+   * mediocre proxy near the threshold has lucky days, and cutting its history to one of them
+   * published it (the eval sweep in docs/score.md, "Measured").
    */
   boolean contradicts(double successes, double trials, double previousHealth, double record) {
     if (p.shiftP() <= 0 || trials <= 0) {
@@ -157,7 +163,7 @@ public final class ScoreModel {
   /**
    * The success rate the carried record stands for, with the prior's attempts beside it: a
    * proxy's past as a rate for {@link #contradicts}. The health is no such rate (it is a lower
-   * bound, discounted by latency): a proxy serving 45% carried a health near 25, so four
+   * bound, discounted by latency): a proxy serving 44% carried a health near 25, so four
    * successes in four looked like a change and a lucky day published it (the eval's pool).
    * Without a success count (a partition written before it was kept) the health stands in.
    */

@@ -241,12 +241,22 @@ class ScoreModelTest {
       good = model.score(next(40, 36, good));
       assertNull(good.excludedReason(), "day " + day);
     }
-    // A change cuts the carried successes as it cuts the carried evidence: a proxy that died
-    // under a good record is judged by the day, and one that recovered is not held by it.
+    // A change cuts the carried successes as it cuts the carried evidence.
+    double decay = Math.pow(0.5, 1 / params.memoryHalfLifeDays());
     ProxyScore died = model.score(next(30, 0, good));
-    assertEquals(died.carriedEvidence() / good.evidence() * good.evidenceSuccesses(),
-        died.evidenceSuccesses(), 1e-9);
-    ProxyScore back = model.score(next(12, 12, model.score(next(12, 0, died))));
+    assertEquals(good.evidence() * decay * params.shiftKeep(), died.carriedEvidence(), 1e-9);
+    assertEquals(good.evidenceSuccesses() * decay * params.shiftKeep(), died.evidenceSuccesses(),
+        1e-9);
+    // A proxy that recovered after a failing week is judged by the day, not by the tenth of
+    // its record that the change keeps, which alone would still fail it.
+    ProxyScore failing = model.score(seen(40, 10, 0, 300.0));
+    for (int day = 1; day < 5; day++) {
+      failing = model.score(next(40, 10, failing));
+    }
+    ProxyScore back = model.score(next(12, 12, failing));
+    assertEquals(failing.evidence() * decay * params.shiftKeep(), back.carriedEvidence(), 1e-9);
+    assertTrue(ScoreModel.chanceOfAtMost(back.evidenceSuccesses(), back.evidence(),
+        params.goodRate()) <= params.failingP(), "the kept record fails the test");
     assertNull(back.excludedReason());
     // A partition written before successes were carried neither condemns nor vouches: its
     // trials count at score.good_rate.

@@ -368,15 +368,15 @@ final class IpCommand implements Runnable {
         Double previous = r.getAs("previous_evidence");
         m.put("explain", String.format(java.util.Locale.ROOT,
             "score %.1f = health %.2f x freshness %.3f x geo %.2f (%s) x type %.2f (%s);"
-                + " evidence %.1f = %d attempts + carried %.1f%s, %.1f of it successes;"
-                + " publish needs %.1f%s",
+                + " evidence %.1f = %d attempts + carried %.1f%s%s; publish needs %.1f%s",
             r.<Double>getAs("score"), r.<Double>getAs("health"), r.<Double>getAs("freshness"),
             r.<Double>getAs("geo_factor"), r.getAs("geo_consistency"), r.<Double>getAs("type_factor"),
             r.getAs("type_consistency"), r.<Double>getAs("evidence"),
             r.getAs("attempts") == null ? 0L : r.<Long>getAs("attempts"),
             r.<Double>getAs("carried_evidence"),
             previous == null ? "" : String.format(java.util.Locale.ROOT, " (of %.1f before)", previous),
-            r.<Double>getAs("evidence_successes"),
+            r.getAs("evidence_successes") == null ? "" : String.format(java.util.Locale.ROOT,
+                ", %.1f of it successes", r.<Double>getAs("evidence_successes")),
             common.resolve(java.util.Map.of()).get(io.ippipe.common.config.Keys.PUBLISH_MIN_SCORE),
             r.getAs("excluded_reason") == null ? ""
                 : "; excluded: " + r.getAs("excluded_reason")));

@@ -58,7 +58,7 @@ final class ScoreUdf implements UDF1<Row, Row> {
         e.getString(17), e.getBoolean(18),
         new ProbeEvidence(e.getLong(19), e.getLong(20), e.isNullAt(21) ? null : e.getDouble(21))));
     return RowFactory.create(s.availability(), s.latencyScore(), s.banRate(), s.observed(),
-        s.carriedEvidence(), s.evidence(), s.evidenceSuccesses(), s.health(), s.freshness(), s.geoConsistency(),
-        s.geoFactor(), s.typeConsistency(), s.typeFactor(), s.score(), s.excludedReason());
+        s.carriedEvidence(), s.evidence(), s.evidenceSuccesses(), s.health(), s.freshness(),
+        s.geoConsistency(), s.geoFactor(), s.typeConsistency(), s.typeFactor(), s.score(), s.excludedReason());
   }
 }
