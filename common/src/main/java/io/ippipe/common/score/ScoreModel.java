@@ -54,10 +54,12 @@ public final class ScoreModel {
     double previousHealth = p.prior();
     if (e.previousHealth() != null && e.previousEvidence() != null) {
       int days = e.daysSincePrevious() == null ? 1 : Math.max(0, e.daysSincePrevious());
-      carried = e.previousEvidence() * halving(days, p.memoryHalfLifeDays());
+      double decay = halving(days, p.memoryHalfLifeDays());
+      carried = e.previousEvidence() * decay;
       // A partition written before the record was kept: its trials sit on the failing line.
-      carriedSuccesses = carried * (e.previousSuccesses() == null ? p.goodRate()
-          : Math.min(1.0, e.previousSuccesses() / Math.max(e.previousEvidence(), 1e-9)));
+      carriedSuccesses = decay * (e.previousSuccesses() == null
+          ? e.previousEvidence() * p.goodRate()
+          : Math.min(e.previousSuccesses(), e.previousEvidence()));
       previousHealth = e.previousHealth();
       // A proxy that died, got banned or came back is a different proxy today: weighed against
       // weeks of carried evidence, a day of 20 failures would barely move it.
