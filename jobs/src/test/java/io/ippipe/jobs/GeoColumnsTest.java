@@ -1,13 +1,17 @@
 package io.ippipe.jobs;
 
 import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ippipe.common.geo.GeoCatalog;
 import io.ippipe.common.geo.GeoIndex;
 import io.ippipe.common.ip.IpParser;
 import io.ippipe.common.ip.IpText;
+import io.ippipe.jobs.geotag.GeoBroadcast;
 import io.ippipe.jobs.geotag.GeoColumns;
 import io.ippipe.jobs.geotag.GeoFields;
 import java.nio.file.Path;
@@ -20,7 +24,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -41,18 +44,20 @@ import org.junit.jupiter.api.Test;
 class GeoColumnsTest {
   private static SparkSession spark;
   private static GeoIndex index;
-  private static Broadcast<GeoIndex> broadcast;
+  private static GeoCatalog catalog;
+  private static GeoBroadcast broadcast;
   private static Dataset<Row> addresses;
 
   @BeforeAll
   static void setUp() {
     Path db = Path.of(System.getProperty("ippipe.shared.data", "../../shared/data"))
         .resolve("maxmind-test-db/test-data");
-    index = GeoCatalog.load(GeoCatalog.parseSpecs("mmdb:" + db.resolve("GeoIP2-City-Test.mmdb")
+    catalog = GeoCatalog.load(GeoCatalog.parseSpecs("mmdb:" + db.resolve("GeoIP2-City-Test.mmdb")
         + ", mmdb:" + db.resolve("GeoIP2-Anonymous-IP-Test.mmdb") + ", mmdb:"
-        + db.resolve("GeoLite2-ASN-Test.mmdb")), 0, Instant.now()).index();
+        + db.resolve("GeoLite2-ASN-Test.mmdb")), 0, Instant.now());
+    index = catalog.index();
     spark = SharedSpark.get();
-    broadcast = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(index);
+    broadcast = GeoBroadcast.of(JavaSparkContext.fromSparkContext(spark.sparkContext()), catalog);
     Random random = new Random(7);
     // Networks of the test databases (v4 and v6), so that most addresses find a record.
     String[] near = {"81.2.69.0", "1.124.213.0", "216.160.83.0", "89.160.20.0", "67.43.156.0",
@@ -119,6 +124,33 @@ class GeoColumnsTest {
     Object[] v = new Object[GeoFields.FIELDS.length];
     v[v.length - 1] = status;
     return v;
+  }
+
+  /**
+   * An executor JVM that does not hold the index reads it from the shipped bytes once: here the
+   * driver's copy is replaced by another run's shipment first, as a fresh executor would lack it.
+   */
+  @Test
+  void anExecutorWithoutTheIndexReadsItFromTheShippedBytes() {
+    Path db = Path.of(System.getProperty("ippipe.shared.data", "../../shared/data"))
+        .resolve("maxmind-test-db/test-data");
+    GeoBroadcast other = GeoBroadcast.of(JavaSparkContext.fromSparkContext(spark.sparkContext()),
+        GeoCatalog.load(GeoCatalog.parseSpecs("mmdb:" + db.resolve("GeoLite2-ASN-Test.mmdb")), 0,
+            Instant.now()));
+    try {
+      GeoIndex read = broadcast.index();
+      assertNotSame(index, read);
+      assertSame(read, broadcast.index());
+      for (Row r : addresses.collectAsList()) {
+        byte[] b = r.isNullAt(0) ? null : (byte[]) r.get(0);
+        if (b != null && b.length == 16) {
+          assertArrayEquals(GeoFields.values(index, IpText.hi(b), IpText.lo(b)),
+              GeoFields.values(read, IpText.hi(b), IpText.lo(b)));
+        }
+      }
+    } finally {
+      other.destroy();
+    }
   }
 
   /** The 15 fields read one record code: the address is looked up once per row, not 15 times. */

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import com.maxmind.db.Reader;
 import io.ippipe.common.geo.GeoCatalog;
 import io.ippipe.common.geo.GeoIndex;
+import io.ippipe.jobs.geotag.GeoBroadcast;
 import io.ippipe.jobs.geotag.GeoColumns;
 import io.ippipe.jobs.geotag.GeoExecutorTable;
 import io.ippipe.jobs.io.Sessions;
@@ -134,7 +135,7 @@ public final class GeoBaselines {
    * field) against the reader's. One thread, ns per lookup by {@link BenchTiming#perCall}:
    * {geotag, reader}.
    */
-  private static double[] kernel(Dataset<Row> requests, Broadcast<GeoIndex> index, String mmdb)
+  private static double[] kernel(Dataset<Row> requests, GeoBroadcast index, String mmdb)
       throws Exception {
     java.util.List<Row> sample = requests.limit(KERNEL_ADDRESSES).collectAsList();
     byte[][] addresses = new byte[sample.size()][];
@@ -183,13 +184,14 @@ public final class GeoBaselines {
     long rows = requests.count();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<GeoIndex> index = jsc.broadcast(catalog.index());
+    GeoBroadcast shipped = GeoBroadcast.of(jsc, catalog);
     UserDefinedFunction byIndex = functions.udf(new IndexUdf(index), DataTypes.StringType);
     UserDefinedFunction byReader = functions.udf(
         new ReaderUdf<>(mmdb, m -> (String) m.get("country_code")), DataTypes.StringType);
     UserDefinedFunction byReaderCity = functions.udf(
         new ReaderUdf<>(mmdb, GeoBaselines::cityFields), CITY_FIELDS);
-    Column code = GeoColumns.recordOf(index, col("proxy_ip_bytes"));
-    Column[] all = GeoColumns.fields(index, col("code"), "");
+    Column code = GeoColumns.recordOf(shipped, col("proxy_ip_bytes"));
+    Column[] all = GeoColumns.fields(shipped, col("code"), "");
     double floorNs = BenchTiming.noop(requests.select(functions.lit(1)), rows, cores,
         "Spark's floor: a constant per row, the address not read");
     double scanNs = BenchTiming.noop(requests.select(functions.length(col("proxy_ip_bytes"))), rows, cores,
@@ -207,7 +209,7 @@ public final class GeoBaselines {
     double readerCityNs = BenchTiming.noop(requests.select(byReaderCity.apply(col("proxy_ip_bytes")).as("g")).select("g.*"),
         rows, cores, "MaxMind reader UDF, the city database's 6 fields");
 
-    double[] kernel = kernel(requests, index, mmdb);
+    double[] kernel = kernel(requests, shipped, mmdb);
 
     Dataset<Row> ranges = spark.read().option("header", "false").csv(asnCsv)
         .select(col("_c0").cast("long").as("start"), col("_c1").cast("long").as("end"),

@@ -3,13 +3,15 @@ package io.ippipe.common.geo;
 import io.ippipe.common.error.ConfigException;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
-import java.io.OutputStream;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,6 +45,8 @@ public final class GeoCatalog implements Serializable {
 
   private final GeoIndex index;
   private final List<Provenance> sources;
+  /** The compiled form this catalog was read from, kept to ship as is ({@link #compiled}). */
+  private transient byte[] compiled;
 
   public GeoCatalog(GeoIndex index, List<Provenance> sources) {
     this.index = index;
@@ -169,28 +173,60 @@ public final class GeoCatalog implements Serializable {
   public void write(Path file) throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
     Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-    try (OutputStream os = new BufferedOutputStream(new GZIPOutputStream(Files.newOutputStream(tmp)));
-        ObjectOutputStream out = new ObjectOutputStream(os)) {
-      out.writeUTF(MAGIC);
-      out.writeObject(this);
-    }
+    Files.write(tmp, compiled());
     Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
+  /**
+   * The compiled index file's bytes: what {@link #write} stores and {@link #read(byte[])} reads.
+   * A catalog read from a file returns the bytes it was read from, without writing them again.
+   */
+  public byte[] compiled() {
+    byte[] bytes = compiled;
+    if (bytes == null) {
+      ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+      try (ObjectOutputStream out = new ObjectOutputStream(
+          new BufferedOutputStream(new GZIPOutputStream(buffer)))) {
+        out.writeUTF(MAGIC);
+        out.writeObject(this);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      bytes = buffer.toByteArray();
+      compiled = bytes;
+    }
+    return bytes;
+  }
+
   public static GeoCatalog read(File file) {
-    try (InputStream is = new BufferedInputStream(new GZIPInputStream(Files.newInputStream(file.toPath())));
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file.toPath());
+    } catch (IOException e) {
+      throw new ConfigException("Cannot read geo index " + file + " (" + e.getClass().getSimpleName()
+          + "); rebuild it with ippipe geo compile");
+    }
+    return read(bytes, file.toString());
+  }
+
+  /** A catalog from its compiled bytes ({@link #compiled}); {@code name} says where they came from. */
+  public static GeoCatalog read(byte[] bytes, String name) {
+    try (InputStream is = new BufferedInputStream(new GZIPInputStream(
+        new ByteArrayInputStream(bytes)));
         ObjectInputStream in = new ObjectInputStream(is)) {
       // Only the index's own classes, records and arrays: never arbitrary classes from a file.
       in.setObjectInputFilter(java.io.ObjectInputFilter.Config.createFilter(
           "io.ippipe.common.geo.*;java.lang.*;java.util.*;[I;[J;[S;[D;[Ljava.lang.String;[Lio.ippipe.common.geo.*;maxdepth=20;!*"));
       if (!MAGIC.equals(in.readUTF())) {
-        throw new ConfigException("Geo index " + file + " was not written by this ippipe version; "
+        throw new ConfigException("Geo index " + name + " was not written by this ippipe version; "
             + "rebuild it with ippipe geo compile");
       }
-      return (GeoCatalog) in.readObject();
+      GeoCatalog catalog = (GeoCatalog) in.readObject();
+      catalog.compiled = bytes;
+      return catalog;
     } catch (IOException | ClassNotFoundException | ClassCastException e) {
-      throw new ConfigException("Cannot read geo index " + file + " (" + e.getClass().getSimpleName()
+      throw new ConfigException("Cannot read geo index " + name + " (" + e.getClass().getSimpleName()
           + "); rebuild it with ippipe geo compile");
     }
   }

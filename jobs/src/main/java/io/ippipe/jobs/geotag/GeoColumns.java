@@ -1,10 +1,8 @@
 package io.ippipe.jobs.geotag;
 
-import io.ippipe.common.geo.GeoIndex;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Expression;
@@ -34,7 +32,7 @@ public final class GeoColumns {
   private GeoColumns() {}
 
   /** The {@link GeoFields#FIELDS} of the address column, named prefix + field. */
-  public static Column[] fields(Broadcast<GeoIndex> index, Column recordCode, String prefix) {
+  public static Column[] fields(GeoBroadcast index, Column recordCode, String prefix) {
     Column[] out = new Column[GeoFields.FIELDS.length];
     for (int i = 0; i < out.length; i++) {
       out[i] = new Column(new FieldOf(recordCode.expr(), index, i)).as(prefix + GeoFields.FIELDS[i]);
@@ -43,7 +41,7 @@ public final class GeoColumns {
   }
 
   /** Some of the {@link GeoFields#FIELDS} of the address column, named prefix + field. */
-  public static java.util.Map<String, Column> fields(Broadcast<GeoIndex> index, Column recordCode,
+  public static java.util.Map<String, Column> fields(GeoBroadcast index, Column recordCode,
       String prefix, List<String> which) {
     java.util.Map<String, Column> out = new java.util.LinkedHashMap<>();
     for (String field : which) {
@@ -60,7 +58,7 @@ public final class GeoColumns {
   }
 
   /** The record code ({@link GeoExecutorTable}) of a 16-byte address column. */
-  public static Column recordOf(Broadcast<GeoIndex> index, Column address) {
+  public static Column recordOf(GeoBroadcast index, Column address) {
     return new Column(new RecordOf(address.expr(), index));
   }
 
@@ -69,11 +67,11 @@ public final class GeoColumns {
    * per task, a cached lookup), and returns its name. One per expression: the broadcast is a
    * separate reference each time, so the declarations cannot be shared.
    */
-  private static String table(CodegenContext ctx, Broadcast<GeoIndex> index) {
+  private static String table(CodegenContext ctx, GeoBroadcast index) {
     String type = GeoExecutorTable.class.getName();
-    String reference = ctx.addReferenceObj("geoIndex", index, Broadcast.class.getName());
+    String reference = ctx.addReferenceObj("geoIndex", index, GeoBroadcast.class.getName());
     return ctx.addMutableState(type, "geoTable",
-        v -> v + " = " + type + ".of((" + Broadcast.class.getName() + ") " + reference + ");",
+        v -> v + " = " + type + ".of((" + GeoBroadcast.class.getName() + ") " + reference + ");",
         true, true);
   }
 
@@ -86,9 +84,9 @@ public final class GeoColumns {
   abstract static class GeoExpression extends Expression implements Serializable {
     private static final long serialVersionUID = 1L;
     final Expression child;
-    final Broadcast<GeoIndex> index;
+    final GeoBroadcast index;
 
-    GeoExpression(Expression child, Broadcast<GeoIndex> index) {
+    GeoExpression(Expression child, GeoBroadcast index) {
       this.child = child;
       this.index = index;
     }
@@ -146,7 +144,7 @@ public final class GeoColumns {
   public static final class RecordOf extends GeoExpression {
     private static final long serialVersionUID = 1L;
 
-    public RecordOf(Expression child, Broadcast<GeoIndex> index) {
+    public RecordOf(Expression child, GeoBroadcast index) {
       super(child, index);
     }
 
@@ -190,12 +188,12 @@ public final class GeoColumns {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof RecordOf r && r.child.equals(child) && r.index.id() == index.id();
+      return o instanceof RecordOf r && r.child.equals(child) && r.index.key().equals(index.key());
     }
 
     @Override
     public int hashCode() {
-      return Objects.hash(child, index.id());
+      return Objects.hash(child, index.key());
     }
   }
 
@@ -209,7 +207,7 @@ public final class GeoColumns {
     private static final int[] STRING_POSITION = {0, 1, 2, -1, -1, 3, -1, 4, -1, -1, -1, -1, -1, -1, -1};
     private final int field;
 
-    public FieldOf(Expression child, Broadcast<GeoIndex> index, Integer field) {
+    public FieldOf(Expression child, GeoBroadcast index, Integer field) {
       super(child, index);
       this.field = field;
     }
@@ -291,13 +289,13 @@ public final class GeoColumns {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof FieldOf f && f.child.equals(child) && f.index.id() == index.id()
+      return o instanceof FieldOf f && f.child.equals(child) && f.index.key().equals(index.key())
           && f.field == field;
     }
 
     @Override
     public int hashCode() {
-      return Objects.hash(child, index.id(), field);
+      return Objects.hash(child, index.key(), field);
     }
   }
 }

@@ -5,14 +5,14 @@ import io.ippipe.common.geo.GeoRecords;
 import io.ippipe.common.geo.TagCache;
 import io.ippipe.common.ip.IpText;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
- * The broadcast geo index as geotag's generated code reads it inside an executor: each of the
- * index's strings converted to Spark's UTF8String once per JVM, when first looked up, so that a
+ * The shipped geo index ({@link GeoBroadcast}) as geotag's generated code reads it inside an
+ * executor: each of the index's strings converted to Spark's UTF8String once per JVM, when first
+ * looked up, so that a
  * looked-up field is written without encoding a String per row. One per executor JVM and
- * broadcast, shared by its tasks. Converting lazily matters: a day touches a small part of a
+ * shipment, shared by its tasks. Converting lazily matters: a day touches a small part of a
  * city database's strings, and converting all of them up front held the first task for 1.7 s.
  *
  * <p>Record codes: a record id (0 or more), {@link GeoIndex#NOT_FOUND}, {@link GeoIndex#SPECIAL},
@@ -29,28 +29,28 @@ public final class GeoExecutorTable {
 
   private static volatile GeoExecutorTable current;
 
-  private final long broadcastId;
+  private final String shipment;
   private final GeoIndex index;
   private final GeoRecords records;
   private final AtomicReferenceArray<UTF8String> strings;
 
-  private GeoExecutorTable(long broadcastId, GeoIndex index) {
-    this.broadcastId = broadcastId;
+  private GeoExecutorTable(String shipment, GeoIndex index) {
+    this.shipment = shipment;
     this.index = index;
     this.records = index.records();
     this.strings = new AtomicReferenceArray<>(records.stringCount());
   }
 
-  /** The table of this broadcast; built by the first task of the JVM that needs it. */
-  public static GeoExecutorTable of(Broadcast<GeoIndex> broadcast) {
+  /** The table of this shipment; built by the first task of the JVM that needs it. */
+  public static GeoExecutorTable of(GeoBroadcast geo) {
     GeoExecutorTable t = current;
-    if (t != null && t.broadcastId == broadcast.id()) {
+    if (t != null && t.shipment.equals(geo.key())) {
       return t;
     }
     synchronized (GeoExecutorTable.class) {
       t = current;
-      if (t == null || t.broadcastId != broadcast.id()) {
-        t = new GeoExecutorTable(broadcast.id(), broadcast.value());
+      if (t == null || !t.shipment.equals(geo.key())) {
+        t = new GeoExecutorTable(geo.key(), geo.index());
         current = t;
       }
       return t;

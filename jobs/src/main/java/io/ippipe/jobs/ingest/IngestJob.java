@@ -16,11 +16,11 @@ import io.ippipe.common.error.ConfigException;
 import io.ippipe.common.error.QualityGateException;
 import io.ippipe.common.error.RejectReason;
 import io.ippipe.common.geo.GeoCatalog;
-import io.ippipe.common.geo.GeoIndex;
 import io.ippipe.common.input.InventoryParser;
 import io.ippipe.common.input.LogParser;
 import io.ippipe.jobs.encrypt.EncryptionManifest;
 import io.ippipe.jobs.encrypt.KeyLoader;
+import io.ippipe.jobs.geotag.GeoBroadcast;
 import io.ippipe.jobs.geotag.GeoColumns;
 import io.ippipe.jobs.geotag.GeoFields;
 import io.ippipe.jobs.io.Footers;
@@ -43,7 +43,6 @@ import java.util.concurrent.CompletionException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -163,7 +162,7 @@ public final class IngestJob {
   public static Result run(SparkSession spark, PipelineConfig config, Prepared p, Options o,
       StageOutput out) throws Exception {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    Broadcast<GeoIndex> geo = p.geo() == null ? null : jsc.broadcast(p.geo().index());
+    GeoBroadcast geo = p.geo() == null ? null : GeoBroadcast.of(jsc, p.geo());
     Map<String, FeedMetrics> feeds = new LinkedHashMap<>();
     try {
       // The two feeds are independent: the inventory's small jobs run beside the requests pass
@@ -261,7 +260,7 @@ public final class IngestJob {
   // requests: one pass, valid rows straight into the table, rejects into task side files
 
   private static FeedMetrics requests(SparkSession spark, PipelineConfig config, Prepared p,
-      Broadcast<GeoIndex> geo, StageOutput out) throws Exception {
+      GeoBroadcast geo, StageOutput out) throws Exception {
     InputPlan plan = p.requests();
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -364,7 +363,7 @@ public final class IngestJob {
   // inventory: small; parsed rows are kept to number lines and merge duplicates
 
   private static FeedMetrics inventory(SparkSession spark, PipelineConfig config, InputPlan plan,
-      Broadcast<GeoIndex> geo, StageOutput out) throws Exception {
+      GeoBroadcast geo, StageOutput out) throws Exception {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     int maxLine = config.get(Keys.VALIDATE_MAX_LINE_LENGTH);

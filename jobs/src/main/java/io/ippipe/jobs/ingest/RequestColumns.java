@@ -5,15 +5,14 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.ippipe.common.crypto.KeyRing;
 import io.ippipe.common.crypto.Scheme;
-import io.ippipe.common.geo.GeoIndex;
 import io.ippipe.jobs.encrypt.AddressCipherUdf;
+import io.ippipe.jobs.geotag.GeoBroadcast;
 import io.ippipe.jobs.geotag.GeoColumns;
 import io.ippipe.jobs.lake.Tables;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -43,7 +42,7 @@ final class RequestColumns {
    * @param geo the index, or null when geo is off (every geo column null)
    * @param keys the derived key of {@code keyId} for {@code scheme} only (what tasks receive)
    */
-  static Dataset<Row> project(Dataset<Row> parsed, Broadcast<GeoIndex> geo, boolean clientDetail,
+  static Dataset<Row> project(Dataset<Row> parsed, GeoBroadcast geo, boolean clientDetail,
       Scheme scheme, KeyRing keys, String keyId, int cacheEntries) {
     Dataset<Row> staged = parsed;
     if (geo != null) {
