@@ -140,8 +140,8 @@ public final class Keys {
 
   public static final ConfigKey<Double> SCORE_WILSON_Z = key(
       "score.wilson_z", "1.0",
-      "z of the Wilson lower bound on the success rate (1.96 = 95%).",
-      Parsers.doubleRange(0.5, 5.0));
+      "z of the Wilson lower bound on the success rate (1.96 = 95%); 0 = the success rate itself.",
+      Parsers.doubleRange(0.0, 5.0));
   public static final ConfigKey<Double> SCORE_WEIGHT_AVAILABILITY = key(
       "score.weight.availability", "0.7",
       "Weight of availability (the Wilson bound) in the observed score.",

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ippipe.common.config.Keys;
 import io.ippipe.common.config.PipelineConfig;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ScoreModelTest {
@@ -84,6 +85,21 @@ class ScoreModelTest {
     assertEquals(health, s.health(), 1e-9);
     assertEquals(Math.round(health * 10) / 10.0, s.score(), 1e-9);
     assertEquals(1000, s.evidence(), 1e-9);
+  }
+
+  /**
+   * score.wilson_z = 0 is the day's success rate itself, whatever the day's volume: the setting
+   * docs/score.md measured against the Wilson bound's traffic bias ("The day's success rate").
+   */
+  @Test
+  void atWilsonZeroAvailabilityIsTheSuccessRateAtAnyVolume() {
+    ScoreModel rate = new ScoreModel(ScoreParams.from(
+        PipelineConfig.of(Map.of(), Map.of("score.wilson_z", "0"))));
+    assertEquals(1.0, rate.score(seen(5, 5, 0, 100.0)).availability(), 1e-12);
+    assertEquals(1.0, rate.score(seen(500, 500, 0, 100.0)).availability(), 1e-12);
+    assertEquals(0.9, rate.score(seen(10, 9, 0, 100.0)).availability(), 1e-12);
+    assertTrue(model.score(seen(5, 5, 0, 100.0)).availability()
+        < model.score(seen(500, 500, 0, 100.0)).availability() - 0.1, "the default bound is not");
   }
 
   @Test
