@@ -52,6 +52,9 @@ public final class Life implements Serializable {
       boolean dead, boolean outage, boolean degraded, boolean banned, boolean wave,
       int exitChanges, double service, double quality) implements Serializable {
 
+    public static final String DEAD = "dead";
+    public static final String OUTAGE = "outage";
+
     /** alive, dead, outage, degraded, banned: the worst spell wins. */
     public String label() {
       if (!joined) {
@@ -60,7 +63,12 @@ public final class Life implements Serializable {
       if (!listed) {
         return "delisted";
       }
-      return dead ? "dead" : outage ? "outage" : banned ? "banned" : degraded ? "degraded" : "ok";
+      return dead ? DEAD : outage ? OUTAGE : banned ? "banned" : degraded ? "degraded" : "ok";
+    }
+
+    /** Whether a state of this label answers nothing at all (a check or request times out). */
+    public static boolean unreachable(String label) {
+      return DEAD.equals(label) || OUTAGE.equals(label);
     }
   }
 

@@ -88,7 +88,7 @@ public final class SimulatedProber implements Prober {
     if (e == null) {
       return failed(t, attempt, started, ProbeOutcome.REFUSED, 1.0, null, null);
     }
-    if (e.state().equals("dead") || e.state().equals("outage")) {
+    if (Life.State.unreachable(e.state())) {
       return r.nextDouble() < 0.7
           ? failed(t, attempt, started, ProbeOutcome.CONNECT_TIMEOUT, connectTimeoutMs, null, null)
           : failed(t, attempt, started, ProbeOutcome.REFUSED, 1.0, null, null);
