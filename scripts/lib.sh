@@ -36,11 +36,10 @@ ippipe_build_if_missing() {
     # One reactor run: jobs is built after common, so its classpath file is the one that stays.
     # Written aside and moved on success: a build that fails in jobs leaves common's classpath
     # (no Spark, no Hadoop), which the next run would otherwise take for a built one.
-    rm -f "$SPARK_CP_FILE"
     (cd "$IPPIPE_HOME" && mvn -B -q -DskipTests package dependency:build-classpath \
            -pl common,jobs -DincludeScope=compile -Dmdep.outputFile="$SPARK_CP_FILE.partial" >&2) \
       && mv "$SPARK_CP_FILE.partial" "$SPARK_CP_FILE" \
-      || { echo "ippipe: build failed" >&2; exit 1; }
+      || { rm -f "$SPARK_CP_FILE.partial"; echo "ippipe: build failed" >&2; exit 1; }
   fi
 }
 

@@ -45,8 +45,13 @@ public final class GeoCatalog implements Serializable {
 
   private final GeoIndex index;
   private final List<Provenance> sources;
-  /** The compiled form this catalog was read from, kept to ship as is ({@link #compiled}). */
-  private transient byte[] compiled;
+  /**
+   * The file this catalog was read from, with its size and modification time then: while they
+   * hold, {@link #compiled} reads the file back instead of serialising the index again.
+   */
+  private transient File source;
+  private transient long sourceBytes;
+  private transient long sourceModified;
 
   public GeoCatalog(GeoIndex index, List<Provenance> sources) {
     this.index = index;
@@ -179,41 +184,54 @@ public final class GeoCatalog implements Serializable {
   }
 
   /**
-   * The compiled index file's bytes: what {@link #write} stores and {@link #read(byte[])} reads.
-   * A catalog read from a file returns the bytes it was read from, without writing them again.
+   * The compiled index file's bytes: what {@link #write} stores and {@link #read(byte[], String)}
+   * reads. A catalog read from a file that has not changed since reads it back (40 MB of
+   * already compressed bytes); any other serialises and compresses its index (seconds, for
+   * DB-IP city). Not kept: the caller holds them as long as it needs them.
    */
   public byte[] compiled() {
-    byte[] bytes = compiled;
-    if (bytes == null) {
-      ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-      try (ObjectOutputStream out = new ObjectOutputStream(
-          new BufferedOutputStream(new GZIPOutputStream(buffer)))) {
-        out.writeUTF(MAGIC);
-        out.writeObject(this);
+    File file = source;
+    if (file != null && file.length() == sourceBytes && file.lastModified() == sourceModified) {
+      try {
+        return Files.readAllBytes(file.toPath());
       } catch (IOException e) {
-        throw new UncheckedIOException(e);
+        // Gone since it was read: the index in memory is the same, serialised below.
       }
-      bytes = buffer.toByteArray();
-      compiled = bytes;
     }
-    return bytes;
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(
+        new BufferedOutputStream(new GZIPOutputStream(buffer)))) {
+      out.writeUTF(MAGIC);
+      out.writeObject(this);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return buffer.toByteArray();
   }
 
   public static GeoCatalog read(File file) {
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(file.toPath());
+    long bytes = file.length();
+    long modified = file.lastModified();
+    GeoCatalog catalog;
+    try (InputStream in = Files.newInputStream(file.toPath())) {
+      catalog = read(in, file.toString());
     } catch (IOException e) {
       throw new ConfigException("Cannot read geo index " + file + " (" + e.getClass().getSimpleName()
           + "); rebuild it with ippipe geo compile");
     }
-    return read(bytes, file.toString());
+    catalog.source = file;
+    catalog.sourceBytes = bytes;
+    catalog.sourceModified = modified;
+    return catalog;
   }
 
   /** A catalog from its compiled bytes ({@link #compiled}); {@code name} says where they came from. */
   public static GeoCatalog read(byte[] bytes, String name) {
-    try (InputStream is = new BufferedInputStream(new GZIPInputStream(
-        new ByteArrayInputStream(bytes)));
+    return read(new ByteArrayInputStream(bytes), name);
+  }
+
+  private static GeoCatalog read(InputStream compiled, String name) {
+    try (InputStream is = new BufferedInputStream(new GZIPInputStream(compiled));
         ObjectInputStream in = new ObjectInputStream(is)) {
       // Only the index's own classes, records and arrays: never arbitrary classes from a file.
       in.setObjectInputFilter(java.io.ObjectInputFilter.Config.createFilter(
@@ -222,9 +240,7 @@ public final class GeoCatalog implements Serializable {
         throw new ConfigException("Geo index " + name + " was not written by this ippipe version; "
             + "rebuild it with ippipe geo compile");
       }
-      GeoCatalog catalog = (GeoCatalog) in.readObject();
-      catalog.compiled = bytes;
-      return catalog;
+      return (GeoCatalog) in.readObject();
     } catch (IOException | ClassNotFoundException | ClassCastException e) {
       throw new ConfigException("Cannot read geo index " + name + " (" + e.getClass().getSimpleName()
           + "); rebuild it with ippipe geo compile");

@@ -6,8 +6,8 @@ public final class Wilson {
 
   /**
    * Lower bound of the Wilson interval for {@code successes} out of {@code trials} at {@code z}
-   * standard deviations (1.96 for 95%). Unlike the raw rate it does not give 1 of 1 a perfect
-   * score: with few trials the bound stays low. 0 when there are no trials.
+   * standard deviations (1.96 for 95%). Unlike the raw rate (z = 0) it does not give 1 of 1 a
+   * perfect score: with few trials the bound stays low. 0 when there are no trials.
    */
   public static double lowerBound(long successes, long trials, double z) {
     return lowerBound((double) successes, (double) trials, z);

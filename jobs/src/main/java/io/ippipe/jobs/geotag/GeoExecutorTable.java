@@ -9,11 +9,11 @@ import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * The shipped geo index ({@link GeoBroadcast}) as geotag's generated code reads it inside an
- * executor: each of the index's strings converted to Spark's UTF8String once per JVM, when first
- * looked up, so that a
- * looked-up field is written without encoding a String per row. One per executor JVM and
- * shipment, shared by its tasks. Converting lazily matters: a day touches a small part of a
- * city database's strings, and converting all of them up front held the first task for 1.7 s.
+ * executor: each of the index's strings converted to Spark's UTF8String once per JVM, when
+ * first looked up, so that a looked-up field is written without encoding a String per row. One
+ * per executor JVM and shipment, shared by its tasks. Converting lazily matters: a day touches a
+ * small part of a city database's strings, and converting all of them up front held the first
+ * task for 1.7 s.
  *
  * <p>Record codes: a record id (0 or more), {@link GeoIndex#NOT_FOUND}, {@link GeoIndex#SPECIAL},
  * or {@link #INVALID} for a value that is not a 16-byte address.

@@ -1,7 +1,6 @@
-package io.ippipe.jobs;
+package io.ippipe.jobs.geotag;
 
 import static org.apache.spark.sql.functions.col;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -11,9 +10,7 @@ import io.ippipe.common.geo.GeoCatalog;
 import io.ippipe.common.geo.GeoIndex;
 import io.ippipe.common.ip.IpParser;
 import io.ippipe.common.ip.IpText;
-import io.ippipe.jobs.geotag.GeoBroadcast;
-import io.ippipe.jobs.geotag.GeoColumns;
-import io.ippipe.jobs.geotag.GeoFields;
+import io.ippipe.jobs.SharedSpark;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -94,9 +91,13 @@ class GeoColumnsTest {
   }
 
   private static List<Row> tagged() {
+    return tagged(broadcast);
+  }
+
+  private static List<Row> tagged(GeoBroadcast geo) {
     List<Column> out = new ArrayList<>(List.of(col("ip_bytes")));
-    out.addAll(Arrays.asList(GeoColumns.fields(broadcast, col("code"), "")));
-    return addresses.withColumn("code", GeoColumns.recordOf(broadcast, col("ip_bytes")))
+    out.addAll(Arrays.asList(GeoColumns.fields(geo, col("code"), "")));
+    return addresses.withColumn("code", GeoColumns.recordOf(geo, col("ip_bytes")))
         .select(out.toArray(new Column[0])).collectAsList();
   }
 
@@ -126,30 +127,29 @@ class GeoColumnsTest {
     return v;
   }
 
+  /** In local mode the tasks run in the driver's JVM and use the index it read: no copy. */
+  @Test
+  void localTasksUseTheDriversIndex() {
+    assertAgreesWithReference(tagged());
+    assertSame(index, broadcast.index());
+    assertTrue(broadcast.toString().contains("driver's"), broadcast.toString());
+  }
+
   /**
-   * An executor JVM that does not hold the index reads it from the shipped bytes once: here the
-   * driver's copy is replaced by another run's shipment first, as a fresh executor would lack it.
+   * A cluster's executors read the index from the broadcast file's bytes, once per JVM: the
+   * same shipment, forced in local mode, through the generated code of real tasks.
    */
   @Test
-  void anExecutorWithoutTheIndexReadsItFromTheShippedBytes() {
-    Path db = Path.of(System.getProperty("ippipe.shared.data", "../../shared/data"))
-        .resolve("maxmind-test-db/test-data");
-    GeoBroadcast other = GeoBroadcast.of(JavaSparkContext.fromSparkContext(spark.sparkContext()),
-        GeoCatalog.load(GeoCatalog.parseSpecs("mmdb:" + db.resolve("GeoLite2-ASN-Test.mmdb")), 0,
-            Instant.now()));
+  void executorsReadTheIndexFromTheShippedBytes() {
+    GeoBroadcast shipped = GeoBroadcast.ship(
+        JavaSparkContext.fromSparkContext(spark.sparkContext()), catalog, true);
     try {
-      GeoIndex read = broadcast.index();
-      assertNotSame(index, read);
-      assertSame(read, broadcast.index());
-      for (Row r : addresses.collectAsList()) {
-        byte[] b = r.isNullAt(0) ? null : (byte[]) r.get(0);
-        if (b != null && b.length == 16) {
-          assertArrayEquals(GeoFields.values(index, IpText.hi(b), IpText.lo(b)),
-              GeoFields.values(read, IpText.hi(b), IpText.lo(b)));
-        }
-      }
+      assertAgreesWithReference(tagged(shipped));
+      GeoIndex read = shipped.index();
+      assertNotSame(index, read, "read from the bytes, not the driver's");
+      assertSame(read, shipped.index(), "read once");
     } finally {
-      other.destroy();
+      shipped.destroy();
     }
   }
 
