@@ -82,16 +82,28 @@ case "$what" in
     summaries=()
     IFS=, read -r -a size_list <<< "$sizes"
     IFS=, read -r -a cores_array <<< "$cores_list"
+    # A day is generated again when the generator changed since (its last commit is in .params).
+    generator=$(git -C "$IPPIPE_HOME" log -1 --format=%h -- common/src/main/java/io/ippipe/common/synth \
+      jobs/src/main/java/io/ippipe/jobs/generate 2>/dev/null || echo unknown)
     for rows in "${size_list[@]}"; do
       day="$IPPIPE_HOME/out/bench/day-$input-$rows"
-      if [[ "$(cat "$day/.params" 2>/dev/null)" != "$rows $proxies $zipf" ]]; then
+      if [[ "$(cat "$day/.params" 2>/dev/null)" != "$rows $proxies $zipf $generator" ]]; then
         rm -rf "$day"
         echo "== generate: $rows log lines, $proxies proxies, Zipf $zipf ($input)"
         "$here/ippipe" generate --date "$date" --proxies "$proxies" --requests "$rows" \
           --conf "generate.zipf_exponent=$zipf" "${formats[@]}" --out "$day/input" >/dev/null
-        echo "$rows $proxies $zipf" > "$day/.params"
+        echo "$rows $proxies $zipf $generator" > "$day/.params"
       fi
       [[ -f "$day/bench.key" ]] || "$here/ippipe" keygen --scheme master --out "$day/bench.key" >/dev/null
+      if [[ "${IPPIPE_CDS:-1}" != 0 ]] && ! ippipe_cds_fresh; then
+        # Timed runs start as an operator's do after the first: with the class-data archive
+        # (scripts/lib.sh), which this untimed run writes.
+        echo "== class-data archive: one untimed run on this day writes it"
+        "$here/ippipe" run --date "$date" --out "$day/cds-lake" --inventory "$day/input/inventory" \
+          --requests "$day/input/requests" --conf "crypto.keys=bench=file:$day/bench.key" \
+          --key-id bench --conf "geo.index=$GEO_INDEX" > /dev/null
+        rm -rf "$day/cds-lake"
+      fi
       runs=()
       for cores in "${cores_array[@]}"; do
         run="$day/local$cores"
