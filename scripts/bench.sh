@@ -113,6 +113,7 @@ case "$what" in
           -Dspark.eventLog.logStageExecutorMetrics=true -Dspark.executor.metrics.pollingInterval=1s)
         if [[ $profile == 1 && "$rows" == "${size_list[-1]}" && "$cores" == "${cores_array[-1]}" ]]; then
           opts+=("-XX:StartFlightRecording=filename=$run/run.jfr,settings=profile")
+          echo "   (profiled with JFR, so without the class-data archive: scripts/lib.sh)" | tee -a "$report"
         fi
         # local[C] on C of the machine's cores: JIT and GC threads of a local[1] run would
         # otherwise use the other core, and the speedup would measure less than one core's worth.

@@ -64,6 +64,11 @@ ippipe_cds_fresh() {
 ippipe_cds_opts() {
   CDS_OPTS=() CDS_DUMP=""
   [[ "${IPPIPE_CDS:-1}" == 0 ]] && return 0
+  # JDK 17 (17.0.15 here) crashes with SIGSEGV in KlassFactory::check_shared_class_file_load_hook
+  # when JFR is started by flag or an agent hooks class loading from the start: such runs (the
+  # bench's --profile, an APM agent) go without the archive.
+  local jvm_opts="${IPPIPE_JAVA_OPTS:-} ${JAVA_TOOL_OPTIONS:-} ${JDK_JAVA_OPTIONS:-}"
+  [[ "$jvm_opts" =~ (StartFlightRecording|FlightRecorder|-agentlib|-agentpath|-javaagent) ]] && return 0
   if ippipe_cds_fresh; then
     CDS_OPTS=(-XX:SharedArchiveFile="$CDS_ARCHIVE" -Xlog:cds=off -Xlog:cds+dynamic=off)
   elif [[ "$1" == run && ! " $* " =~ \ (-h|--help|--dry-run)\  ]]; then
