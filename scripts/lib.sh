@@ -43,38 +43,33 @@ ippipe_build_if_missing() {
   fi
 }
 
-# The JVM's class-data archive (AppCDS) of `ippipe run`: the Spark, Hadoop, Parquet and ippipe
-# classes a run loads, parsed and verified once and then mapped by every later JVM instead of
-# read out of 150 jars again. A run starts its work about 3 s sooner with it (docs/performance.md).
-# The first `run` after a build writes it as it exits (once, about 20 s more); it is rewritten
-# when the jar, the classpath or the JVM is newer. IPPIPE_CDS=0 runs without it.
+# The JVM's class-data archive (AppCDS): the Spark, Hadoop, Parquet and ippipe classes a run
+# loads, parsed and verified once and then mapped by every later JVM instead of read out of 150
+# jars again: a run starts its work about 3 s sooner (docs/performance.md). scripts/cds.sh
+# writes it, apart from any real run, so that writing it can never fail one.
 CDS_ARCHIVE="$IPPIPE_HOME/jobs/target/ippipe-run.jsa"
 
-# True when the archive is there and newer than everything it was made from.
+# True when the archive is there and newer than the jar and the classpath it was made from.
+# (A JVM that finds it made from other jars or another JVM maps nothing and runs as without it.)
 ippipe_cds_fresh() {
-  local jvm
-  jvm="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")/lib/server/libjvm.so"
-  [[ -s "$CDS_ARCHIVE" && "$CDS_ARCHIVE" -nt "$APP_JAR" && "$CDS_ARCHIVE" -nt "$SPARK_CP_FILE" ]] \
-    && { [[ ! -f "$jvm" ]] || [[ "$CDS_ARCHIVE" -nt "$jvm" ]]; }
+  [[ -s "$CDS_ARCHIVE" && "$CDS_ARCHIVE" -nt "$APP_JAR" && "$CDS_ARCHIVE" -nt "$SPARK_CP_FILE" ]]
 }
 
-# Sets CDS_OPTS for a JVM about to run JOB ARGS..., and CDS_DUMP to the file it writes at exit (or "").
-# The JVM's own notes on classes it cannot archive (signed jars, old class files) are noise to
-# an operator: logged off. A JVM that finds the archive unusable runs without it.
+# Sets CDS_OPTS: the archive's flags when it is fresh, else none. IPPIPE_CDS=0 turns it off.
 ippipe_cds_opts() {
-  CDS_OPTS=() CDS_DUMP=""
+  CDS_OPTS=()
   [[ "${IPPIPE_CDS:-1}" == 0 ]] && return 0
   # JDK 17 (17.0.15 here) crashes with SIGSEGV in KlassFactory::check_shared_class_file_load_hook
   # when JFR is started by flag or an agent hooks class loading from the start: such runs (the
-  # bench's --profile, an APM agent) go without the archive.
-  local jvm_opts="${IPPIPE_JAVA_OPTS:-} ${JAVA_TOOL_OPTIONS:-} ${JDK_JAVA_OPTIONS:-}"
-  [[ "$jvm_opts" =~ (StartFlightRecording|FlightRecorder|-agentlib|-agentpath|-javaagent) ]] && return 0
+  # bench's --profile, an APM agent) go without the archive, as do runs whose JVM options this
+  # cannot see into (option files) or that set class sharing themselves.
+  local jvm_opts=" ${IPPIPE_JAVA_OPTS:-} ${JAVA_TOOL_OPTIONS:-} ${JDK_JAVA_OPTIONS:-} ${_JAVA_OPTIONS:-}"
+  [[ "$jvm_opts" =~ (FlightRecord|-agentlib|-agentpath|-javaagent|-Xrun|-Xshare|SharedArchive|VMOptionsFile|\ @) ]] \
+    && return 0
   if ippipe_cds_fresh; then
     CDS_OPTS=(-XX:SharedArchiveFile="$CDS_ARCHIVE" -Xlog:cds=off -Xlog:cds+dynamic=off)
-  elif [[ "$1" == run && ! " $* " =~ \ (-h|--help|--dry-run)\  ]]; then
-    CDS_DUMP="$CDS_ARCHIVE.partial.$$"
-    CDS_OPTS=(-XX:ArchiveClassesAtExit="$CDS_DUMP" -Xlog:cds=off -Xlog:cds+dynamic=off)
   fi
+  return 0
 }
 
 # The geo setup the demo and the bench share: fetch the DB-IP Lite data into data/geo if needed,
