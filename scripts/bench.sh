@@ -84,7 +84,8 @@ case "$what" in
     summaries=()
     IFS=, read -r -a size_list <<< "$sizes"
     IFS=, read -r -a cores_array <<< "$cores_list"
-    # A day is generated again when the generator changed since (its last commit is in .params).
+    # A day is generated again when the generator has a new commit since (.params holds the last
+    # commit of its code, synth and generate; uncommitted edits and the code it calls go unseen).
     generator=$(git -C "$IPPIPE_HOME" log -1 --format=%h -- common/src/main/java/io/ippipe/common/synth \
       jobs/src/main/java/io/ippipe/jobs/generate 2>/dev/null || echo unknown)
     for rows in "${size_list[@]}"; do
