@@ -23,7 +23,7 @@ export IPPIPE_CDS=0
 geo=(--conf "geo.sources=")
 if ippipe_geo_index > /dev/null; then geo=(--conf "geo.index=$GEO_INDEX"); fi
 # CRCs written with the archive, so that the check below can read every region.
-cds_flags="-XX:+VerifySharedSpaces -Xlog:cds=off -Xlog:cds+dynamic=off"
+cds_flags="-XX:+VerifySharedSpaces ${CDS_QUIET[*]}"
 IPPIPE_JAVA_OPTS="-XX:ArchiveClassesAtExit=$partial $cds_flags" \
   "$here/ippipe" run --date "$date" --out "$work/lake" --inventory "$work/day/inventory" \
   --requests "$work/day/requests" --conf "crypto.keys=cds=file:$work/cds.key" --key-id cds \

@@ -48,6 +48,9 @@ ippipe_build_if_missing() {
 # jars again: a run starts its work about 3 s sooner (docs/performance.md). scripts/cds.sh
 # writes it, apart from any real run, so that writing it can never fail one.
 CDS_ARCHIVE="$IPPIPE_HOME/jobs/target/ippipe-run.jsa"
+# The JVM's own notes on classes it cannot archive (signed jars, old class files) or on an
+# archive it cannot map are noise to an operator, and go to stdout: off wherever CDS is used.
+CDS_QUIET=(-Xlog:cds=off -Xlog:cds+dynamic=off)
 
 # True when the archive is there and newer than the jar and the classpath it was made from.
 # (A JVM that finds it made from other jars or another JVM maps nothing and runs as without it.)
@@ -67,7 +70,7 @@ ippipe_cds_opts() {
   [[ "$jvm_opts" =~ (FlightRecord|-agentlib|-agentpath|-javaagent|-Xrun|-Xshare|SharedArchive|VMOptionsFile|\ @) ]] \
     && return 0
   if ippipe_cds_fresh; then
-    CDS_OPTS=(-XX:SharedArchiveFile="$CDS_ARCHIVE" -Xlog:cds=off -Xlog:cds+dynamic=off)
+    CDS_OPTS=(-XX:SharedArchiveFile="$CDS_ARCHIVE" "${CDS_QUIET[@]}")
   fi
   return 0
 }
