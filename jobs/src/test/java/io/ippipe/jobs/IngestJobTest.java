@@ -18,6 +18,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -118,6 +123,42 @@ class IngestJobTest {
     assertFalse(Files.exists(lake.resolve("_staging/dt=" + DATE + "/ingest")), "staging cleaned up");
     assertFalse(Files.exists(lake.resolve("_staging/dt=" + DATE + "/ingest.scratch")),
         "the side files of the pass are gone");
+  }
+
+  /**
+   * The address columns of requests are written without a Parquet dictionary (their cost is in
+   * docs/performance.md); the others keep theirs.
+   */
+  @Test
+  void requestAddressesAreWrittenWithoutADictionary(@TempDir Path dir) throws Exception {
+    StringBuilder log = new StringBuilder();
+    for (int i = 0; i < 200; i++) {
+      log.append("1764028800.250 12 203.0.113.").append(i % 50).append(" TCP_MISS/200 51 GET ")
+          .append("http://a/ - HIER_DIRECT/85.8.0.").append(i % 20).append(" -\n");
+    }
+    Path lake = dir.resolve("lake");
+    CliTest.Run r = ingest(dir, lake, List.of(), List.of(write(dir, "access.log", log.toString())));
+    assertEquals(0, r.code(), r.err());
+    Map<String, Boolean> dictionary = new TreeMap<>();
+    try (var files = Files.list(lake.resolve("requests/dt=" + DATE))) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".parquet")).toList()) {
+        try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(
+            new org.apache.hadoop.fs.Path(f.toUri()), new Configuration()))) {
+          for (var block : reader.getFooter().getBlocks()) {
+            for (var chunk : block.getColumns()) {
+              dictionary.merge(chunk.getPath().toDotString(), chunk.hasDictionaryPage(),
+                  Boolean::logicalOr);
+            }
+          }
+        }
+      }
+    }
+    for (String c : List.of("client_ip", "client_ip_bytes", "proxy_ip", "proxy_ip_bytes")) {
+      assertEquals(false, dictionary.get(c), c);
+    }
+    for (String c : List.of("method", "outcome", "target_host")) {
+      assertEquals(true, dictionary.get(c), c);
+    }
   }
 
   /** Every 97th line bad, in many small splits: each line number must come out exact. */

@@ -20,7 +20,8 @@ class TestSwitchTest {
     spark.conf().set("spark.ippipe.test.failFirstAttempts", "true");
     try {
       // Local mode does not retry tasks: an injected failure would fail the write.
-      OutputWriter.writeAsIs(spark.range(0, 100, 1, 2).toDF(), dir.resolve("out").toString());
+      OutputWriter.writeAsIs(spark.range(0, 100, 1, 2).toDF(), dir.resolve("out").toString(),
+          java.util.Map.of());
       assertEquals(100, spark.read().parquet(dir.resolve("out").toString()).count());
     } finally {
       spark.conf().unset("spark.ippipe.test.failFirstAttempts");

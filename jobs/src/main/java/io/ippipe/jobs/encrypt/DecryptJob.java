@@ -59,7 +59,7 @@ public final class DecryptJob {
     ColumnLayout layout = ColumnLayout.forDecrypt(input, rows.schema(), manifest.columns());
     Scheme scheme = Scheme.fromId(manifest.columns().get(0).scheme());
     OutputWriter.writeAsIs(layout.apply(rows, keys.only(scheme, keyIds), null, cacheEntries),
-        output);
+        output, Tables.REQUESTS.writeOptions());
     io.ippipe.jobs.run.Faults.hit("decrypt.before-reconcile", output);
     long written = Footers.rows(lake.conf(), output);
     if (written != manifest.rows()) {

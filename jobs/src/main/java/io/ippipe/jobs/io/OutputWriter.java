@@ -3,13 +3,13 @@ package io.ippipe.jobs.io;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
-import org.apache.spark.storage.StorageLevel;
 
 /** Writes the outputs of one date: Parquet partitions and small JSON side files. */
 public final class OutputWriter {
@@ -27,7 +27,7 @@ public final class OutputWriter {
    * next stage reads one file (one row group) per task and would otherwise run on one core.
    */
   public static void writePartition(Dataset<Row> rows, long rowCount, long rowsPerFile, String dir,
-      String... sortColumns) {
+      Map<String, String> options, String... sortColumns) {
     int cores = rows.sparkSession().sparkContext().defaultParallelism();
     long byCores = Math.min(cores, rowCount / MIN_ROWS_PER_SPLIT);
     int files = (int) Math.max(1, Math.min(10_000,
@@ -37,23 +37,8 @@ public final class OutputWriter {
       out = out.sortWithinPartitions(sortColumns[0],
           java.util.Arrays.copyOfRange(sortColumns, 1, sortColumns.length));
     }
-    FailFirstAttempt.wrapIfEnabled(out).write().mode(SaveMode.Overwrite).parquet(dir);
-  }
-
-  /**
-   * {@link #writePartition} for rows not yet counted: they are computed once, kept (memory, then
-   * disk) for the count and the write, and released. Returns the row count.
-   */
-  public static long countAndWritePartition(Dataset<Row> rows, long rowsPerFile, String dir,
-      String... sortColumns) {
-    Dataset<Row> kept = rows.persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      long count = kept.count();
-      writePartition(kept, count, rowsPerFile, dir, sortColumns);
-      return count;
-    } finally {
-      kept.unpersist();
-    }
+    FailFirstAttempt.wrapIfEnabled(out).write().mode(SaveMode.Overwrite).options(options)
+        .parquet(dir);
   }
 
   /**
@@ -61,8 +46,9 @@ public final class OutputWriter {
    * (encrypt, decrypt) whose input files are already sized, a repartition would only add a
    * shuffle of every row.
    */
-  public static void writeAsIs(Dataset<Row> rows, String dir) {
-    FailFirstAttempt.wrapIfEnabled(rows).write().mode(SaveMode.Overwrite).parquet(dir);
+  public static void writeAsIs(Dataset<Row> rows, String dir, Map<String, String> options) {
+    FailFirstAttempt.wrapIfEnabled(rows).write().mode(SaveMode.Overwrite).options(options)
+        .parquet(dir);
   }
 
   /** Writes a small text file atomically: to a temporary name, then a rename. */

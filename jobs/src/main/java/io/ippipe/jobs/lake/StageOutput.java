@@ -83,10 +83,10 @@ public final class StageOutput {
     Dataset<Row> conformed = conform(table, rows);
     String target = partition(table, subValues);
     if (layout.rowCount() < 0) {
-      OutputWriter.writeAsIs(conformed, target);
+      OutputWriter.writeAsIs(conformed, target, table.writeOptions());
     } else {
       OutputWriter.writePartition(conformed, layout.rowCount(), layout.rowsPerFile(), target,
-          layout.sortColumns());
+          table.writeOptions(), layout.sortColumns());
     }
   }
 

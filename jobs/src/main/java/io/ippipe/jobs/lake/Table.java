@@ -1,6 +1,8 @@
 package io.ippipe.jobs.lake;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -10,14 +12,38 @@ import org.apache.spark.sql.types.StructType;
  *
  * @param personalData whether a column may hold plaintext personal data (a customer's address);
  *     no table of the lake may, and {@link Tables} checks it
+ * @param withoutDictionary columns whose Parquet chunks are written without a dictionary: see
+ *     {@link #writeOptions()}
  */
 public record Table(String name, StructType schema, List<String> partitionColumns,
-    boolean personalData, String description) {
+    boolean personalData, String description, List<String> withoutDictionary) {
 
   public Table {
     if (partitionColumns.isEmpty() || !partitionColumns.get(0).equals(Lake.DATE_COLUMN)) {
       throw new IllegalArgumentException("Table " + name + " must be partitioned by dt first");
     }
+    for (String c : withoutDictionary) {
+      if (schema.getFieldIndex(c).isEmpty()) {
+        throw new IllegalArgumentException("Table " + name + " has no column " + c);
+      }
+    }
+    withoutDictionary = List.copyOf(withoutDictionary);
+  }
+
+  /**
+   * The Parquet writer's settings for this table's files. A column of addresses takes a
+   * dictionary of tens of thousands of entries per file, and parquet-mr looks every value up in
+   * it (a hash of the bytes and a probe of a large map of objects): measured at 2 M requests,
+   * the four address columns of {@code requests} cost about a fifth of the pass's CPU, with a
+   * dictionary that falls back to plain encoding anyway once a file sees more distinct
+   * addresses than fit in its 1 MB (docs/performance.md).
+   */
+  public Map<String, String> writeOptions() {
+    Map<String, String> options = new LinkedHashMap<>();
+    for (String c : withoutDictionary) {
+      options.put("parquet.enable.dictionary#" + c, "false");
+    }
+    return options;
   }
 
   /** The partition columns below {@code dt} (rejects: {@code dataset}). */

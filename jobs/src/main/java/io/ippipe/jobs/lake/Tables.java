@@ -43,7 +43,8 @@ public final class Tables {
       + "outcome STRING NOT NULL, elapsed_ms BIGINT, bytes BIGINT NOT NULL, method STRING, "
       + "target_host STRING, authenticated BOOLEAN NOT NULL, exit_ip STRING, "
       + "source_file STRING NOT NULL",
-      List.of(Lake.DATE_COLUMN), false, "one row per valid gateway log record");
+      List.of(Lake.DATE_COLUMN), false, "one row per valid gateway log record",
+      List.of("client_ip", "client_ip_bytes", "proxy_ip", "proxy_ip_bytes"));
 
   /**
    * One row per proxy endpoint that carried requests that day: the request evidence score reads,
@@ -120,11 +121,17 @@ public final class Tables {
 
   private static Table table(String name, String ddl, List<String> partitioning,
       boolean personalData, String description) {
+    return table(name, ddl, partitioning, personalData, description, List.of());
+  }
+
+  private static Table table(String name, String ddl, List<String> partitioning,
+      boolean personalData, String description, List<String> withoutDictionary) {
     if (personalData) {
       // The lake is private by default: a table of plaintext personal data has no place in it.
       throw new IllegalStateException("Table " + name + " would hold plaintext personal data");
     }
-    Table t = new Table(name, StructType.fromDDL(ddl), partitioning, personalData, description);
+    Table t = new Table(name, StructType.fromDDL(ddl), partitioning, personalData, description,
+        withoutDictionary);
     if (ALL.put(name, t) != null) {
       throw new IllegalStateException("Duplicate table " + name);
     }
