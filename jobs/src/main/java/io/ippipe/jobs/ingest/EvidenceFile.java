@@ -10,6 +10,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -109,9 +111,43 @@ final class EvidenceFile {
     return out.iterator();
   }
 
-  static byte[] merge(byte[] a, byte[] b) {
-    EndpointEvidence e = EndpointEvidence.fromBytes(a);
-    e.merge(EndpointEvidence.fromBytes(b));
-    return e.toBytes();
+  /**
+   * One endpoint's evidence as the merge gathers it: each task's entry decoded once and merged
+   * in place (decoding both sides and encoding the result at every step of a reduce cost the
+   * merge most of its time). Serialised as its bytes, should Spark spill it.
+   */
+  static final class Merged implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private transient EndpointEvidence evidence;
+
+    Merged(byte[] first) {
+      evidence = EndpointEvidence.fromBytes(first);
+    }
+
+    Merged add(byte[] more) {
+      evidence.merge(EndpointEvidence.fromBytes(more));
+      return this;
+    }
+
+    Merged merge(Merged other) {
+      evidence.merge(other.evidence);
+      return this;
+    }
+
+    EndpointEvidence evidence() {
+      return evidence;
+    }
+
+    private void writeObject(ObjectOutputStream out) throws IOException {
+      byte[] bytes = evidence.toBytes();
+      out.writeInt(bytes.length);
+      out.write(bytes);
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException {
+      byte[] bytes = new byte[in.readInt()];
+      in.readFully(bytes);
+      evidence = EndpointEvidence.fromBytes(bytes);
+    }
   }
 }

@@ -6,7 +6,7 @@ import io.ippipe.jobs.io.HadoopConf;
 import io.ippipe.jobs.lake.StageOutput;
 import io.ippipe.jobs.lake.Tables;
 import java.util.List;
-import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -42,7 +42,10 @@ final class EvidenceTable {
     JavaRDD<InternalRow> rows = files.isEmpty() ? jsc.emptyRDD()
         : jsc.parallelize(files, files.size())
             .flatMapToPair(file -> EvidenceFile.read(file, conf.get()))
-            .reduceByKey(EvidenceFile::merge, partitions)
+            // Each file holds an endpoint once, so combining before the shuffle saves nothing;
+            // after it, each endpoint's entries are decoded once and merged into one object.
+            .combineByKey(EvidenceFile.Merged::new, EvidenceFile.Merged::add,
+                EvidenceFile.Merged::merge, new HashPartitioner(partitions), false, null)
             .map(EvidenceTable::row);
     Dataset<Row> evidence = Frames.fromInternalRows(spark, rows.rdd(), SCHEMA);
     // Sized by the files' entries, an upper bound of the endpoints (each file holds each once).
@@ -56,8 +59,8 @@ final class EvidenceTable {
     return total.isNullAt(0) ? 0 : total.getLong(0);
   }
 
-  private static InternalRow row(Tuple2<EvidenceFile.Endpoint, byte[]> t) {
-    EndpointEvidence e = EndpointEvidence.fromBytes(t._2());
+  private static InternalRow row(Tuple2<EvidenceFile.Endpoint, EvidenceFile.Merged> t) {
+    EndpointEvidence e = t._2().evidence();
     SpecificInternalRow r = new SpecificInternalRow(SCHEMA);
     r.update(0, UTF8String.fromString(t._1().ip()));
     if (t._1().port() == null) {
