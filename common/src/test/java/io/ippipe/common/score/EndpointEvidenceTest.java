@@ -142,4 +142,26 @@ class EndpointEvidenceTest {
     }
     assertEquals(100 + 4 * 50, merged.distinctTargets());
   }
+
+  /**
+   * An endpoint with thousands of targets (a sketch past its exact modes) merged with a task
+   * that saw no target host: the same estimate whichever side comes first.
+   */
+  @Test
+  void manyTargetsMergeInAnyOrderToTheSameEstimate() {
+    EndpointEvidence many = new EndpointEvidence();
+    for (int i = 0; i < 5_000; i++) {
+      success(many, 10, "host-" + i + ".example");
+    }
+    EndpointEvidence none = new EndpointEvidence();
+    none.add(RequestOutcome.BAN, null, 100, 2_000L, false, false, null);
+
+    EndpointEvidence manyFirst = EndpointEvidence.fromBytes(many.toBytes());
+    manyFirst.merge(EndpointEvidence.fromBytes(none.toBytes()));
+    EndpointEvidence noneFirst = EndpointEvidence.fromBytes(none.toBytes());
+    noneFirst.merge(EndpointEvidence.fromBytes(many.toBytes()));
+
+    assertEquals(manyFirst.distinctTargets(), noneFirst.distinctTargets());
+    assertArrayEquals(manyFirst.toBytes(), noneFirst.toBytes());
+  }
 }

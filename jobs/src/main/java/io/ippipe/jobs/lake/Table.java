@@ -7,8 +7,9 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * One table of the lake: its name (also its directory under the lake root and its view name in
- * {@code ippipe sql}), its columns, its partition columns (always {@code dt} first) and whether
- * it may hold plaintext personal data. Every table is declared once, in {@link Tables}.
+ * {@code ippipe sql}), its columns, its partition columns (always {@code dt} first), whether
+ * it may hold plaintext personal data, and the columns written without a Parquet dictionary.
+ * Every table is declared once, in {@link Tables}.
  *
  * @param personalData whether a column may hold plaintext personal data (a customer's address);
  *     no table of the lake may, and {@link Tables} checks it
@@ -30,14 +31,7 @@ public record Table(String name, StructType schema, List<String> partitionColumn
     withoutDictionary = List.copyOf(withoutDictionary);
   }
 
-  /**
-   * The Parquet writer's settings for this table's files. A column of addresses takes a
-   * dictionary of tens of thousands of entries per file, and parquet-mr looks every value up in
-   * it (a hash of the bytes and a probe of a large map of objects): measured at 2 M requests,
-   * the four address columns of {@code requests} cost about a fifth of the pass's CPU, with a
-   * dictionary that falls back to plain encoding anyway once a file sees more distinct
-   * addresses than fit in its 1 MB (docs/performance.md).
-   */
+  /** The Parquet writer's settings for this table's files: parquet-mr's per-column switches. */
   public Map<String, String> writeOptions() {
     Map<String, String> options = new LinkedHashMap<>();
     for (String c : withoutDictionary) {

@@ -28,6 +28,12 @@ public final class Tables {
    * pseudonymised ({@code encrypt.scheme} under {@code key_id}); its geo is coarse unless
    * {@code geo.client_detail} asks for region, city and coordinates. Proxy addresses are the
    * provider's own and stay plaintext.
+   *
+   * <p>The address columns are written without a dictionary. parquet-mr hashes every value of
+   * a dictionary column and looks it up in a map of objects, and a file of 250 000 requests
+   * holds tens of thousands of distinct addresses: JFR put 14% of a 2 M run's CPU samples in
+   * those lookups (docs/performance.md). A real day's customer addresses overflow a column
+   * chunk's 1 MB dictionary anyway, which then falls back to plain encoding.
    */
   public static final Table REQUESTS = table("requests", "ts TIMESTAMP NOT NULL, "
       + "client_ip STRING NOT NULL, client_ip_version INT, client_ip_bytes BINARY, "
