@@ -161,6 +161,40 @@ class IngestJobTest {
     }
   }
 
+  /**
+   * The feeds' jobs run in scheduler pools of their own, so that fair scheduling gives the
+   * inventory's small jobs a core between the requests pass's tasks (one shared pool is FIFO:
+   * they would queue behind every pending task of the pass), and the caller's thread is left as
+   * it was for the stages after ingest.
+   */
+  @Test
+  void eachFeedRunsInASchedulerPoolOfItsOwn(@TempDir Path dir) throws Exception {
+    Map<String, java.util.Set<String>> poolsByGroup = new java.util.concurrent.ConcurrentHashMap<>();
+    org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
+      @Override
+      public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
+        java.util.Properties p = start.properties();
+        poolsByGroup.computeIfAbsent(String.valueOf(p.getProperty("spark.jobGroup.id")),
+            g -> java.util.concurrent.ConcurrentHashMap.newKeySet())
+            .add(String.valueOf(p.getProperty("spark.scheduler.pool")));
+      }
+    };
+    org.apache.spark.SparkContext sc = SharedSpark.get().sparkContext();
+    sc.addSparkListener(listener);
+    CliTest.Run r;
+    try {
+      r = ingest(dir, dir.resolve("lake"), List.of(write(dir, "inv.txt", INVENTORY)),
+          List.of(write(dir, "access.log", SQUID)), "validate.max_reject_rate=0.9");
+      sc.listenerBus().waitUntilEmpty();
+    } finally {
+      sc.removeSparkListener(listener);
+    }
+    assertEquals(0, r.code(), r.err());
+    assertEquals(java.util.Set.of("ingest-inventory"), poolsByGroup.get("ingest-inventory"));
+    assertEquals(java.util.Set.of("ingest-requests"), poolsByGroup.get("ingest-requests"));
+    assertEquals(null, sc.getLocalProperty("spark.scheduler.pool"), "the caller's pool restored");
+  }
+
   /** Every 97th line bad, in many small splits: each line number must come out exact. */
   @Test
   void lineNumbersSurviveSplittingAFileAcrossTasks(@TempDir Path dir) throws Exception {

@@ -105,14 +105,49 @@ public final class IngestJob {
     }
   }
 
-  /** Runs the inventory feed beside the requests pass; a daemon, so it never holds the JVM. */
-  private static final java.util.concurrent.Executor INVENTORY_THREAD = r -> {
-    Thread t = new Thread(r, "ippipe-ingest-inventory");
-    t.setDaemon(true);
-    t.start();
-  };
+  /** Spark's thread-local setting naming the fair-scheduler pool of a thread's jobs. */
+  private static final String POOL = "spark.scheduler.pool";
+
+  /**
+   * A new daemon thread per step, so it never holds the JVM. Spark copies the creating thread's
+   * job group and scheduler pool into it.
+   */
+  private static java.util.concurrent.Executor thread(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      t.start();
+    };
+  }
 
   private IngestJob() {}
+
+  /** Runs {@code step} on a thread of its own, in the caller's job group and pool. */
+  private static <T> CompletableFuture<T> beside(String name,
+      java.util.concurrent.Callable<T> step) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return step.call();
+      } catch (Exception e) {
+        throw new CompletionException(e);
+      }
+    }, thread("ippipe-ingest-" + name));
+  }
+
+  /**
+   * Waits for every step, so that none still writes when the stage fails, then throws the first
+   * failure in the order given.
+   */
+  private static void awaitAll(CompletableFuture<?>... steps) throws Exception {
+    CompletableFuture.allOf(steps).exceptionally(e -> null).join();
+    for (CompletableFuture<?> step : steps) {
+      try {
+        step.join();
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof Exception x ? x : e;
+      }
+    }
+  }
 
   private static boolean isCancellation(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
@@ -168,16 +203,19 @@ public final class IngestJob {
       // The two feeds are independent: the inventory's small jobs run beside the requests pass
       // (the cores it leaves idle while the driver plans, the pass's last tasks), instead of
       // before it. Each thread names its own job group.
+      // Each feed in a fair-scheduler pool of its own: within one pool jobs run FIFO, and the
+      // inventory's would wait for every pending task of the pass.
       CompletableFuture<FeedMetrics> inventory = p.inventory() == null ? null
           : CompletableFuture.supplyAsync(() -> {
             spark.sparkContext().setJobGroup("ingest-inventory",
                 "ippipe ingest inventory " + o.date(), false);
+            spark.sparkContext().setLocalProperty(POOL, "ingest-inventory");
             try {
               return inventory(spark, config, p.inventory(), geo, out);
             } catch (Exception e) {
               throw new CompletionException(e);
             }
-          }, INVENTORY_THREAD);
+          }, thread("ippipe-ingest-inventory"));
       if (inventory != null) {
         // A failed inventory stops the requests pass too: the stage has failed.
         inventory.whenComplete((m, e) -> {
@@ -192,6 +230,7 @@ public final class IngestJob {
         if (p.requests() != null) {
           spark.sparkContext().setJobGroup("ingest-requests", "ippipe ingest requests " + o.date(),
               false);
+          spark.sparkContext().setLocalProperty(POOL, "ingest-requests");
           requests = requests(spark, config, p, geo, out);
         }
       } catch (Exception e) {
@@ -199,6 +238,8 @@ public final class IngestJob {
         if (inventory != null) {
           spark.sparkContext().cancelJobGroup("ingest-inventory");
         }
+      } finally {
+        spark.sparkContext().setLocalProperty(POOL, null);
       }
       if (inventory != null) {
         try {
@@ -325,38 +366,45 @@ public final class IngestJob {
     counts.tasks.values().stream().filter(c -> c.rejectFile() != null)
         .forEach(c -> rejectFiles.add(rejectDir + "/" + c.rejectFile()));
     LineNumbers numbers = new LineNumbers(counts.splitLines);
-    Dataset<Row> rawRejects = rejectFiles.isEmpty()
-        ? spark.createDataFrame(List.of(), RejectFile.SCHEMA)
-        : spark.read().schema(RejectFile.SCHEMA).json(rejectFiles.toArray(new String[0]));
-    Map<String, Long> rejectsWritten = writeRejects(spark, config, Feed.REQUESTS, rawRejects,
-        numbers, counts.tasks.values().stream().mapToLong(IngestTally.TaskCounts::rejects).sum(),
-        out);
-
-    // The evidence of every written request that named a proxy, merged per endpoint: its
-    // attempts must add up to those requests, which the footers count without reading them.
     List<String> evidenceFiles = new ArrayList<>();
     counts.tasks.values().stream().filter(c -> c.evidenceFile() != null)
         .forEach(c -> evidenceFiles.add(evidenceDir + "/" + c.evidenceFile()));
     long withProxy = footers.nonNull().get("proxy_ip");
-    long gathered = counts.tasks.values().stream()
-        .mapToLong(IngestTally.TaskCounts::evidenceRequests).sum();
-    EvidenceTable.write(spark, evidenceFiles, counts.tasks.values().stream()
-        .mapToLong(IngestTally.TaskCounts::evidenceEndpoints).sum(),
-        config.get(Keys.OUTPUT_ROWS_PER_FILE), out);
-    io.ippipe.jobs.run.Faults.hit("ingest.evidence.before-reconcile",
-        out.partition(Tables.EVIDENCE));
-    long attempts = EvidenceTable.attempts(spark, out);
-    if (gathered != withProxy || attempts != withProxy) {
-      throw new IllegalStateException(String.format("Cannot reconcile ingest of requests: %d "
-          + "written requests name a proxy, the pass gathered evidence of %d, the evidence "
-          + "table holds %d attempts", withProxy, gathered, attempts));
-    }
 
-    Map<String, Map<String, Long>> geoStatus = geo == null ? Map.of() : geoStatus(
-        out.read(spark, Tables.REQUESTS), Map.of("proxy_ip", "proxy_geo_status", "client_ip",
-            "client_geo_status"));
+    // The rejects, the evidence and the geo counts read different outputs of the pass: each is
+    // a chain of small jobs whose driver work would leave the cores idle, so they run side by
+    // side, each on a thread of its own.
+    CompletableFuture<Map<String, Long>> rejectsWritten = beside("rejects", () -> {
+      Dataset<Row> rawRejects = rejectFiles.isEmpty()
+          ? spark.createDataFrame(List.of(), RejectFile.SCHEMA)
+          : spark.read().schema(RejectFile.SCHEMA).json(rejectFiles.toArray(new String[0]));
+      return writeRejects(spark, config, Feed.REQUESTS, rawRejects, numbers,
+          counts.tasks.values().stream().mapToLong(IngestTally.TaskCounts::rejects).sum(), out);
+    });
+    // The evidence of every written request that named a proxy, merged per endpoint: its
+    // attempts must add up to those requests, which the footers count without reading them.
+    CompletableFuture<Void> evidence = beside("evidence", () -> {
+      long gathered = counts.tasks.values().stream()
+          .mapToLong(IngestTally.TaskCounts::evidenceRequests).sum();
+      EvidenceTable.write(spark, evidenceFiles, counts.tasks.values().stream()
+          .mapToLong(IngestTally.TaskCounts::evidenceEndpoints).sum(),
+          config.get(Keys.OUTPUT_ROWS_PER_FILE), out);
+      io.ippipe.jobs.run.Faults.hit("ingest.evidence.before-reconcile",
+          out.partition(Tables.EVIDENCE));
+      long attempts = EvidenceTable.attempts(spark, out);
+      if (gathered != withProxy || attempts != withProxy) {
+        throw new IllegalStateException(String.format("Cannot reconcile ingest of requests: %d "
+            + "written requests name a proxy, the pass gathered evidence of %d, the evidence "
+            + "table holds %d attempts", withProxy, gathered, attempts));
+      }
+      return null;
+    });
+    CompletableFuture<Map<String, Map<String, Long>>> geoStatus = beside("geo-status",
+        () -> geo == null ? Map.of() : geoStatus(out.read(spark, Tables.REQUESTS),
+            Map.of("proxy_ip", "proxy_geo_status", "client_ip", "client_geo_status")));
+    awaitAll(rejectsWritten, evidence, geoStatus);
     return metrics(Feed.REQUESTS, plan, counts.files, numbers, Map.of(), written.values().stream()
-        .mapToLong(Long::longValue).sum(), rejectsWritten, geoStatus);
+        .mapToLong(Long::longValue).sum(), rejectsWritten.join(), geoStatus.join());
   }
 
   // ---------------------------------------------------------------------------------------
