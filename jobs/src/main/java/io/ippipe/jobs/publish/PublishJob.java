@@ -74,7 +74,9 @@ public final class PublishJob {
     double minScore = config.get(Keys.PUBLISH_MIN_SCORE);
     int cap = config.get(Keys.PUBLISH_MAX_PER_GROUP);
 
-    // The scored set is one row per proxy: read once, kept for the pool and its changes.
+    // The scored set, read twice (for the pool and for its changes), each time only the columns
+    // that use needs: caching it would build compressed column batches of all its columns, which
+    // cost more than both reads together.
     Dataset<Row> scores = lake.read(spark, Tables.SCORES, date)
         .withColumn("member", functions.udf((UDF3<String, String, Integer, String>)
             (protocol, ip, port) -> protocol == null || port == null ? null
@@ -83,13 +85,8 @@ public final class PublishJob {
         .withColumn("group", functions.udf((UDF3<String, String, String, String>)
             (country, protocol, type) -> protocol == null ? null
                 : PoolPolicy.group(country, protocol, type), DataTypes.StringType)
-            .apply(col("country_code"), col("protocol"), col("proxy_type")))
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      return publish(spark, config, store, date, lake, out, scores, minScore, cap);
-    } finally {
-      scores.unpersist();
-    }
+            .apply(col("country_code"), col("protocol"), col("proxy_type")));
+    return publish(spark, config, store, date, lake, out, scores, minScore, cap);
   }
 
   private static Result publish(SparkSession spark, PipelineConfig config, PoolStore store,

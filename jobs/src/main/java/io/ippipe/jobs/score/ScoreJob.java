@@ -91,10 +91,10 @@ public final class ScoreJob {
     spark.sparkContext().setJobGroup("score", "ippipe score " + date, false);
 
     // The day's evidence per endpoint, gathered by ingest as it parsed the requests; small
-    // (one row per endpoint), kept for the three joins that read it.
+    // (one row per endpoint). The three joins that use it each read the Parquet files: a cache
+    // would build compressed column batches of every column, which costs more than the reads.
     Dataset<Row> evidence = lake.exists(Tables.EVIDENCE, date)
-        ? lake.read(spark, Tables.EVIDENCE, date).persist(StorageLevel.MEMORY_AND_DISK())
-        : null;
+        ? lake.read(spark, Tables.EVIDENCE, date) : null;
     Dataset<Row> today = todaysEndpoints(lake.read(spark, Tables.INVENTORY, date), evidence);
     Column day = lit(java.sql.Date.valueOf(date));
     Dataset<Row> joined;
@@ -180,9 +180,6 @@ public final class ScoreJob {
       }
     } finally {
       lists.destroy();
-      if (evidence != null) {
-        evidence.unpersist();
-      }
     }
   }
 
