@@ -20,7 +20,8 @@ final class StageRunner {
 
   static int run(PipelineConfig config, RunJob.Options options, String master, boolean dryRun,
       PrintStream console) throws Exception {
-    RunJob.Plan plan = RunJob.plan(new Configuration(), config, options);
+    Configuration hadoop = Sessions.hadoopConf(master);
+    RunJob.Plan plan = RunJob.plan(hadoop, config, options);
     console.println("run " + options.date() + " into " + options.lake() + " (config "
         + config.digest() + ")");
     if (dryRun) {
@@ -28,7 +29,7 @@ final class StageRunner {
           d.run() ? "run" : "skip", d.why()));
       return 0;
     }
-    RunJob.Prepared prepared = RunJob.prepare(new Configuration(), config, options, plan);
+    RunJob.Prepared prepared = RunJob.prepare(hadoop, config, options, plan);
     SparkSession spark = Sessions.getOrCreate("ippipe-" + (options.only() == null ? "run"
         : options.only().id()), master);
     RunJob.Result r = RunJob.run(spark, config, options, plan, prepared, console);

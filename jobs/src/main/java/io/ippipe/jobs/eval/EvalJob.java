@@ -68,7 +68,7 @@ public final class EvalJob {
       String day = input + "/dt=" + date;
       RunJob.Options run = new RunJob.Options(date, lake, List.of(day + "/inventory"),
           List.of(day + "/requests"), false, null, null);
-      Configuration conf = new Configuration();
+      Configuration conf = spark.sparkContext().hadoopConfiguration();
       String truth = input + "/truth/dt=" + date;
       PipelineConfig dayConfig = withProbeStage(config, o.probes());
       RunJob.Plan plan = RunJob.plan(conf, dayConfig, run);

@@ -1,7 +1,9 @@
 package io.ippipe.jobs.io;
 
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
+import scala.Tuple2;
 
 /**
  * Builds the SparkSession. Under spark-submit the master and resources come from the submit;
@@ -11,6 +13,32 @@ public final class Sessions {
   private Sessions() {}
 
   public static SparkSession getOrCreate(String appName, String masterOverride) {
+    SparkConf conf = sparkConf(masterOverride);
+    conf.setAppName(conf.get("spark.app.name", appName));
+    boolean shufflePartitionsSet = conf.contains("spark.sql.shuffle.partitions");
+    SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+    if (!shufflePartitionsSet) {
+      sizeShuffles(spark);
+    }
+    return spark;
+  }
+
+  /**
+   * The Hadoop configuration the session will have, for the work done before it starts (plan and
+   * prepare read markers, keys and stores, and must fail before Spark is up): the
+   * {@code spark.hadoop.*} settings of the submit and of ippipe's defaults, as Spark applies them.
+   * The first file system made for a scheme is cached for the whole JVM, so this one also decides
+   * the session's {@code file:} file system.
+   */
+  public static Configuration hadoopConf(String masterOverride) {
+    Configuration hadoop = new Configuration();
+    for (Tuple2<String, String> e : sparkConf(masterOverride).getAllWithPrefix("spark.hadoop.")) {
+      hadoop.set(e._1(), e._2());
+    }
+    return hadoop;
+  }
+
+  private static SparkConf sparkConf(String masterOverride) {
     SparkConf conf = new SparkConf();
     if (masterOverride != null) {
       conf.setMaster(masterOverride);
@@ -19,14 +47,8 @@ public final class Sessions {
       // The embedded default serves no one a UI; spark-submit runs keep Spark's own setting.
       conf.setIfMissing("spark.ui.enabled", "false");
     }
-    conf.setAppName(conf.get("spark.app.name", appName));
     applyIppipeDefaults(conf);
-    boolean shufflePartitionsSet = conf.contains("spark.sql.shuffle.partitions");
-    SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
-    if (!shufflePartitionsSet) {
-      sizeShuffles(spark);
-    }
-    return spark;
+    return conf;
   }
 
   /**
@@ -52,5 +74,9 @@ public final class Sessions {
     conf.setIfMissing("spark.scheduler.mode", "FAIR");
     // Standard Parquet timestamps: cheaper to write than the legacy INT96, read by every engine.
     conf.setIfMissing("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
+    // Local runs create their files without starting a chmod process for each (NioLocalFileSystem).
+    if (conf.get("spark.master", "").startsWith("local")) {
+      conf.setIfMissing("spark.hadoop.fs.file.impl", NioLocalFileSystem.class.getName());
+    }
   }
 }

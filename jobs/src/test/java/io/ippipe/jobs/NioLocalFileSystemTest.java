@@ -1,0 +1,62 @@
+package io.ippipe.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.ippipe.jobs.io.NioLocalFileSystem;
+import io.ippipe.jobs.io.Sessions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.permission.FsPermission;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A local session's {@code file:} file system sets permissions through java.nio, not by starting
+ * a chmod process per file, and sets the same bits Hadoop's own would; the configuration a run
+ * reads its markers and keys with before Spark starts makes the same file system, and carries the
+ * submit's {@code spark.hadoop.*} settings.
+ */
+class NioLocalFileSystemTest {
+  @Test
+  void localSessionsCreateFilesWithThePermissionsAsked(@TempDir Path dir) throws Exception {
+    org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(dir.toUri());
+    FileSystem fs = root.getFileSystem(SharedSpark.get().sparkContext().hadoopConfiguration());
+    assertEquals(NioLocalFileSystem.class, fs.getClass());
+
+    org.apache.hadoop.fs.Path sub = new org.apache.hadoop.fs.Path(root, "a/b");
+    fs.mkdirs(sub, new FsPermission((short) 0750));
+    assertEquals("rwxr-x---", bits(dir.resolve("a/b")));
+    org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(sub, "f.txt");
+    try (var out = fs.create(file, new FsPermission((short) 0640), true, 4096, (short) 1, 1 << 20,
+        null)) {
+      out.writeBytes("x");
+    }
+    assertEquals("rw-r-----", bits(dir.resolve("a/b/f.txt")));
+    fs.setPermission(file, new FsPermission((short) 0604));
+    assertEquals("rw----r--", bits(dir.resolve("a/b/f.txt")));
+    assertEquals("rw----r--", fs.getFileStatus(file).getPermission().toString());
+  }
+
+  @Test
+  void thePreSparkConfigurationOfALocalRunMakesTheSameFileSystem() {
+    System.setProperty("spark.hadoop.ippipe.test.passed", "yes");
+    try {
+      Configuration local = Sessions.hadoopConf("local[2]");
+      assertEquals(NioLocalFileSystem.class, local.getClass("fs.file.impl", null));
+      assertEquals("yes", local.get("ippipe.test.passed"));
+      Configuration cluster = Sessions.hadoopConf("spark://127.0.0.1:7077");
+      assertNull(cluster.get("fs.file.impl"));
+      assertEquals("yes", cluster.get("ippipe.test.passed"));
+    } finally {
+      System.clearProperty("spark.hadoop.ippipe.test.passed");
+    }
+  }
+
+  private static String bits(Path p) throws Exception {
+    return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+  }
+}
