@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 @Command(name = "score", mixinStandardHelpOptions = true,
     description = {"Score every proxy of one date from its request evidence, inventory, geo,"
         + " blocklists and the previous date's scores (docs/score.md; run --stage score --force).",
-        "Reads inventory/ and a narrow read of requests/; writes scores/dt=D/ and"
+        "Reads inventory/, evidence/ (one row per endpoint, gathered by ingest), probes/ if"
+            + " probed and the latest earlier scores/; writes scores/dt=D/ and"
             + " _metrics/dt=D/score.json."})
 final class ScoreCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
