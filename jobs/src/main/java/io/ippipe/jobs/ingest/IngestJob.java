@@ -110,13 +110,19 @@ public final class IngestJob {
 
   /**
    * A new daemon thread per step, so it never holds the JVM. Spark copies the creating thread's
-   * job group and scheduler pool into it.
+   * job group and scheduler pool into it. A thread that cannot start (the JVM out of native
+   * threads) leaves the step to the caller's thread: slower, but every step started is still
+   * awaited, none left writing when the stage fails.
    */
   private static java.util.concurrent.Executor thread(String name) {
     return r -> {
       Thread t = new Thread(r, name);
       t.setDaemon(true);
-      t.start();
+      try {
+        t.start();
+      } catch (OutOfMemoryError e) {
+        r.run();
+      }
     };
   }
 
@@ -170,7 +176,7 @@ public final class IngestJob {
     Scheme scheme = config.get(Keys.ENCRYPT_SCHEME);
     if (requests != null) {
       // The customer's address never rests in the lake in plaintext: no key, no ingest.
-      keys = KeyLoader.load(config);
+      keys = KeyLoader.load(hadoop, config);
       if (keyId.isEmpty()) {
         throw new ConfigException("encrypt.key_id is not set: ingest pseudonymises "
             + "requests.client_ip and needs the key id to use, one of " + keys.ids());
@@ -226,6 +232,7 @@ public final class IngestJob {
       }
       FeedMetrics requests = null;
       Exception requestsFailure = null;
+      String callersPool = spark.sparkContext().getLocalProperty(POOL);
       try {
         if (p.requests() != null) {
           spark.sparkContext().setJobGroup("ingest-requests", "ippipe ingest requests " + o.date(),
@@ -239,7 +246,7 @@ public final class IngestJob {
           spark.sparkContext().cancelJobGroup("ingest-inventory");
         }
       } finally {
-        spark.sparkContext().setLocalProperty(POOL, null);
+        spark.sparkContext().setLocalProperty(POOL, callersPool);
       }
       if (inventory != null) {
         try {
