@@ -284,16 +284,54 @@ class EncryptionTest {
     var p = org.apache.hadoop.security.alias.CredentialProviderFactory.getProviders(conf).get(0);
     p.createCredentialEntry("ippipe.k1", masterHex.toCharArray());
     p.flush();
+    org.apache.hadoop.conf.Configuration hadoop = new org.apache.hadoop.conf.Configuration(false);
     PipelineConfig viaStore = PipelineConfig.of(Map.of(), Map.of("crypto.keys",
         "k1=credential:ippipe.k1", "crypto.credential_provider_path", provider));
     PipelineConfig viaFile = PipelineConfig.of(Map.of(), Map.of("crypto.keys", "k1=file:" + masterKey));
-    assertEquals(KeyLoader.load(viaFile).checkValue("k1", Scheme.IPCRYPT_PFX),
-        KeyLoader.load(viaStore).checkValue("k1", Scheme.IPCRYPT_PFX));
+    assertEquals(KeyLoader.load(hadoop, viaFile).checkValue("k1", Scheme.IPCRYPT_PFX),
+        KeyLoader.load(hadoop, viaStore).checkValue("k1", Scheme.IPCRYPT_PFX));
     PipelineConfig missing = PipelineConfig.of(Map.of(), Map.of("crypto.keys",
         "k1=credential:ippipe.nope", "crypto.credential_provider_path", provider));
     var e = org.junit.jupiter.api.Assertions.assertThrows(
-        io.ippipe.common.error.ConfigException.class, () -> KeyLoader.load(missing));
+        io.ippipe.common.error.ConfigException.class, () -> KeyLoader.load(hadoop, missing));
     assertTrue(e.getMessage().contains("alias ippipe.nope is not in the credential provider"), e.getMessage());
+  }
+
+  /**
+   * The store is read through the run's Hadoop configuration: its file system is the one that
+   * configuration names (a store on HDFS needs the cluster's settings, and the file system made
+   * first for a scheme is cached for the whole JVM, the session's included).
+   */
+  @Test
+  void credentialStoresAreReadThroughTheRunsHadoopConfiguration() throws Exception {
+    Path store = dir.resolve("keys/through-run.jceks");
+    String provider = "jceks://file" + store.toAbsolutePath();
+    org.apache.hadoop.conf.Configuration make = new org.apache.hadoop.conf.Configuration(false);
+    make.set("hadoop.security.credential.provider.path", provider);
+    var p = org.apache.hadoop.security.alias.CredentialProviderFactory.getProviders(make).get(0);
+    p.createCredentialEntry("ippipe.k1", masterHex.toCharArray());
+    p.flush();
+    org.apache.hadoop.conf.Configuration run = new org.apache.hadoop.conf.Configuration(false);
+    run.setClass("fs.file.impl", CountingLocalFileSystem.class, org.apache.hadoop.fs.FileSystem.class);
+    run.setBoolean("fs.file.impl.disable.cache", true);
+    int before = CountingLocalFileSystem.OPENS.get();
+    KeyLoader.load(run, PipelineConfig.of(Map.of(), Map.of("crypto.keys",
+        "k1=credential:ippipe.k1", "crypto.credential_provider_path", provider)));
+    assertTrue(CountingLocalFileSystem.OPENS.get() > before, "the store was not read through "
+        + "the run's file system");
+  }
+
+  /** A local file system that counts the files it opens. */
+  public static final class CountingLocalFileSystem extends org.apache.hadoop.fs.LocalFileSystem {
+    static final java.util.concurrent.atomic.AtomicInteger OPENS =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public org.apache.hadoop.fs.FSDataInputStream open(org.apache.hadoop.fs.Path f, int bufferSize)
+        throws java.io.IOException {
+      OPENS.incrementAndGet();
+      return super.open(f, bufferSize);
+    }
   }
 
   /** The key as hex (both cases) and Base64, and every scheme key derived from it, as hex. */

@@ -24,7 +24,10 @@ class NioLocalFileSystemTest {
   @Test
   void localSessionsCreateFilesWithThePermissionsAsked(@TempDir Path dir) throws Exception {
     org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(dir.toUri());
-    FileSystem fs = root.getFileSystem(SharedSpark.get().sparkContext().hadoopConfiguration());
+    // A new instance, not the JVM's cached one: an earlier test may have made that one from a
+    // configuration of its own; what is checked is what the session's configuration makes.
+    FileSystem fs = FileSystem.newInstance(root.toUri(),
+        SharedSpark.get().sparkContext().hadoopConfiguration());
     assertEquals(NioLocalFileSystem.class, fs.getClass());
 
     org.apache.hadoop.fs.Path sub = new org.apache.hadoop.fs.Path(root, "a/b");
@@ -41,6 +44,23 @@ class NioLocalFileSystemTest {
     assertEquals("rw----r--", fs.getFileStatus(file).getPermission().toString());
   }
 
+  /** As Hadoop's {@code chmod 0755}: GNU chmod keeps a directory's setgid bit, sets sticky. */
+  @Test
+  void aDirectoryKeepsItsSetGroupIdBitAndTakesTheStickyBit(@TempDir Path dir) throws Exception {
+    FileSystem fs = FileSystem.newInstance(dir.toUri(),
+        SharedSpark.get().sparkContext().hadoopConfiguration());
+    Path shared = Files.createDirectory(dir.resolve("shared"));
+    Files.setAttribute(shared, "unix:mode", 02770);
+    fs.setPermission(new org.apache.hadoop.fs.Path(shared.toUri()), new FsPermission((short) 0750));
+    assertEquals(02750, mode(shared));
+    Path file = Files.createFile(shared.resolve("f"));
+    Files.setAttribute(file, "unix:mode", 02770);
+    fs.setPermission(new org.apache.hadoop.fs.Path(file.toUri()), new FsPermission((short) 0640));
+    assertEquals(0640, mode(file), "a file's setgid bit goes, as with chmod");
+    fs.setPermission(new org.apache.hadoop.fs.Path(shared.toUri()), new FsPermission((short) 01777));
+    assertEquals(03777, mode(shared));
+  }
+
   @Test
   void thePreSparkConfigurationOfALocalRunMakesTheSameFileSystem() {
     System.setProperty("spark.hadoop.ippipe.test.passed", "yes");
@@ -48,12 +68,19 @@ class NioLocalFileSystemTest {
       Configuration local = Sessions.hadoopConf("local[2]");
       assertEquals(NioLocalFileSystem.class, local.getClass("fs.file.impl", null));
       assertEquals("yes", local.get("ippipe.test.passed"));
+      // What Spark derives besides the spark.hadoop.* copies, as the session has it.
+      assertEquals(SharedSpark.get().sparkContext().hadoopConfiguration().get("io.file.buffer.size"),
+          local.get("io.file.buffer.size"));
       Configuration cluster = Sessions.hadoopConf("spark://127.0.0.1:7077");
       assertNull(cluster.get("fs.file.impl"));
       assertEquals("yes", cluster.get("ippipe.test.passed"));
     } finally {
       System.clearProperty("spark.hadoop.ippipe.test.passed");
     }
+  }
+
+  private static int mode(Path p) throws Exception {
+    return (Integer) Files.getAttribute(p, "unix:mode") & 07777;
   }
 
   private static String bits(Path p) throws Exception {

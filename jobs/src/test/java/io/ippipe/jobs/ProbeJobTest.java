@@ -285,7 +285,8 @@ class ProbeJobTest {
             "probe.credential_owners", "acme=net:203.0.113.0/24",
             "probe.judge_key", "credential:ippipe.judge",
             "crypto.credential_provider_path", provider));
-    var prepared = io.ippipe.jobs.probe.ProbeJob.prepare(config);
+    var prepared = io.ippipe.jobs.probe.ProbeJob.prepare(
+        new org.apache.hadoop.conf.Configuration(false), config);
     assertEquals("from-jceks", prepared.credentials().lookup(new io.ippipe.common.probe.ProbeTarget(
         "203.0.113.1", 80, io.ippipe.common.input.ProxyProtocol.HTTP, "acme"), null).password());
     // The judge key from the same provider: it verifies what the tests' judge signs.
@@ -295,7 +296,8 @@ class ProbeJobTest {
         Map.of(), Map.of("probe.judge_url", "http://127.0.0.1:9/judge",
             "probe.credentials", "credential:nope", "crypto.credential_provider_path", provider));
     io.ippipe.common.error.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(
-        io.ippipe.common.error.ConfigException.class, () -> io.ippipe.jobs.probe.ProbeJob.prepare(missing));
+        io.ippipe.common.error.ConfigException.class, () -> io.ippipe.jobs.probe.ProbeJob.prepare(
+            new org.apache.hadoop.conf.Configuration(false), missing));
     assertTrue(e.getMessage().contains("alias nope"), e.getMessage());
   }
 

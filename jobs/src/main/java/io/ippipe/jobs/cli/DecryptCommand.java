@@ -38,7 +38,7 @@ final class DecryptCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PipelineConfig config = common.resolve(Map.of());
-    KeyRing keys = KeyLoader.load(config);
+    KeyRing keys = KeyLoader.load(Sessions.hadoopConf(common.master), config);
     SparkSession spark = Sessions.getOrCreate("ippipe-decrypt", common.master);
     DecryptJob.Result r = DecryptJob.run(spark, keys, config.get(Keys.ENCRYPT_CACHE_ENTRIES),
         new DecryptJob.Options(Dates.parse(date), lake, into, insideLake));

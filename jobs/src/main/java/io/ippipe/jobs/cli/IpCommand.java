@@ -416,7 +416,8 @@ final class IpCommand implements Runnable {
     public Integer call() throws Exception {
       io.ippipe.common.config.PipelineConfig config = common.resolve(judge == null
           ? java.util.Map.of() : java.util.Map.of("probe.judge_url", judge));
-      io.ippipe.jobs.probe.ProbeJob.Prepared prepared = io.ippipe.jobs.probe.ProbeJob.prepare(config);
+      io.ippipe.jobs.probe.ProbeJob.Prepared prepared = io.ippipe.jobs.probe.ProbeJob.prepare(
+          io.ippipe.jobs.io.Sessions.hadoopConf(common.master), config);
       io.ippipe.common.input.ProxyProtocol proto;
       try {
         proto = io.ippipe.common.input.ProxyProtocol.fromText(protocol);

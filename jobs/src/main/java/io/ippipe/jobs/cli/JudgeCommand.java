@@ -43,7 +43,8 @@ final class JudgeCommand implements Callable<Integer> {
     }
     // Read before binding: without its key the judge could only give answers nobody accepts.
     io.ippipe.common.probe.JudgeKey key =
-        io.ippipe.jobs.encrypt.KeyLoader.judgeKey(common.resolve(java.util.Map.of()));
+        io.ippipe.jobs.encrypt.KeyLoader.judgeKey(
+            io.ippipe.jobs.io.Sessions.hadoopConf(common.master), common.resolve(java.util.Map.of()));
     JudgeServer judge;
     try {
       judge = JudgeServer.start(bind, port, path, Math.max(1, threads), key);

@@ -8,6 +8,7 @@ import io.ippipe.common.error.ConfigException;
 import java.util.List;
 import java.util.Map;
 import io.ippipe.jobs.io.CredentialProvider;
+import org.apache.hadoop.conf.Configuration;
 
 /**
  * Builds the key ring on the driver from crypto.keys, before Spark starts, so that a missing,
@@ -17,7 +18,7 @@ import io.ippipe.jobs.io.CredentialProvider;
 public final class KeyLoader {
   private KeyLoader() {}
 
-  public static KeyRing load(PipelineConfig config) {
+  public static KeyRing load(Configuration hadoop, PipelineConfig config) {
     List<KeySources.Spec> specs = config.get(Keys.CRYPTO_KEYS);
     if (specs.isEmpty()) {
       throw new ConfigException("No keys configured: set crypto.keys, e.g. "
@@ -26,7 +27,7 @@ public final class KeyLoader {
     }
     String providerPath = config.get(Keys.CRYPTO_CREDENTIAL_PROVIDER_PATH);
     Map<String, byte[]> material = KeySources.load(specs,
-        providerPath.isEmpty() ? null : spec -> fromCredentialProvider(providerPath, spec));
+        providerPath.isEmpty() ? null : spec -> fromCredentialProvider(hadoop, providerPath, spec));
     KeyRing.Derivation derivation = config.get(Keys.CRYPTO_KEY_DERIVATION).equals("hkdf")
         ? KeyRing.Derivation.HKDF : KeyRing.Derivation.NONE;
     return new KeyRing(material, derivation);
@@ -36,7 +37,8 @@ public final class KeyLoader {
    * probe.judge_key, from the same sources as crypto.keys (file:, env:, credential:); empty
    * fails naming the key, since the checkers and the judge cannot work without it.
    */
-  public static io.ippipe.common.probe.JudgeKey judgeKey(PipelineConfig config) {
+  public static io.ippipe.common.probe.JudgeKey judgeKey(Configuration hadoop,
+      PipelineConfig config) {
     String value = config.get(Keys.PROBE_JUDGE_KEY);
     if (value.isEmpty()) {
       throw new ConfigException("probe.judge_key is not set: the judge signs its answers and the "
@@ -52,7 +54,7 @@ public final class KeyLoader {
     }
     String providerPath = config.get(Keys.CRYPTO_CREDENTIAL_PROVIDER_PATH);
     byte[] bytes = KeySources.load(spec.get(0),
-        providerPath.isEmpty() ? null : s -> fromCredentialProvider(providerPath, s));
+        providerPath.isEmpty() ? null : s -> fromCredentialProvider(hadoop, providerPath, s));
     try {
       return io.ippipe.common.probe.JudgeKey.of(bytes);
     } finally {
@@ -60,7 +62,8 @@ public final class KeyLoader {
     }
   }
 
-  static char[] fromCredentialProvider(String providerPath, KeySources.Spec spec) {
-    return CredentialProvider.read(providerPath, spec.location(), "Key '" + spec.id() + "'");
+  static char[] fromCredentialProvider(Configuration hadoop, String providerPath,
+      KeySources.Spec spec) {
+    return CredentialProvider.read(hadoop, providerPath, spec.location(), "Key '" + spec.id() + "'");
   }
 }

@@ -2,13 +2,9 @@ package io.ippipe.jobs.io;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.attribute.PosixFilePermission;
-import java.util.EnumSet;
-import java.util.Set;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
-import org.apache.hadoop.fs.permission.FsAction;
 import org.apache.hadoop.fs.permission.FsPermission;
 
 /**
@@ -26,37 +22,25 @@ public final class NioLocalFileSystem extends LocalFileSystem {
   }
 
   static final class NioRawLocalFileSystem extends RawLocalFileSystem {
+    /**
+     * The mode Hadoop's {@code chmod} with four octal digits would leave: the permission bits and
+     * the sticky bit as asked, and, as GNU chmod does, a directory's set-user-ID and set-group-ID
+     * bits kept (a lake under a setgid directory keeps its group). Through the {@code unix} view,
+     * one chmod(2) call, where PosixFilePermissions could neither set the sticky bit nor keep the
+     * setgid one.
+     */
     @Override
     public void setPermission(Path p, FsPermission permission) throws IOException {
-      if (permission.getStickyBit()) {
-        super.setPermission(p, permission);  // java.nio cannot set it; Hadoop's own way can
-        return;
+      java.nio.file.Path path = pathToFile(p).toPath();
+      int mode = permission.toShort() & 01777;
+      try {
+        if (Files.isDirectory(path)) {
+          mode |= (Integer) Files.getAttribute(path, "unix:mode") & 06000;
+        }
+        Files.setAttribute(path, "unix:mode", mode);
+      } catch (UnsupportedOperationException | IllegalArgumentException e) {
+        super.setPermission(p, permission);  // no unix view (not a POSIX file system): Hadoop's way
       }
-      Files.setPosixFilePermissions(pathToFile(p).toPath(), posix(permission));
-    }
-  }
-
-  static Set<PosixFilePermission> posix(FsPermission permission) {
-    Set<PosixFilePermission> out = EnumSet.noneOf(PosixFilePermission.class);
-    add(out, permission.getUserAction(), PosixFilePermission.OWNER_READ,
-        PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
-    add(out, permission.getGroupAction(), PosixFilePermission.GROUP_READ,
-        PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE);
-    add(out, permission.getOtherAction(), PosixFilePermission.OTHERS_READ,
-        PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
-    return out;
-  }
-
-  private static void add(Set<PosixFilePermission> out, FsAction action, PosixFilePermission read,
-      PosixFilePermission write, PosixFilePermission execute) {
-    if (action.implies(FsAction.READ)) {
-      out.add(read);
-    }
-    if (action.implies(FsAction.WRITE)) {
-      out.add(write);
-    }
-    if (action.implies(FsAction.EXECUTE)) {
-      out.add(execute);
     }
   }
 }

@@ -3,7 +3,6 @@ package io.ippipe.jobs.io;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
-import scala.Tuple2;
 
 /**
  * Builds the SparkSession. Under spark-submit the master and resources come from the submit;
@@ -27,15 +26,15 @@ public final class Sessions {
    * The Hadoop configuration the session will have, for the work done before it starts (plan and
    * prepare read markers, keys and stores, and must fail before Spark is up): the
    * {@code spark.hadoop.*} settings of the submit and of ippipe's defaults, as Spark applies them.
+   * Made by the same call SparkContext makes ({@code SparkHadoopUtil}, Spark-internal but public
+   * in the bytecode), so that it also carries what Spark derives (S3 credentials from the
+   * environment, buffer sizes), not only the {@code spark.hadoop.*} copies.
    * The first file system made for a scheme is cached for the whole JVM, so this one also decides
    * the session's {@code file:} file system.
    */
   public static Configuration hadoopConf(String masterOverride) {
-    Configuration hadoop = new Configuration();
-    for (Tuple2<String, String> e : sparkConf(masterOverride).getAllWithPrefix("spark.hadoop.")) {
-      hadoop.set(e._1(), e._2());
-    }
-    return hadoop;
+    return org.apache.spark.deploy.SparkHadoopUtil.get().newConfiguration(
+        sparkConf(masterOverride));
   }
 
   private static SparkConf sparkConf(String masterOverride) {

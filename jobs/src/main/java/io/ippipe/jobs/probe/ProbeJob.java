@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
@@ -75,7 +76,7 @@ public final class ProbeJob {
 
   private ProbeJob() {}
 
-  public static Prepared prepare(PipelineConfig config) {
+  public static Prepared prepare(Configuration hadoop, PipelineConfig config) {
     String judgeUrl = config.get(Keys.PROBE_JUDGE_URL);
     if (!judgeUrl.isBlank()) {
       ProbeSettings.judgeUri(judgeUrl);
@@ -87,7 +88,7 @@ public final class ProbeJob {
     if (spec.isBlank()) {
       credentials = ProxyCredentials.NONE;
     } else if (spec.startsWith("credential:")) {
-      credentials = ProxyCredentials.parse(new String(CredentialProvider.read(
+      credentials = ProxyCredentials.parse(new String(CredentialProvider.read(hadoop,
           config.get(Keys.CRYPTO_CREDENTIAL_PROVIDER_PATH), spec.substring("credential:".length()),
           "probe.credentials")), owners);
     } else {
@@ -95,7 +96,7 @@ public final class ProbeJob {
     }
     // Without a judge URL, from() says so; the key is read only for a judge worth signing for.
     ProbeSettings settings = ProbeSettings.from(config,
-        judgeUrl.isBlank() ? null : io.ippipe.jobs.encrypt.KeyLoader.judgeKey(config));
+        judgeUrl.isBlank() ? null : io.ippipe.jobs.encrypt.KeyLoader.judgeKey(hadoop, config));
     int ioThreads = config.get(Keys.PROBE_IO_THREADS);
     return new Prepared(settings, policy, credentials, s -> new NetworkProber(s, ioThreads));
   }

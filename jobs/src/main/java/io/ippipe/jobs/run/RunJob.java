@@ -143,7 +143,7 @@ public final class RunJob {
 
   /** Loads geo, keys, blocklists and reaches Redis for the stages that will run: exit 2 here. */
   public static Prepared prepare(Configuration conf, PipelineConfig config, Options o, Plan plan) {
-    return prepare(conf, config, o, plan, ProbeJob::prepare);
+    return prepare(conf, config, o, plan, c -> ProbeJob.prepare(conf, c));
   }
 
   /** As above, with the probe stage prepared by {@code probing} (eval: simulated checks). */
