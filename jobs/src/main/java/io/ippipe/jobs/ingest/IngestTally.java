@@ -73,17 +73,25 @@ public final class IngestTally extends AccumulatorV2<IngestTally.Counts, IngestT
     }
   }
 
-  private Counts counts = new Counts();
+  /**
+   * An executor's heartbeat thread reads the accumulators of running tasks ({@code isZero}, and
+   * on a cluster serialises them), and one exception there stops its heartbeats for good: the
+   * driver then drops the executor. So the counts are volatile, a task's add replaces them whole
+   * instead of changing what a heartbeat may be reading, and null (only while Java
+   * deserialisation builds this object: AccumulatorV2's readObject registers it with the task
+   * before this class's fields are read) reads as zero.
+   */
+  private volatile Counts counts = new Counts();
 
   @Override
   public boolean isZero() {
-    return counts.isEmpty();
+    return value().isEmpty();
   }
 
   @Override
   public AccumulatorV2<Counts, Counts> copy() {
     IngestTally t = new IngestTally();
-    t.counts.add(counts);
+    t.counts.add(value());
     return t;
   }
 
@@ -92,19 +100,26 @@ public final class IngestTally extends AccumulatorV2<IngestTally.Counts, IngestT
     counts = new Counts();
   }
 
+  /** Once per task, at its end, on the executor. */
   @Override
   public void add(Counts v) {
-    counts.add(v);
+    Counts next = value().copy();
+    next.add(v);
+    counts = next;
   }
 
+  /** On the driver, once per finished task: in place, since the tally's value grows with them. */
   @Override
   public void merge(AccumulatorV2<Counts, Counts> other) {
-    counts.add(other.value());
+    Counts mine = value();
+    mine.add(other.value());
+    counts = mine;
   }
 
   @Override
   public Counts value() {
-    return counts;
+    Counts c = counts;
+    return c == null ? new Counts() : c;
   }
 
   /** Totals of every file, for the dataset's metrics. */

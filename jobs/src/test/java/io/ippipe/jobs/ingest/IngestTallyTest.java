@@ -1,0 +1,67 @@
+package io.ippipe.jobs.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.lang.reflect.Field;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The tally as an executor's heartbeat thread sees it: Spark reads the accumulators of running
+ * tasks from that thread ({@code isZero}, then on a cluster serialises them), and one exception
+ * there stops the executor's heartbeats for good, so that after the network timeout the driver
+ * drops the executor and its tasks (seen once here, in a local[1] run of 10 M lines).
+ */
+class IngestTallyTest {
+  /**
+   * AccumulatorV2's readObject registers the accumulator with the task before Java
+   * deserialisation has read this class's fields: a heartbeat then finds no counts yet.
+   */
+  @Test
+  void aHeartbeatDuringTheTallysDeserialisationFindsItZero() throws Exception {
+    IngestTally halfRead = new IngestTally();
+    Field counts = IngestTally.class.getDeclaredField("counts");
+    counts.setAccessible(true);
+    counts.set(halfRead, null);
+    assertTrue(halfRead.isZero());
+    assertTrue(halfRead.value().isEmpty());
+    assertTrue(((IngestTally) halfRead.copy()).isZero());
+  }
+
+  /**
+   * A task adds its counts once, at its end, while the heartbeat may be serialising the tally:
+   * what was read before the add is left as it was, and the add is seen whole.
+   */
+  @Test
+  void anAddLeavesTheCountsReadBeforeItAlone() throws Exception {
+    IngestTally tally = new IngestTally();
+    IngestTally.Counts before = tally.value();
+    IngestTally.Counts task = new IngestTally.Counts();
+    task.file("a.log").records = 3;
+    task.splitLines.computeIfAbsent("a.log", f -> new java.util.TreeMap<>()).put(0L, 3L);
+    tally.add(task);
+    assertTrue(before.isEmpty(), "the counts a heartbeat read changed under it");
+    assertEquals(3, tally.value().file("a.log").records);
+
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(tally.value());
+    }
+    try (ObjectInputStream in = new ObjectInputStream(
+        new ByteArrayInputStream(bytes.toByteArray()))) {
+      IngestTally.Counts read = (IngestTally.Counts) in.readObject();
+      assertEquals(3, read.file("a.log").records);
+      assertEquals(3L, read.splitLines.get("a.log").get(0L));
+    }
+    IngestTally merged = new IngestTally();
+    merged.merge(tally);
+    merged.merge(tally);
+    assertEquals(6, merged.value().file("a.log").records);
+    assertSame(merged.value(), merged.value());
+  }
+}
