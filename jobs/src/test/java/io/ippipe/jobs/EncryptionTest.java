@@ -277,13 +277,7 @@ class EncryptionTest {
 
   @Test
   void credentialProviderKeysEqualFileKeys() throws Exception {
-    Path store = dir.resolve("keys/ippipe.jceks");
-    String provider = "jceks://file" + store.toAbsolutePath();
-    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(false);
-    conf.set("hadoop.security.credential.provider.path", provider);
-    var p = org.apache.hadoop.security.alias.CredentialProviderFactory.getProviders(conf).get(0);
-    p.createCredentialEntry("ippipe.k1", masterHex.toCharArray());
-    p.flush();
+    String provider = keyStore("ippipe.jceks");
     org.apache.hadoop.conf.Configuration hadoop = new org.apache.hadoop.conf.Configuration(false);
     PipelineConfig viaStore = PipelineConfig.of(Map.of(), Map.of("crypto.keys",
         "k1=credential:ippipe.k1", "crypto.credential_provider_path", provider));
@@ -304,13 +298,7 @@ class EncryptionTest {
    */
   @Test
   void credentialStoresAreReadThroughTheRunsHadoopConfiguration() throws Exception {
-    Path store = dir.resolve("keys/through-run.jceks");
-    String provider = "jceks://file" + store.toAbsolutePath();
-    org.apache.hadoop.conf.Configuration make = new org.apache.hadoop.conf.Configuration(false);
-    make.set("hadoop.security.credential.provider.path", provider);
-    var p = org.apache.hadoop.security.alias.CredentialProviderFactory.getProviders(make).get(0);
-    p.createCredentialEntry("ippipe.k1", masterHex.toCharArray());
-    p.flush();
+    String provider = keyStore("through-run.jceks");
     org.apache.hadoop.conf.Configuration run = new org.apache.hadoop.conf.Configuration(false);
     run.setClass("fs.file.impl", CountingLocalFileSystem.class, org.apache.hadoop.fs.FileSystem.class);
     run.setBoolean("fs.file.impl.disable.cache", true);
@@ -319,6 +307,17 @@ class EncryptionTest {
         "k1=credential:ippipe.k1", "crypto.credential_provider_path", provider)));
     assertTrue(CountingLocalFileSystem.OPENS.get() > before, "the store was not read through "
         + "the run's file system");
+  }
+
+  /** A jceks store under the test's folder holding the master key as ippipe.k1: its provider path. */
+  private static String keyStore(String name) throws Exception {
+    String provider = "jceks://file" + dir.resolve("keys/" + name).toAbsolutePath();
+    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(false);
+    conf.set("hadoop.security.credential.provider.path", provider);
+    var p = org.apache.hadoop.security.alias.CredentialProviderFactory.getProviders(conf).get(0);
+    p.createCredentialEntry("ippipe.k1", masterHex.toCharArray());
+    p.flush();
+    return provider;
   }
 
   /** A local file system that counts the files it opens. */
