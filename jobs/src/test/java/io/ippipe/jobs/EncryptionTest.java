@@ -278,7 +278,10 @@ class EncryptionTest {
   @Test
   void credentialProviderKeysEqualFileKeys() throws Exception {
     String provider = keyStore("ippipe.jceks");
-    org.apache.hadoop.conf.Configuration hadoop = new org.apache.hadoop.conf.Configuration(false);
+    org.apache.hadoop.conf.Configuration hadoop = new org.apache.hadoop.conf.Configuration(
+        SharedSpark.get().sparkContext().hadoopConfiguration());
+    // A missing alias never falls back to a clear-text property of its name.
+    hadoop.set("ippipe.nope", masterHex);
     PipelineConfig viaStore = PipelineConfig.of(Map.of(), Map.of("crypto.keys",
         "k1=credential:ippipe.k1", "crypto.credential_provider_path", provider));
     PipelineConfig viaFile = PipelineConfig.of(Map.of(), Map.of("crypto.keys", "k1=file:" + masterKey));
@@ -314,6 +317,8 @@ class EncryptionTest {
     String provider = "jceks://file" + dir.resolve("keys/" + name).toAbsolutePath();
     org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(false);
     conf.set("hadoop.security.credential.provider.path", provider);
+    // Its own file system, not the JVM's cached one: the session's must stay the session's.
+    conf.setBoolean("fs.file.impl.disable.cache", true);
     var p = org.apache.hadoop.security.alias.CredentialProviderFactory.getProviders(conf).get(0);
     p.createCredentialEntry("ippipe.k1", masterHex.toCharArray());
     p.flush();

@@ -275,6 +275,7 @@ class ProbeJobTest {
     String provider = "jceks://file" + dir.resolve("probe.jceks").toAbsolutePath();
     org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(false);
     conf.set("hadoop.security.credential.provider.path", provider);
+    conf.setBoolean("fs.file.impl.disable.cache", true);  // the session's file system stays its own
     var p = org.apache.hadoop.security.alias.CredentialProviderFactory.getProviders(conf).get(0);
     p.createCredentialEntry("ippipe.probe", "supplier.acme = alice:from-jceks\n".toCharArray());
     p.createCredentialEntry("ippipe.judge", ProbeFixtures.JUDGE_KEY_HEX.toCharArray());
@@ -286,7 +287,7 @@ class ProbeJobTest {
             "probe.judge_key", "credential:ippipe.judge",
             "crypto.credential_provider_path", provider));
     var prepared = io.ippipe.jobs.probe.ProbeJob.prepare(
-        new org.apache.hadoop.conf.Configuration(false), config);
+        SharedSpark.get().sparkContext().hadoopConfiguration(), config);
     assertEquals("from-jceks", prepared.credentials().lookup(new io.ippipe.common.probe.ProbeTarget(
         "203.0.113.1", 80, io.ippipe.common.input.ProxyProtocol.HTTP, "acme"), null).password());
     // The judge key from the same provider: it verifies what the tests' judge signs.
@@ -297,7 +298,7 @@ class ProbeJobTest {
             "probe.credentials", "credential:nope", "crypto.credential_provider_path", provider));
     io.ippipe.common.error.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(
         io.ippipe.common.error.ConfigException.class, () -> io.ippipe.jobs.probe.ProbeJob.prepare(
-            new org.apache.hadoop.conf.Configuration(false), missing));
+            SharedSpark.get().sparkContext().hadoopConfiguration(), missing));
     assertTrue(e.getMessage().contains("alias nope"), e.getMessage());
   }
 

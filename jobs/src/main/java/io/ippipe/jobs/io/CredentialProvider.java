@@ -3,6 +3,8 @@ package io.ippipe.jobs.io;
 import io.ippipe.common.error.ConfigException;
 import java.io.IOException;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.security.alias.CredentialProvider.CredentialEntry;
+import org.apache.hadoop.security.alias.CredentialProviderFactory;
 
 /**
  * Reads one alias from a Hadoop credential provider (jceks on HDFS or local disk), for the
@@ -23,13 +25,21 @@ public final class CredentialProvider {
       throw new ConfigException(label + ": credential:" + alias + " needs "
           + "crypto.credential_provider_path, e.g. jceks://file/etc/ippipe/keys.jceks");
     }
+    // The store's file system is made from this copy and cached for the JVM, so the copy
+    // differs from the run's only by the provider path; entries are looked up in the providers
+    // themselves, which never fall back to a clear-text property of the alias's name.
     Configuration conf = new Configuration(hadoop);
-    conf.set("hadoop.security.credential.provider.path", providerPath);
-    // Without this, a missing alias falls back to a clear-text config property of that name.
-    conf.setBoolean("hadoop.security.credential.clear-text-fallback", false);
-    char[] value;
+    conf.set(CredentialProviderFactory.CREDENTIAL_PROVIDER_PATH, providerPath);
+    char[] value = null;
     try {
-      value = conf.getPassword(alias);
+      for (org.apache.hadoop.security.alias.CredentialProvider p
+          : CredentialProviderFactory.getProviders(conf)) {
+        CredentialEntry entry = p.getCredentialEntry(alias);
+        if (entry != null) {
+          value = entry.getCredential();
+          break;
+        }
+      }
     } catch (IOException e) {
       throw new ConfigException(label + ": cannot read the credential provider " + providerPath
           + ": " + e.getClass().getSimpleName());
