@@ -59,6 +59,9 @@ class NioLocalFileSystemTest {
     assertEquals(0640, mode(file), "a file's setgid bit goes, as with chmod");
     fs.setPermission(new org.apache.hadoop.fs.Path(shared.toUri()), new FsPermission((short) 01777));
     assertEquals(03777, mode(shared));
+    org.junit.jupiter.api.Assertions.assertThrows(java.io.FileNotFoundException.class,
+        () -> fs.setPermission(new org.apache.hadoop.fs.Path(dir.resolve("gone").toUri()),
+            new FsPermission((short) 0750)));
   }
 
   @Test

@@ -1,7 +1,9 @@
 package io.ippipe.jobs.io;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
@@ -23,24 +25,27 @@ public final class NioLocalFileSystem extends LocalFileSystem {
 
   static final class NioRawLocalFileSystem extends RawLocalFileSystem {
     /**
-     * The mode Hadoop's {@code chmod} with four octal digits would leave: the permission bits and
-     * the sticky bit as asked, and, as GNU chmod does, a directory's set-user-ID and set-group-ID
-     * bits kept (a lake under a setgid directory keeps its group). Through the {@code unix} view,
-     * one chmod(2) call, where PosixFilePermissions could neither set the sticky bit nor keep the
-     * setgid one.
+     * The mode Hadoop's {@code chmod} with four octal digits leaves (Hadoop's way without its
+     * native library): the permission bits and the sticky bit as asked, and, as GNU chmod does,
+     * a directory's set-user-ID and set-group-ID bits kept (a lake under a setgid directory keeps
+     * its group). One stat and one chmod(2) through the {@code unix} view, where
+     * PosixFilePermissions could neither set the sticky bit nor keep the setgid one.
      */
     @Override
     public void setPermission(Path p, FsPermission permission) throws IOException {
       java.nio.file.Path path = pathToFile(p).toPath();
-      int mode = permission.toShort() & 01777;
       try {
-        if (Files.isDirectory(path)) {
-          mode |= (Integer) Files.getAttribute(path, "unix:mode") & 06000;
-        }
-        Files.setAttribute(path, "unix:mode", mode);
+        int now = (Integer) Files.getAttribute(path, "unix:mode");
+        int keep = (now & S_IFMT) == S_IFDIR ? now & 06000 : 0;
+        Files.setAttribute(path, "unix:mode", (permission.toShort() & 01777) | keep);
+      } catch (NoSuchFileException e) {
+        throw new FileNotFoundException("File " + p + " does not exist");
       } catch (UnsupportedOperationException | IllegalArgumentException e) {
         super.setPermission(p, permission);  // no unix view (not a POSIX file system): Hadoop's way
       }
     }
+
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFDIR = 0040000;
   }
 }
