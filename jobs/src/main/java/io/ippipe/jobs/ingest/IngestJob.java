@@ -108,36 +108,31 @@ public final class IngestJob {
   /** Spark's thread-local setting naming the fair-scheduler pool of a thread's jobs. */
   private static final String POOL = "spark.scheduler.pool";
 
-  /**
-   * A new daemon thread per step, so it never holds the JVM. Spark copies the creating thread's
-   * job group and scheduler pool into it. A thread that cannot start (the JVM out of native
-   * threads) leaves the step to the caller's thread: slower, but every step started is still
-   * awaited, none left writing when the stage fails.
-   */
-  private static java.util.concurrent.Executor thread(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      try {
-        t.start();
-      } catch (OutOfMemoryError e) {
-        r.run();
-      }
-    };
-  }
-
   private IngestJob() {}
 
-  /** Runs {@code step} on a thread of its own, in the caller's job group and pool. */
+  /**
+   * Runs {@code step} on a new daemon thread (it never holds the JVM), which Spark starts in the
+   * caller's job group and scheduler pool. A thread that cannot start (the JVM out of native
+   * threads) fails the step's future rather than the call, so that {@link #awaitAll} still waits
+   * for the steps started before it.
+   */
   private static <T> CompletableFuture<T> beside(String name,
       java.util.concurrent.Callable<T> step) {
-    return CompletableFuture.supplyAsync(() -> {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    Thread t = new Thread(() -> {
       try {
-        return step.call();
-      } catch (Exception e) {
-        throw new CompletionException(e);
+        result.complete(step.call());
+      } catch (Throwable e) {
+        result.completeExceptionally(e);
       }
-    }, thread("ippipe-ingest-" + name));
+    }, "ippipe-ingest-" + name);
+    t.setDaemon(true);
+    try {
+      t.start();
+    } catch (OutOfMemoryError e) {
+      result.completeExceptionally(e);
+    }
+    return result;
   }
 
   /**
@@ -211,17 +206,14 @@ public final class IngestJob {
       // before it. Each thread names its own job group.
       // Each feed in a fair-scheduler pool of its own: within one pool jobs run FIFO, and the
       // inventory's would wait for every pending task of the pass.
+      String callersPool = spark.sparkContext().getLocalProperty(POOL);
       CompletableFuture<FeedMetrics> inventory = p.inventory() == null ? null
-          : CompletableFuture.supplyAsync(() -> {
+          : beside("inventory", () -> {
             spark.sparkContext().setJobGroup("ingest-inventory",
                 "ippipe ingest inventory " + o.date(), false);
             spark.sparkContext().setLocalProperty(POOL, "ingest-inventory");
-            try {
-              return inventory(spark, config, p.inventory(), geo, out);
-            } catch (Exception e) {
-              throw new CompletionException(e);
-            }
-          }, thread("ippipe-ingest-inventory"));
+            return inventory(spark, config, p.inventory(), geo, out);
+          });
       if (inventory != null) {
         // A failed inventory stops the requests pass too: the stage has failed.
         inventory.whenComplete((m, e) -> {
@@ -232,7 +224,6 @@ public final class IngestJob {
       }
       FeedMetrics requests = null;
       Exception requestsFailure = null;
-      String callersPool = spark.sparkContext().getLocalProperty(POOL);
       try {
         if (p.requests() != null) {
           spark.sparkContext().setJobGroup("ingest-requests", "ippipe ingest requests " + o.date(),

@@ -74,14 +74,26 @@ public final class IngestTally extends AccumulatorV2<IngestTally.Counts, IngestT
   }
 
   /**
-   * An executor's heartbeat thread reads the accumulators of running tasks ({@code isZero}, and
-   * on a cluster serialises them), and one exception there stops its heartbeats for good: the
-   * driver then drops the executor. So the counts are volatile, a task's add replaces them whole
-   * instead of changing what a heartbeat may be reading, and null (only while Java
-   * deserialisation builds this object: AccumulatorV2's readObject registers it with the task
-   * before this class's fields are read) reads as zero.
+   * An executor's heartbeat thread reads the accumulators of running tasks: {@code isZero}, where
+   * an exception stops the executor's heartbeats for good (the driver then drops the executor
+   * after the network timeout), and on a cluster their serialised form. So the counts are
+   * volatile, a task's add replaces them whole instead of changing what a heartbeat may be
+   * reading, and null reads as zero: AccumulatorV2's readObject registers the tally with its task
+   * before this class's part is read. Transient, and read by {@link #readObject}, so that their
+   * one write after deserialisation is the volatile one.
    */
-  private volatile Counts counts = new Counts();
+  private transient volatile Counts counts = new Counts();
+
+  private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+    out.defaultWriteObject();
+    out.writeObject(value());
+  }
+
+  private void readObject(java.io.ObjectInputStream in)
+      throws java.io.IOException, ClassNotFoundException {
+    in.defaultReadObject();
+    counts = (Counts) in.readObject();
+  }
 
   @Override
   public boolean isZero() {
@@ -93,6 +105,12 @@ public final class IngestTally extends AccumulatorV2<IngestTally.Counts, IngestT
     IngestTally t = new IngestTally();
     t.counts.add(value());
     return t;
+  }
+
+  /** What Spark sends with each task: empty, without copying the driver's counts first. */
+  @Override
+  public AccumulatorV2<Counts, Counts> copyAndReset() {
+    return new IngestTally();
   }
 
   @Override

@@ -1,7 +1,6 @@
 package io.ippipe.jobs.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -48,20 +47,45 @@ class IngestTallyTest {
     assertTrue(before.isEmpty(), "the counts a heartbeat read changed under it");
     assertEquals(3, tally.value().file("a.log").records);
 
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-      out.writeObject(tally.value());
-    }
-    try (ObjectInputStream in = new ObjectInputStream(
-        new ByteArrayInputStream(bytes.toByteArray()))) {
-      IngestTally.Counts read = (IngestTally.Counts) in.readObject();
-      assertEquals(3, read.file("a.log").records);
-      assertEquals(3L, read.splitLines.get("a.log").get(0L));
-    }
     IngestTally merged = new IngestTally();
     merged.merge(tally);
     merged.merge(tally);
     assertEquals(6, merged.value().file("a.log").records);
-    assertSame(merged.value(), merged.value());
+  }
+
+  /**
+   * The way Spark moves it: registered on the driver, sent empty with a task (copyAndReset,
+   * which must be zero), counted there, and sent back whole with the task's result (or a
+   * heartbeat).
+   */
+  @Test
+  void theTallyTravelsAsSparkSendsIt() throws Exception {
+    IngestTally driver = new IngestTally();
+    io.ippipe.jobs.SharedSpark.get().sparkContext().register(driver, "ingest-tally-test");
+    IngestTally.Counts before = new IngestTally.Counts();
+    before.file("old.log").records = 9;
+    driver.add(before);
+    IngestTally executor = roundTrip(driver);
+    assertTrue(executor.isZero(), "a task received the driver's counts");
+    IngestTally.Counts task = new IngestTally.Counts();
+    task.file("a.log").records = 3;
+    task.splitLines.computeIfAbsent("a.log", f -> new java.util.TreeMap<>()).put(0L, 3L);
+    executor.add(task);
+    IngestTally back = roundTrip(executor);
+    assertEquals(3, back.value().file("a.log").records);
+    assertEquals(3L, back.value().splitLines.get("a.log").get(0L));
+    driver.merge(back);
+    assertEquals(java.util.Set.of("a.log", "old.log"), driver.value().files.keySet());
+  }
+
+  private static IngestTally roundTrip(IngestTally tally) throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(tally);
+    }
+    try (ObjectInputStream in = new ObjectInputStream(
+        new ByteArrayInputStream(bytes.toByteArray()))) {
+      return (IngestTally) in.readObject();
+    }
   }
 }
