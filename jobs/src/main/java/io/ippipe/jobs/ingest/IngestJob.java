@@ -225,7 +225,9 @@ public final class IngestJob {
       FeedMetrics requests = null;
       Exception requestsFailure = null;
       try {
-        if (p.requests() != null) {
+        // An inventory that failed already (its thread could not start, or its input failed
+        // at once) has cancelled no requests job yet: Spark cancels only running ones.
+        if (p.requests() != null && (inventory == null || !inventory.isCompletedExceptionally())) {
           spark.sparkContext().setJobGroup("ingest-requests", "ippipe ingest requests " + o.date(),
               false);
           spark.sparkContext().setLocalProperty(POOL, "ingest-requests");

@@ -66,7 +66,6 @@ class IngestTallyTest {
     before.file("old.log").records = 9;
     driver.add(before);
     IngestTally executor = roundTrip(driver);
-    assertTrue(executor.isZero(), "a task received the driver's counts");
     IngestTally.Counts task = new IngestTally.Counts();
     task.file("a.log").records = 3;
     task.splitLines.computeIfAbsent("a.log", f -> new java.util.TreeMap<>()).put(0L, 3L);
