@@ -3,7 +3,6 @@ package io.ippipe.jobs.io;
 import io.ippipe.common.error.ConfigException;
 import java.io.IOException;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.security.alias.CredentialProvider.CredentialEntry;
 import org.apache.hadoop.security.alias.CredentialProviderFactory;
 
 /**
@@ -26,20 +25,13 @@ public final class CredentialProvider {
           + "crypto.credential_provider_path, e.g. jceks://file/etc/ippipe/keys.jceks");
     }
     // The store's file system is made from this copy and cached for the JVM, so the copy
-    // differs from the run's only by the provider path; entries are looked up in the providers
-    // themselves, which never fall back to a clear-text property of the alias's name.
+    // differs from the run's only by the provider path; the providers alone are asked, never a
+    // clear-text property of the alias's name (getPassword's fallback).
     Configuration conf = new Configuration(hadoop);
     conf.set(CredentialProviderFactory.CREDENTIAL_PROVIDER_PATH, providerPath);
-    char[] value = null;
+    char[] value;
     try {
-      for (org.apache.hadoop.security.alias.CredentialProvider p
-          : CredentialProviderFactory.getProviders(conf)) {
-        CredentialEntry entry = p.getCredentialEntry(alias);
-        if (entry != null) {
-          value = entry.getCredential();
-          break;
-        }
-      }
+      value = conf.getPasswordFromCredentialProviders(alias);
     } catch (IOException e) {
       throw new ConfigException(label + ": cannot read the credential provider " + providerPath
           + ": " + e.getClass().getSimpleName());
