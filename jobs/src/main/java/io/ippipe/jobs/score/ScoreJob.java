@@ -104,12 +104,13 @@ public final class ScoreJob {
               .or(col("excluded_reason").notEqual(ExclusionReason.RETIRED)));
       joined = carry(today, prev, previous.get());
     } else {
-      joined = today
-          .withColumn("previous_health", lit(null).cast(DataTypes.DoubleType))
-          .withColumn("previous_evidence", lit(null).cast(DataTypes.DoubleType))
-          .withColumn("previous_successes", lit(null).cast(DataTypes.DoubleType))
-          .withColumn("previous_dt", lit(null).cast(DataTypes.DateType))
-          .withColumn("previous_last_listed", lit(null).cast(DataTypes.DateType));
+      Map<String, Column> none = new LinkedHashMap<>();
+      none.put("previous_health", lit(null).cast(DataTypes.DoubleType));
+      none.put("previous_evidence", lit(null).cast(DataTypes.DoubleType));
+      none.put("previous_successes", lit(null).cast(DataTypes.DoubleType));
+      none.put("previous_dt", lit(null).cast(DataTypes.DateType));
+      none.put("previous_last_listed", lit(null).cast(DataTypes.DateType));
+      joined = today.withColumns(none);
     }
     joined = withProbes(joined,
         lake.exists(Tables.PROBES, date) ? lake.read(spark, Tables.PROBES, date) : null);
@@ -119,14 +120,16 @@ public final class ScoreJob {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<Blocklists> lists = jsc.broadcast(blocklists);
     try {
+      Map<String, Column> derived = new LinkedHashMap<>();
+      derived.put("blocklist", col("__check.blocklist"));
+      derived.put("globally_reachable", col("__check.globally_reachable"));
+      derived.put("days_since_last_seen", datediff(day, to_date(col("last_seen"))));
+      derived.put("days_since_listed", datediff(day, col("last_listed")));
+      derived.put("days_since_previous", datediff(day, col("previous_dt")));
       Dataset<Row> checked = joined
           .withColumn("__check", functions.udf(new AddressCheckUdf(lists), AddressCheckUdf.RESULT)
               .apply(col("ip_bytes")))
-          .withColumn("blocklist", col("__check.blocklist"))
-          .withColumn("globally_reachable", col("__check.globally_reachable"))
-          .withColumn("days_since_last_seen", datediff(day, to_date(col("last_seen"))))
-          .withColumn("days_since_listed", datediff(day, col("last_listed")))
-          .withColumn("days_since_previous", datediff(day, col("previous_dt")));
+          .withColumns(derived);
       Column[] evidenceColumns = Arrays.stream(ScoreUdf.EVIDENCE).map(functions::col)
           .toArray(Column[]::new);
       // One row per proxy: small, kept for the write and the summary so that nothing is
@@ -193,17 +196,18 @@ public final class ScoreJob {
         col("proxy_type"), col("supplier"), col("claimed_country"), col("country_code"),
         col("region"), col("city"), col("asn"), col("as_org"), col("network_type"));
     if (evidence == null) {
-      Dataset<Row> out = inv.withColumn("in_inventory", lit(true));
+      Map<String, Column> none = new LinkedHashMap<>();
+      none.put("in_inventory", lit(true));
       for (String c : COUNTS) {
-        out = out.withColumn(c, lit(0L));
+        none.put(c, lit(0L));
       }
-      return out
-          .withColumn("latency_p50_ms", lit(null).cast(DataTypes.DoubleType))
-          .withColumn("latency_p90_ms", lit(null).cast(DataTypes.DoubleType))
-          .withColumn("latency_p99_ms", lit(null).cast(DataTypes.DoubleType))
-          .withColumn("distinct_targets", lit(0L))
-          .withColumn("first_seen", lit(null).cast(DataTypes.TimestampType))
-          .withColumn("last_seen", lit(null).cast(DataTypes.TimestampType));
+      for (String c : List.of("latency_p50_ms", "latency_p90_ms", "latency_p99_ms")) {
+        none.put(c, lit(null).cast(DataTypes.DoubleType));
+      }
+      none.put("distinct_targets", lit(0L));
+      none.put("first_seen", lit(null).cast(DataTypes.TimestampType));
+      none.put("last_seen", lit(null).cast(DataTypes.TimestampType));
+      return inv.withColumns(none);
     }
     Dataset<Row> byPort = Frames.prefixed(evidence.filter(col("proxy_port").isNotNull()), "p_");
     Dataset<Row> byIp = Frames.prefixed(evidence.filter(col("proxy_port").isNull()), "q_");
@@ -261,8 +265,8 @@ public final class ScoreJob {
    */
   static Dataset<Row> withProbes(Dataset<Row> endpoints, Dataset<Row> probes) {
     if (probes == null) {
-      return endpoints.withColumn("probe_checks", lit(0L)).withColumn("probe_passed", lit(0L))
-          .withColumn("probe_median_ms", lit(null).cast(DataTypes.DoubleType));
+      return endpoints.withColumns(probeColumns(lit(0L), lit(0L),
+          lit(null).cast(DataTypes.DoubleType)));
     }
     Column ok = col("outcome").equalTo(io.ippipe.common.probe.ProbeOutcome.OK.text());
     Dataset<Row> perEndpoint = probes.filter(col("final_attempt"))
@@ -272,12 +276,18 @@ public final class ScoreJob {
     return endpoints.join(perEndpoint, col("ip").equalTo(col("k_ip"))
             .and(col("port").equalTo(col("k_port"))).and(col("protocol").equalTo(col("k_protocol"))),
             "left")
-        .withColumn("probe_checks", coalesce(col("k_checks"), lit(0L)))
-        .withColumn("probe_passed", coalesce(col("k_passed"), lit(0L)))
-        .withColumn("probe_median_ms", col("k_median"))
+        .withColumns(probeColumns(coalesce(col("k_checks"), lit(0L)),
+            coalesce(col("k_passed"), lit(0L)), col("k_median")))
         .drop("k_ip", "k_port", "k_protocol", "k_checks", "k_passed", "k_median");
   }
 
+  private static Map<String, Column> probeColumns(Column checks, Column passed, Column medianMs) {
+    Map<String, Column> m = new LinkedHashMap<>();
+    m.put("probe_checks", checks);
+    m.put("probe_passed", passed);
+    m.put("probe_median_ms", medianMs);
+    return m;
+  }
 
   /**
    * Joins today's endpoints with the previous partition: endpoints known only from the past are
@@ -297,22 +307,27 @@ public final class ScoreJob {
         .and(col("port").eqNullSafe(col("v_port")))
         .and(col("protocol").eqNullSafe(col("v_protocol"))), "full_outer");
     Column inToday = col("in_inventory").isNotNull();
-    j = j.withColumn("ip", coalesce(col("ip"), col("v_ip")))
-        .withColumn("port", when(inToday, col("port")).otherwise(col("v_port")))
-        .withColumn("protocol", when(inToday, col("protocol")).otherwise(col("v_protocol")));
+    Map<String, Column> merged = new LinkedHashMap<>();
+    merged.put("ip", coalesce(col("ip"), col("v_ip")));
+    merged.put("port", when(inToday, col("port")).otherwise(col("v_port")));
+    merged.put("protocol", when(inToday, col("protocol")).otherwise(col("v_protocol")));
     for (String a : ATTRIBUTES) {
-      j = j.withColumn(a, when(inToday, coalesce(col(a), col("v_" + a))).otherwise(col("v_" + a)));
+      merged.put(a, when(inToday, coalesce(col(a), col("v_" + a))).otherwise(col("v_" + a)));
     }
-    j = j.withColumn("last_seen", greatest(col("last_seen"), col("v_last_seen")));
+    merged.put("last_seen", greatest(col("last_seen"), col("v_last_seen")));
     for (String c : COUNTS) {
-      j = j.withColumn(c, coalesce(col(c), lit(0L)));
+      merged.put(c, coalesce(col(c), lit(0L)));
     }
-    j = j.withColumn("distinct_targets", coalesce(col("distinct_targets"), lit(0L)))
-        .withColumn("in_inventory", coalesce(col("in_inventory"), lit(false)))
-        .withColumn("previous_dt", when(col("v_ip").isNotNull(), lit(java.sql.Date.valueOf(prevDate))));
-    Dataset<Row> out = j.drop(Arrays.stream(j.columns()).filter(c -> c.startsWith("v_") && !c.equals("v_last_listed"))
-        .toArray(String[]::new));
-    return out.withColumnRenamed("v_last_listed", "previous_last_listed");
+    merged.put("distinct_targets", coalesce(col("distinct_targets"), lit(0L)));
+    merged.put("in_inventory", coalesce(col("in_inventory"), lit(false)));
+    merged.put("previous_dt",
+        when(col("v_ip").isNotNull(), lit(java.sql.Date.valueOf(prevDate))));
+    // One projection: each withColumn would analyse the whole (joined) plan again.
+    j = j.withColumns(merged);
+    return j.select(Arrays.stream(j.columns())
+        .filter(c -> !c.startsWith("v_") || c.equals("v_last_listed"))
+        .map(c -> c.equals("v_last_listed") ? col(c).as("previous_last_listed") : col(c))
+        .toArray(Column[]::new));
   }
 
   private static Column[] outputColumns() {
