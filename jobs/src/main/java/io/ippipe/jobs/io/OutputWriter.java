@@ -25,14 +25,20 @@ public final class OutputWriter {
    * so small inputs give one file, not one per task; but a partition of at least
    * {@link #MIN_ROWS_PER_SPLIT} rows per core gets at least one file per core, because the
    * next stage reads one file (one row group) per task and would otherwise run on one core.
+   *
+   * <p>Rows a stage has computed and kept ({@code persisted}: score's, publish's and probe's
+   * small sets) are merged into their files without a shuffle when they have at least as many
+   * partitions as files: the merged tasks only read kept blocks, so fewer tasks recompute
+   * nothing, and a shuffle would move every row once more in a job of its own.
    */
-  public static void writePartition(Dataset<Row> rows, long rowCount, long rowsPerFile, String dir,
-      Map<String, String> options, String... sortColumns) {
+  public static void writePartition(Dataset<Row> rows, boolean persisted, long rowCount,
+      long rowsPerFile, String dir, Map<String, String> options, String... sortColumns) {
     int cores = rows.sparkSession().sparkContext().defaultParallelism();
     long byCores = Math.min(cores, rowCount / MIN_ROWS_PER_SPLIT);
     int files = (int) Math.max(1, Math.min(10_000,
         Math.max(byCores, (rowCount + rowsPerFile - 1) / rowsPerFile)));
-    Dataset<Row> out = rows.repartition(files);
+    Dataset<Row> out = persisted && files <= rows.rdd().getNumPartitions()
+        ? rows.coalesce(files) : rows.repartition(files);
     if (sortColumns.length > 0) {
       out = out.sortWithinPartitions(sortColumns[0],
           java.util.Arrays.copyOfRange(sortColumns, 1, sortColumns.length));

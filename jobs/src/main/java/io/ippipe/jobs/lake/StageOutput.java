@@ -15,6 +15,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * What one stage writes for one date, staged under {@code _staging/dt=D/<stage>/} in the lake's
@@ -85,8 +86,9 @@ public final class StageOutput {
     if (layout.rowCount() < 0) {
       OutputWriter.writeAsIs(conformed, target, table.writeOptions());
     } else {
-      OutputWriter.writePartition(conformed, layout.rowCount(), layout.rowsPerFile(), target,
-          table.writeOptions(), layout.sortColumns());
+      OutputWriter.writePartition(conformed, !rows.storageLevel().equals(StorageLevel.NONE()),
+          layout.rowCount(), layout.rowsPerFile(), target, table.writeOptions(),
+          layout.sortColumns());
     }
   }
 
