@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ippipe.common.publish.PoolEntry;
 import io.ippipe.common.publish.PoolPolicy;
 import io.ippipe.jobs.publish.RedisPoolStore;
@@ -92,6 +94,20 @@ class PublishJobTest {
     assertTrue(version1.startsWith(ScoreJobTest.DAY1 + "-"), version1);
     List<String> lines = Files.readAllLines(lake.resolve("live/" + SnapshotPoolStore.fileName(version1)));
     assertEquals(pool1.size(), lines.size());
+    // Streamed without a global sort: still each group in one run of lines, best first.
+    Set<String> groupsDone = new HashSet<>();
+    String group = null;
+    double last = Double.MAX_VALUE;
+    for (String line : lines) {
+      JsonNode entry = new ObjectMapper().readTree(line);
+      if (!entry.get("group").asText().equals(group)) {
+        group = entry.get("group").asText();
+        assertTrue(groupsDone.add(group), "group " + group + " in one run of lines: " + lines);
+        last = Double.MAX_VALUE;
+      }
+      assertTrue(entry.get("score").asDouble() <= last, "best first in " + group + ": " + lines);
+      last = entry.get("score").asDouble();
+    }
     assertTrue(changes(lake, ScoreJobTest.DAY1).values().stream()
         .allMatch(r -> r.getAs("change").equals("added") && r.getAs("reason").equals(PoolPolicy.ELIGIBLE)));
 
