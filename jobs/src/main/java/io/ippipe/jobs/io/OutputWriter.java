@@ -29,7 +29,9 @@ public final class OutputWriter {
    * <p>Rows a stage has computed and kept ({@code persisted}: score's, publish's and probe's
    * small sets) are merged into their files without a shuffle when they have at least as many
    * partitions as files: the merged tasks only read kept blocks, so fewer tasks recompute
-   * nothing, and a shuffle would move every row once more in a job of its own.
+   * nothing, and a shuffle would move every row once more in a job of its own. Callers have
+   * computed such a set already (for their counts); one not yet computed would be computed by
+   * the write's {@code files} tasks. Blocks lost with an executor are recomputed there too.
    */
   public static void writePartition(Dataset<Row> rows, boolean persisted, long rowCount,
       long rowsPerFile, String dir, Map<String, String> options, String... sortColumns) {

@@ -203,7 +203,8 @@ public final class PublishJob {
   static final class TopPerCountry {
     private static final Comparator<Row> BEST = Comparator
         .comparing((Row r) -> r.<Double>getAs("score"), Comparator.reverseOrder())
-        .thenComparing(r -> r.<String>getAs("ip")).thenComparing(r -> r.<Integer>getAs("port"));
+        .thenComparing(r -> r.<String>getAs("ip")).thenComparing(r -> r.<Integer>getAs("port"))
+        .thenComparing(r -> r.<String>getAs("member"));
     private final int each;
     private final Map<String, List<Row>> byCountry = new TreeMap<>();
 

@@ -104,6 +104,8 @@ public final class ScoreJob {
               .or(col("excluded_reason").notEqual(ExclusionReason.RETIRED)));
       joined = carry(today, prev, previous.get());
     } else {
+      // withColumns appends new columns in no set order (Spark makes the map a Scala map):
+      // the output's order is outputColumns()'s.
       Map<String, Column> none = new LinkedHashMap<>();
       none.put("previous_health", lit(null).cast(DataTypes.DoubleType));
       none.put("previous_evidence", lit(null).cast(DataTypes.DoubleType));
