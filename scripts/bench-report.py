@@ -6,7 +6,7 @@
       Spark's event log) its wall time, log rows/s per core, the local[1] time, speedup and
       Karp-Flatt serial fraction, the driver-only time (no task running), the critical path
       (driver-only time plus the longest chain of Spark stages, each costing its longest task),
-      task seconds, the max/median task time of its heaviest Spark stage, the peak JVM heap; then
+      the Spark jobs it submitted (each costs the driver planning and scheduling), task seconds, the max/median task time of its heaviest Spark stage, the peak JVM heap; then
       DuckDB's pipeline on the same files (DUCKDB_JSON, '' without it) and the ratio.
   bench-report.py scale OUT_JSON...
       Time per log row at each size, against the smallest.
@@ -24,9 +24,9 @@ STAGES = ["ingest", "probe", "score", "publish"]
 
 
 def read_event_log(event_log):
-    """Spark's event log of one run: its tasks (stage id, launch ms, finish ms, peak heap) and its
-    Spark stages (id -> submission ms, completion ms)."""
-    tasks, stages = [], {}
+    """Spark's event log of one run: its tasks (stage id, launch ms, finish ms, peak heap), its
+    Spark stages (id -> submission ms, completion ms) and its jobs' submission times (ms)."""
+    tasks, stages, jobs = [], {}, []
     with open(event_log) as f:
         for line in f:
             e = json.loads(line)
@@ -35,11 +35,13 @@ def read_event_log(event_log):
                 info = e["Task Info"]
                 peak = (e.get("Task Executor Metrics") or {}).get("JVMHeapMemory", 0)
                 tasks.append((e["Stage ID"], info["Launch Time"], info["Finish Time"], peak))
+            elif kind == "SparkListenerJobStart":
+                jobs.append(e["Submission Time"])
             elif kind == "SparkListenerStageCompleted":
                 info = e["Stage Info"]
                 if info.get("Submission Time") and info.get("Completion Time"):
                     stages[info["Stage ID"]] = (info["Submission Time"], info["Completion Time"])
-    return tasks, stages
+    return tasks, stages, jobs
 
 
 def busy_ms(intervals, lo, hi):
@@ -53,7 +55,7 @@ def busy_ms(intervals, lo, hi):
     return covered
 
 
-def stage_parallelism(tasks, stages, lo, hi):
+def stage_parallelism(tasks, stages, jobs, lo, hi):
     """One ippipe stage, the window [lo, hi] ms of the run: its task time, its driver-only time
     (no task running anywhere), its critical path (driver-only time plus the longest chain of
     Spark stages that ran one after another, each costing its longest task), task skew, heap."""
@@ -69,6 +71,7 @@ def stage_parallelism(tasks, stages, lo, hi):
     heaviest = max(by_stage.values(), key=sum, default=[])
     median = statistics.median(heaviest) if heaviest else 0
     return {
+        "jobs": sum(1 for j in jobs if lo <= j <= hi),
         "tasks": len(mine),
         "task_seconds": round(sum(b - a for _, a, b, _ in mine) / 1000, 1),
         "driver_only_seconds": round(driver_only / 1000, 1),
@@ -81,7 +84,7 @@ def stage_parallelism(tasks, stages, lo, hi):
 def one_run(cores, run_json, event_log, wall):
     """Per ippipe stage of one `ippipe run`, and the whole command."""
     run = json.load(open(run_json))
-    tasks, stages = read_event_log(event_log)
+    tasks, stages, jobs = read_event_log(event_log)
     out = {"cores": cores, "wall": wall, "log_rows": run["ingest"]["rows"]["requests"]["read"],
            "proxies": run["ingest"]["rows"]["inventory"]["read"], "stages": {}}
     for s in run["stages"]:
@@ -89,10 +92,10 @@ def one_run(cores, run_json, event_log, wall):
             continue
         lo = s["startedAtMillis"]
         hi = lo + s["seconds"] * 1000
-        out["stages"][s["stage"]] = {"seconds": s["seconds"], **stage_parallelism(tasks, stages, lo, hi)}
+        out["stages"][s["stage"]] = {"seconds": s["seconds"], **stage_parallelism(tasks, stages, jobs, lo, hi)}
     first = min((t[1] for t in tasks), default=0)
     last = max((t[2] for t in tasks), default=0)
-    out["stages"]["whole command"] = {"seconds": round(wall, 1), **stage_parallelism(tasks, stages, first, last)}
+    out["stages"]["whole command"] = {"seconds": round(wall, 1), **stage_parallelism(tasks, stages, jobs, first, last)}
     # Before the first task and after the last: JVM and session start, planning, shutdown.
     whole = out["stages"]["whole command"]
     driver_only = round(wall - busy_ms([(a, b) for _, a, b, _ in tasks], first, last) / 1000, 1)
@@ -116,7 +119,7 @@ def pipeline(out_json, duckdb_json, *runs):
     p = top["cores"]
     print(f"{rows:,} log rows, {top['proxies']:,} inventory lines; local[{p}] unless said")
     print(f"  {'stage':14} {'seconds':>8} {'rows/s/core':>12} {'local[1] s':>11} {'speedup':>8}"
-          f" {'Karp-Flatt':>11} {'driver-only':>12} {'critical path':>14} {'task s':>7}"
+          f" {'Karp-Flatt':>11} {'driver-only':>12} {'critical path':>14} {'jobs':>5} {'task s':>7}"
           f" {'max/median':>11} {'heap MB':>8}")
     for stage, m in top["stages"].items():
         m["log_rows_per_s_core"] = round(rows / m["seconds"] / p) if m["seconds"] else None
@@ -130,7 +133,7 @@ def pipeline(out_json, duckdb_json, *runs):
         print(f"  {stage:14} {m['seconds']:8.1f} {dash(m['log_rows_per_s_core'], '{:,}'):>12}"
               f" {dash(m.get('local1_seconds')):>11} {dash(m.get('speedup')):>8}"
               f" {dash(m.get('karp_flatt')):>11} {m['driver_only_seconds']:6.1f} ({share:3.0f}%)"
-              f" {m['critical_path_seconds']:14.1f} {m['task_seconds']:7.1f}"
+              f" {m['critical_path_seconds']:14.1f} {m['jobs']:5d} {m['task_seconds']:7.1f}"
               f" {dash(m.get('heaviest_max_over_median')):>11} {dash(m.get('peak_heap_mb')):>8}")
     doc = {"log_rows": rows, "runs": results}
     if duckdb_json and os.path.exists(duckdb_json) and os.path.getsize(duckdb_json):
