@@ -62,6 +62,9 @@ public final class ScoreJob {
       "claimed_country", "country_code", "region", "city", "asn", "as_org", "network_type");
   static final List<String> COUNTS = List.of("attempts", "successes", "connect_failures", "bans",
       "upstream_errors", "bytes", "exit_observed", "exit_mismatches");
+  /** The latency quantiles of the evidence, carried as they are. */
+  static final List<String> LATENCY_QUANTILES = List.of("latency_p50_ms", "latency_p90_ms",
+      "latency_p99_ms");
 
   public record Result(LocalDate date, long proxies, long scored, Map<String, Long> excluded,
       String previous, Map<String, Long> histogram, Map<String, Object> metrics) {
@@ -203,7 +206,7 @@ public final class ScoreJob {
       for (String c : COUNTS) {
         none.put(c, lit(0L));
       }
-      for (String c : List.of("latency_p50_ms", "latency_p90_ms", "latency_p99_ms")) {
+      for (String c : LATENCY_QUANTILES) {
         none.put(c, lit(null).cast(DataTypes.DoubleType));
       }
       none.put("distinct_targets", lit(0L));
@@ -225,7 +228,7 @@ public final class ScoreJob {
       listedColumns.add(coalesce(col("p_" + c), lit(0L)).plus(coalesce(col("q_" + c), lit(0L))).as(c));
     }
     // Percentiles do not add up: an endpoint with both kinds of evidence keeps the per-port ones.
-    for (String c : List.of("latency_p50_ms", "latency_p90_ms", "latency_p99_ms")) {
+    for (String c : LATENCY_QUANTILES) {
       listedColumns.add(coalesce(col("p_" + c), col("q_" + c)).as(c));
     }
     listedColumns.add(greatest(coalesce(col("p_distinct_targets"), lit(0L)),
