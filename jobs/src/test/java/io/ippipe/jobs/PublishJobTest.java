@@ -98,8 +98,9 @@ class PublishJobTest {
     Set<String> groupsDone = new HashSet<>();
     String group = null;
     double last = Double.MAX_VALUE;
+    ObjectMapper mapper = new ObjectMapper();
     for (String line : lines) {
-      JsonNode entry = new ObjectMapper().readTree(line);
+      JsonNode entry = mapper.readTree(line);
       if (!entry.get("group").asText().equals(group)) {
         group = entry.get("group").asText();
         assertTrue(groupsDone.add(group), "group " + group + " in one run of lines: " + lines);
