@@ -58,6 +58,12 @@ ippipe_cds_fresh() {
   [[ -s "$CDS_ARCHIVE" && "$CDS_ARCHIVE" -nt "$APP_JAR" && "$CDS_ARCHIVE" -nt "$SPARK_CP_FILE" ]]
 }
 
+# The JVM options of a run that this script can see, space-separated with a leading space: the
+# operator's own (IPPIPE_JAVA_OPTS) and those the JVM reads from its environment.
+ippipe_visible_jvm_opts() {
+  echo " ${IPPIPE_JAVA_OPTS:-} ${JAVA_TOOL_OPTIONS:-} ${JDK_JAVA_OPTIONS:-} ${_JAVA_OPTIONS:-}"
+}
+
 # Sets CDS_OPTS: the archive's flags when it is fresh, else none. IPPIPE_CDS=0 turns it off.
 ippipe_cds_opts() {
   CDS_OPTS=()
@@ -66,7 +72,7 @@ ippipe_cds_opts() {
   # when JFR is started by flag or an agent hooks class loading from the start: such runs (the
   # bench's --profile, an APM agent) go without the archive, as do runs whose JVM options this
   # cannot see into (option files) or that set class sharing themselves.
-  local jvm_opts=" ${IPPIPE_JAVA_OPTS:-} ${JAVA_TOOL_OPTIONS:-} ${JDK_JAVA_OPTIONS:-} ${_JAVA_OPTIONS:-}"
+  local jvm_opts; jvm_opts=$(ippipe_visible_jvm_opts)
   [[ "$jvm_opts" =~ (FlightRecord|-agentlib|-agentpath|-javaagent|-Xrun|-Xshare|SharedArchive|VMOptionsFile|\ @) ]] \
     && return 0
   if ippipe_cds_fresh; then
@@ -85,7 +91,7 @@ ippipe_cds_opts() {
 #   usual default) or always: 0.92 of the wall time. Unless those options say otherwise.
 ippipe_memory_opts() {
   MEMORY_OPTS=()
-  local jvm_opts=" ${IPPIPE_JAVA_OPTS:-} ${JAVA_TOOL_OPTIONS:-} ${JDK_JAVA_OPTIONS:-} ${_JAVA_OPTIONS:-}"
+  local jvm_opts; jvm_opts=$(ippipe_visible_jvm_opts)
   if [[ ! "$jvm_opts" =~ -XX:[+-]Use[A-Za-z0-9]*GC([^A-Za-z]|$) ]]; then
     MEMORY_OPTS+=(-XX:+UseParallelGC)
   fi
