@@ -8,6 +8,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.lang.reflect.Field;
+import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,10 +42,7 @@ class IngestTallyTest {
   void anAddLeavesTheCountsReadBeforeItAlone() throws Exception {
     IngestTally tally = new IngestTally();
     IngestTally.Counts before = tally.value();
-    IngestTally.Counts task = new IngestTally.Counts();
-    task.file("a.log").records = 3;
-    task.splitLines.computeIfAbsent("a.log", f -> new java.util.TreeMap<>()).put(0L, 3L);
-    tally.add(task);
+    tally.add(oneSplit("a.log", 3));
     assertTrue(before.isEmpty(), "the counts a heartbeat read changed under it");
     assertEquals(3, tally.value().file("a.log").records);
 
@@ -66,15 +65,20 @@ class IngestTallyTest {
     before.file("old.log").records = 9;
     driver.add(before);
     IngestTally executor = roundTrip(driver);
-    IngestTally.Counts task = new IngestTally.Counts();
-    task.file("a.log").records = 3;
-    task.splitLines.computeIfAbsent("a.log", f -> new java.util.TreeMap<>()).put(0L, 3L);
-    executor.add(task);
+    executor.add(oneSplit("a.log", 3));
     IngestTally back = roundTrip(executor);
     assertEquals(3, back.value().file("a.log").records);
     assertEquals(3L, back.value().splitLines.get("a.log").get(0L));
     driver.merge(back);
-    assertEquals(java.util.Set.of("a.log", "old.log"), driver.value().files.keySet());
+    assertEquals(Set.of("a.log", "old.log"), driver.value().files.keySet());
+  }
+
+  /** What a task that read {@code records} lines of one split, the file's first, adds. */
+  private static IngestTally.Counts oneSplit(String file, long records) {
+    IngestTally.Counts task = new IngestTally.Counts();
+    task.file(file).records = records;
+    task.splitLines.computeIfAbsent(file, f -> new TreeMap<>()).put(0L, records);
+    return task;
   }
 
   private static IngestTally roundTrip(IngestTally tally) throws Exception {
