@@ -89,6 +89,7 @@ ippipe_cds_opts() {
 #   JAVA_TOOL_OPTIONS, ...) wins: the JVM refuses to start with two.
 # - The heap on transparent huge pages, where the kernel offers them on request (madvise, the
 #   usual default) or always: 0.92 of the wall time. Unless those options say otherwise.
+# Together, against the JVM's defaults: 0.95.
 ippipe_memory_opts() {
   MEMORY_OPTS=()
   local jvm_opts; jvm_opts=$(ippipe_visible_jvm_opts)
