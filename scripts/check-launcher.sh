@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # Checks how the JVM that scripts/ippipe starts keeps its heap (scripts/lib.sh,
 # ippipe_memory_opts): the parallel collector, on transparent huge pages where the kernel offers
-# them; and that the operator's own choice in IPPIPE_JAVA_OPTS replaces either, instead of making
-# the JVM refuse to start ("Multiple garbage collectors selected"). CI runs it.
+# them; and that the operator's own choice replaces either instead of making the JVM refuse to
+# start ("Multiple garbage collectors selected"). Options the JVM reads from its environment
+# (JAVA_TOOL_OPTIONS) come before the launcher's, so only lib.sh's check keeps those from losing
+# to it or clashing with it. CI runs this.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 fail=0
 
 # What the JVM of `scripts/ippipe --version` logs of its heap, on stderr: "collector | pages".
-heap() {  # IPPIPE_JAVA_OPTS
-  local out
-  if ! out=$(IPPIPE_JAVA_OPTS="$1 -Xlog:gc,gc+init:stderr" "$here/ippipe" --version 2>&1); then
-    echo "check-launcher: scripts/ippipe --version failed with IPPIPE_JAVA_OPTS='$1':" >&2
+# Run in an environment without the JVM's own option variables, but for those given.
+heap() {  # IPPIPE_JAVA_OPTS [VAR=VALUE ...]
+  local opts="$1" out
+  shift
+  if ! out=$(env -u JAVA_TOOL_OPTIONS -u JDK_JAVA_OPTIONS -u _JAVA_OPTIONS "$@" \
+      IPPIPE_JAVA_OPTS="$opts -Xlog:gc,gc+init:stderr" "$here/ippipe" --version 2>&1); then
+    echo "check-launcher: scripts/ippipe --version failed with IPPIPE_JAVA_OPTS='$opts' $*:" >&2
     echo "$out" >&2
     return 1
   fi
@@ -19,23 +24,32 @@ heap() {  # IPPIPE_JAVA_OPTS
     sed -n 's/.*Large Page Support: \(.*\)$/\1/p' <<< "$out" | head -1)"
 }
 
-expect() {  # description, IPPIPE_JAVA_OPTS, expected "collector | pages"
-  local got
-  got=$(heap "$2") || { fail=1; return 0; }
-  if [[ "$got" == "$3" ]]; then
-    echo "   ok: $1: $got"
+expect() {  # description, expected "collector | pages", IPPIPE_JAVA_OPTS [VAR=VALUE ...]
+  local what="$1" want="$2" got
+  shift 2
+  got=$(heap "$@") || { fail=1; return 0; }
+  if [[ "$got" == "$want" ]]; then
+    echo "   ok: $what: $got"
   else
-    echo "check-launcher: $1: expected '$3', the JVM logged '$got'" >&2
+    echo "check-launcher: $what: expected '$want', the JVM logged '$got'" >&2
     fail=1
   fi
 }
 
-pages="Disabled"
 thp=/sys/kernel/mm/transparent_hugepage/enabled
-[[ -r $thp && "$(cat "$thp")" =~ \[(always|madvise)\] ]] && pages="Enabled (Transparent)"
+pages="Disabled"
+if [[ -r $thp && "$(cat "$thp")" =~ \[(always|madvise)\] ]]; then
+  pages="Enabled (Transparent)"
+else
+  echo "   (this kernel offers no transparent huge pages on request: the pages are not tested here)"
+fi
 echo "== launcher: the JVM's collector | large pages (the kernel: $(cat $thp 2>/dev/null || echo no THP))"
-expect "by default" "" "Parallel | $pages"
-expect "the operator's G1" "-XX:+UseG1GC" "G1 | $pages"
-expect "the operator's serial collector" "-XX:+UseSerialGC" "Serial | $pages"
-expect "the operator's small pages" "-XX:-UseTransparentHugePages" "Parallel | Disabled"
+expect "by default" "Parallel | $pages" ""
+expect "a tuning flag that names no collector" "Parallel | $pages" "-XX:+UseGCOverheadLimit"
+expect "the operator's G1" "G1 | $pages" "-XX:+UseG1GC"
+expect "the operator's serial collector" "Serial | $pages" "-XX:+UseSerialGC"
+expect "the operator's small pages" "Parallel | Disabled" "-XX:-UseTransparentHugePages"
+expect "G1 in JAVA_TOOL_OPTIONS" "G1 | $pages" "" JAVA_TOOL_OPTIONS=-XX:+UseG1GC
+expect "small pages in JAVA_TOOL_OPTIONS" "Parallel | Disabled" "" \
+  JAVA_TOOL_OPTIONS=-XX:-UseTransparentHugePages
 exit $fail
