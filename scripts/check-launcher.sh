@@ -7,6 +7,7 @@
 # to it or clashing with it. CI runs this.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+source "$here/lib.sh"
 fail=0
 
 # What the JVM of `scripts/ippipe --version` logs of its heap, on stderr: "collector | pages".
@@ -38,7 +39,7 @@ expect() {  # description, expected "collector | pages", IPPIPE_JAVA_OPTS [VAR=V
 
 thp=/sys/kernel/mm/transparent_hugepage/enabled
 pages="Disabled"
-if [[ -r $thp && "$(cat "$thp")" =~ \[(always|madvise)\] ]]; then
+if ippipe_thp_offered; then
   pages="Enabled (Transparent)"
 else
   echo "   (this kernel offers no transparent huge pages on request: the pages are not tested here)"

@@ -64,6 +64,15 @@ ippipe_visible_jvm_opts() {
   echo " ${IPPIPE_JAVA_OPTS:-} ${JAVA_TOOL_OPTIONS:-} ${JDK_JAVA_OPTIONS:-} ${_JAVA_OPTIONS:-}"
 }
 
+# Options that name a file of more options, which the checks below cannot see into.
+JVM_OPTION_FILES='VMOptionsFile|-XX:Flags=| @'
+
+# True when the kernel hands out transparent huge pages on request (madvise) or always.
+ippipe_thp_offered() {
+  local thp=/sys/kernel/mm/transparent_hugepage/enabled
+  [[ -r $thp && "$(cat "$thp")" =~ \[(always|madvise)\] ]]
+}
+
 # Sets CDS_OPTS: the archive's flags when it is fresh, else none. IPPIPE_CDS=0 turns it off.
 ippipe_cds_opts() {
   CDS_OPTS=()
@@ -73,7 +82,7 @@ ippipe_cds_opts() {
   # bench's --profile, an APM agent) go without the archive, as do runs whose JVM options this
   # cannot see into (option files) or that set class sharing themselves.
   local jvm_opts; jvm_opts=$(ippipe_visible_jvm_opts)
-  [[ "$jvm_opts" =~ (FlightRecord|-agentlib|-agentpath|-javaagent|-Xrun|-Xshare|SharedArchive|VMOptionsFile|\ @) ]] \
+  [[ "$jvm_opts" =~ FlightRecord|-agentlib|-agentpath|-javaagent|-Xrun|-Xshare|SharedArchive|$JVM_OPTION_FILES ]] \
     && return 0
   if ippipe_cds_fresh; then
     CDS_OPTS=(-XX:SharedArchiveFile="$CDS_ARCHIVE" "${CDS_QUIET[@]}")
@@ -95,13 +104,11 @@ ippipe_cds_opts() {
 ippipe_memory_opts() {
   MEMORY_OPTS=()
   local jvm_opts; jvm_opts=$(ippipe_visible_jvm_opts)
-  [[ "$jvm_opts" =~ (VMOptionsFile|-XX:Flags=|\ @) ]] && return 0
+  [[ "$jvm_opts" =~ $JVM_OPTION_FILES ]] && return 0
   if [[ ! "$jvm_opts" =~ -XX:[+-]Use(Serial|Parallel|G1|Z|Shenandoah|Epsilon)GC([^A-Za-z0-9]|$) ]]; then
     MEMORY_OPTS+=(-XX:+UseParallelGC)
   fi
-  local thp=/sys/kernel/mm/transparent_hugepage/enabled
-  if [[ ! "$jvm_opts" =~ LargePage|TransparentHugePages ]] \
-      && [[ -r $thp && "$(cat "$thp")" =~ \[(always|madvise)\] ]]; then
+  if [[ ! "$jvm_opts" =~ LargePage|TransparentHugePages ]] && ippipe_thp_offered; then
     MEMORY_OPTS+=(-XX:+UseTransparentHugePages)
   fi
   return 0
