@@ -49,19 +49,17 @@ class RegressionTest {
     lakeB = dir.resolve("b");
     for (String[] day : new String[][] {{"a", "2026-11-24"}, {"a", "2026-11-25"}, {"b", "2026-11-25"}}) {
       Path in = golden.resolve("in/" + day[0] + "-" + day[1]);
-      CliTest.Run r = CliTest.run("run", "--date", day[1], "--out",
+      List<String> args = new ArrayList<>(List.of("run", "--date", day[1], "--out",
           (day[0].equals("a") ? lakeA : lakeB).toString(), "--inventory",
           in.resolve("inventory").toString(), "--requests", in.resolve("requests").toString(),
           "--conf", "geo.sources=csv:" + golden.resolve("in/geo.csv")
               + ":country_code+asn+as_org+network_type",
           "--conf", "crypto.keys=t=file:" + TestLakes.key(dir), "--key-id", "t",
-          "--conf", "validate.max_reject_rate=0.5",
-          // The golden days were scored by the policy before issue 19: what they prove
-          // unchanged is the pipeline under that policy, not the policy.
-          "--conf", "score.wilson_z=1.96", "--conf", "score.min_attempts=20",
-          "--conf", "publish.min_score=40", "--conf", "score.probation_evidence=0",
-          "--conf", "score.shift.min_attempts=0", "--conf", "score.failing_p=0",
-          "--conf", "score.combine=mean", "--conf", "score.shift.p=0");
+          "--conf", "validate.max_reject_rate=0.5"));
+      // The golden days were scored by the policy before issue 19: what they prove unchanged
+      // is the pipeline under that policy, not the policy.
+      args.addAll(ScoreJobTest.PRE_ISSUE_19);
+      CliTest.Run r = CliTest.run(args.toArray(new String[0]));
       assertEquals(0, r.code(), r.out() + r.err());
     }
   }

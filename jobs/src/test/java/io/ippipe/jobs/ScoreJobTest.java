@@ -32,7 +32,8 @@ class ScoreJobTest {
   static final List<String> PRE_ISSUE_19 = List.of("--conf", "score.wilson_z=1.96", "--conf",
       "score.min_attempts=20", "--conf", "score.probation_evidence=0", "--conf",
       "score.shift.min_attempts=0", "--conf", "publish.min_score=40", "--conf",
-      "score.failing_p=0", "--conf", "score.combine=mean", "--conf", "score.shift.p=0");
+      "score.failing_p=0", "--conf", "score.combine=mean", "--conf", "score.shift.p=0",
+      "--conf", "score.rank=bound", "--conf", "score.min_bound_score=0");
 
   static final String DAY1 = "2026-11-24";
   static final String DAY2 = "2026-11-25";
@@ -235,7 +236,11 @@ class ScoreJobTest {
     assertEquals(observed, d(good, "observed"), 1e-9);
     double health1 = (40 * observed + 20 * 50.0) / 60;
     assertEquals(health1, d(good, "health"), 1e-9);
-    assertEquals(Math.round(health1 * 10) / 10.0, d(good, "score"), 1e-9);
+    assertEquals(Math.round(health1 * 10) / 10.0, d(good, "bound_score"), 1e-9);
+    // The record's rate has the prior's 20 attempts beside the 40 successes; under the policy
+    // before issue 19 (score.rank = bound) the score is the bound score.
+    assertEquals((40 + 20 * 0.5) / 60, d(good, "record_rate"), 1e-12);
+    assertEquals(d(good, "bound_score"), d(good, "score"), 1e-9);
     assertEquals("match", good.getAs("geo_consistency"));
     assertNull(good.getAs("excluded_reason"));
 
@@ -301,7 +306,9 @@ class ScoreJobTest {
     CliTest.Run ip = CliTest.run("ip", "score", "1.0.0.1:8080", "--date", DAY2, "--out", lake.toString());
     assertEquals(0, ip.code(), ip.err());
     assertTrue(ip.out().contains("\"score\":" + d(good2, "score")), ip.out());
-    assertTrue(ip.out().contains("\"explain\":\"score " + d(good2, "score") + " = health "), ip.out());
+    assertTrue(ip.out().contains("\"explain\":\"score " + d(good2, "score") + " = 100 x record rate "),
+        ip.out());
+    assertTrue(ip.out().contains("; bound " + d(good2, "bound_score") + " = health "), ip.out());
     assertEquals(1, CliTest.run("ip", "score", "9.9.9.9", "--date", DAY2, "--out", lake.toString()).code());
 
     // With a one-day retirement the unlisted, never-seen proxy retires.

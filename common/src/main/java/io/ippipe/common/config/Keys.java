@@ -277,6 +277,20 @@ public final class Keys {
           + "worse or (from a health below score.prior) better, is a change too, at any number "
           + "of attempts: it keeps only score.shift.keep of the carried evidence; 0 turns it off.",
       Parsers.doubleRange(0.0, 0.5));
+
+  public static final ConfigKey<String> SCORE_RANK = key(
+      "score.rank", "record",
+      "What the score ranks by: 'record' is the record's success rate (its posterior mean) with "
+          + "the day's latency and ban discount, so a quiet good proxy ranks with a busy one; "
+          + "'bound' is the bound score itself, the score before (docs/score.md, \"Policy\").",
+      Parsers.choice("record", "bound"));
+  public static final ConfigKey<Double> SCORE_MIN_BOUND_SCORE = key(
+      "score.min_bound_score", "60",
+      "A proxy whose bound score (its health, a blend of Wilson lower bounds, times freshness and "
+          + "the geo and type factors) is below this is excluded as uncertain: the score ranks by "
+          + "the record's success rate, the bound says whether the evidence is strong enough yet; "
+          + "0 turns it off.",
+      Parsers.doubleRange(0.0, 100.0));
   public static final ConfigKey<Double> SCORE_SHIFT_KEEP = key(
       "score.shift.keep", "0.1",
       "The share of the carried evidence a change keeps (score.shift.min_attempts).",

@@ -26,6 +26,13 @@ public final class ExclusionReason {
    * days and fails it within a few.
    */
   public static final String FAILING_RECORD = "failing_record";
+  /**
+   * The bound score (the health, a blend of Wilson lower bounds, times the same factors) is
+   * below score.min_bound_score: the score says what the record's rate promises, the bound
+   * whether the evidence is yet strong enough to promise it. 4 successes in 5 score about 71 and
+   * bound about 54; a few more good requests admit the proxy.
+   */
+  public static final String UNCERTAIN = "uncertain";
 
   private ExclusionReason() {}
 }

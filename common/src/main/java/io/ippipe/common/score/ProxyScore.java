@@ -2,7 +2,10 @@ package io.ippipe.common.score;
 
 /**
  * A proxy's score and every component it came from, so that an operator can retrace it:
- * {@code score = health x freshness x geoFactor x typeFactor}, and
+ * {@code score = 100 x recordRate x (today's latency and ban discount) x freshness x geoFactor x
+ * typeFactor}, ranking by what the record promises; and
+ * {@code boundScore = health x freshness x geoFactor x typeFactor}, which admits (excluded as
+ * uncertain below score.min_bound_score), with
  * {@code health = (attempts x observed + carriedEvidence x previousHealth + minAttempts x prior)
  * / (attempts + carriedEvidence + minAttempts)}. docs/score.md has the whole model.
  *
@@ -14,16 +17,19 @@ package io.ippipe.common.score;
  * @param evidence attempts + carried evidence: what tomorrow carries
  * @param evidenceSuccesses the successes among {@code evidence}, carried alike
  * @param health the blend of observed, previous health and prior (0-100): what tomorrow carries
+ * @param recordRate (evidenceSuccesses + prior's successes) / (evidence + score.min_attempts)
  * @param freshness 0.5 ^ (days since last seen / half-life); 1 when never seen
  * @param geoConsistency match, mismatch or unknown (claimed country against geo country)
  * @param typeConsistency match, mismatch (claimed residential or mobile, hosting network) or unknown
- * @param score the final 0-100 score, one decimal
+ * @param boundScore health times the factors, one decimal: the conservative figure that admits
+ * @param score the final 0-100 score, one decimal: the ranking
  * @param excludedReason why the proxy may not enter the pool, or null
  */
 public record ProxyScore(Double availability, Double latencyScore, Double banRate, Double observed,
     double carriedEvidence, double evidence, double evidenceSuccesses, double health,
-    double freshness, String geoConsistency, double geoFactor, String typeConsistency,
-    double typeFactor, double score, String excludedReason) {
+    double recordRate, double freshness, String geoConsistency, double geoFactor,
+    String typeConsistency, double typeFactor, double boundScore, double score,
+    String excludedReason) {
 
   public static final String MATCH = "match";
   public static final String MISMATCH = "mismatch";

@@ -34,18 +34,7 @@ public final class ScoreModel {
     Double latencyScore = p90 == null ? null : latencyScore(p90);
     Double observed = null;
     if (n > 0) {
-      double base;
-      if (p.latencyDiscounts()) {
-        // Latency takes off at most its weight's share: a fast proxy that fails a third of its
-        // requests must not outscore a slow one that works (the mean let it, docs/score.md).
-        double share = p.weightLatency() / (p.weightAvailability() + p.weightLatency());
-        base = availability * (latencyScore == null ? 1.0 : 1.0 - share * (1.0 - latencyScore));
-      } else {
-        double weights = p.weightAvailability() + (latencyScore == null ? 0 : p.weightLatency());
-        base = (p.weightAvailability() * availability
-            + (latencyScore == null ? 0 : p.weightLatency() * latencyScore)) / weights;
-      }
-      observed = 100.0 * base * (1.0 - p.banPenalty() * banRate);
+      observed = 100.0 * useful(availability, latencyScore, banRate);
     }
 
     double carried = 0;
@@ -97,14 +86,42 @@ public final class ScoreModel {
       typeFactor = mismatch ? p.typeMismatchFactor() : 1.0;
     }
 
-    double score = Math.round(Math.min(100.0, Math.max(0.0,
-        health * freshness * geoFactor * typeFactor)) * 10.0) / 10.0;
+    double factors = freshness * geoFactor * typeFactor;
+    double bound = oneDecimal(health * factors);
     double evidence = n + carried;
     double evidenceSuccesses = successes + carriedSuccesses;
+    double rate = recordRate(evidenceSuccesses, evidence);
+    // Latency and bans are the day's: a day without trials has none, and its score is the
+    // record's rate alone (the bound still carries the history's discount).
+    double score = !p.ranksByRecord() ? bound
+        : oneDecimal(100.0 * (n > 0 ? useful(rate, latencyScore, banRate) : rate) * factors);
     return new ProxyScore(availability, latencyScore, banRate, observed, carried, evidence,
-        evidenceSuccesses, health, freshness, geo, geoFactor, type, typeFactor, score,
+        evidenceSuccesses, health, rate, freshness, geo, geoFactor, type, typeFactor, bound, score,
         exclusion(e, successes, n, changed ? null : evidenceSuccesses, evidence,
-            probes.passed()));
+            probes.passed(), bound));
+  }
+
+  /**
+   * A success rate made a usefulness (0-1) by the day's latency and bans: through the Wilson
+   * bound for today's observed score, through the record's rate for the score.
+   */
+  private double useful(double successRate, Double latencyScore, double banRate) {
+    double base;
+    if (p.latencyDiscounts()) {
+      // Latency takes off at most its weight's share: a fast proxy that fails a third of its
+      // requests must not outscore a slow one that works (the mean let it, docs/score.md).
+      double share = p.weightLatency() / (p.weightAvailability() + p.weightLatency());
+      base = successRate * (latencyScore == null ? 1.0 : 1.0 - share * (1.0 - latencyScore));
+    } else {
+      double weights = p.weightAvailability() + (latencyScore == null ? 0 : p.weightLatency());
+      base = (p.weightAvailability() * successRate
+          + (latencyScore == null ? 0 : p.weightLatency() * latencyScore)) / weights;
+    }
+    return base * (1.0 - p.banPenalty() * banRate);
+  }
+
+  private static double oneDecimal(double score) {
+    return Math.round(Math.min(100.0, Math.max(0.0, score)) * 10.0) / 10.0;
   }
 
   /**
@@ -115,7 +132,7 @@ public final class ScoreModel {
    * recovered (12 good requests in 12 after a failing week); the day's test judges it alone.
    */
   String exclusion(ProxyEvidence e, double successes, double trials, Double recordSuccesses,
-      double evidence, long probesPassed) {
+      double evidence, long probesPassed, double bound) {
     String other = exclusion(e);
     if (other != null) {
       return other;
@@ -128,6 +145,9 @@ public final class ScoreModel {
     }
     if (evidence < p.probationEvidence() && probesPassed == 0) {
       return ExclusionReason.UNPROVEN;
+    }
+    if (bound < p.minBoundScore()) {
+      return ExclusionReason.UNCERTAIN;
     }
     return null;
   }
@@ -173,8 +193,15 @@ public final class ScoreModel {
     if (previousSuccesses == null) {
       return previousHealth / 100.0;
     }
-    return (previousSuccesses + p.minAttempts() * p.prior() / 100.0)
-        / (previousEvidence + p.minAttempts());
+    return recordRate(previousSuccesses, previousEvidence);
+  }
+
+  /**
+   * The success rate a record of {@code successes} in {@code evidence} trials stands for, with
+   * the prior's score.min_attempts beside them: the posterior mean, which the score ranks by.
+   */
+  double recordRate(double successes, double evidence) {
+    return (successes + p.minAttempts() * p.prior() / 100.0) / (evidence + p.minAttempts());
   }
 
   /** P(X >= successes) for X ~ Binomial(trials, rate), through the same incomplete beta. */

@@ -11,16 +11,21 @@ public record ScoreParams(double wilsonZ, double weightAvailability, double weig
     double geoMismatchFactor, double typeMismatchFactor, double prior, double minAttempts,
     double memoryHalfLifeDays, int retireAfterDays, double probeWeight, double probationEvidence,
     double shiftMinAttempts, double shiftPoints, double shiftKeep, double goodRate,
-    double failingP, boolean latencyDiscounts, double shiftP) implements Serializable {
+    double failingP, boolean latencyDiscounts, double shiftP, boolean ranksByRecord,
+    double minBoundScore)
+    implements Serializable {
 
-  /** The settings before issue 19's policy: no probation, no change detection, no failing. */
+  /**
+   * The settings before issue 19's policy: no probation, no change detection, no failing, the
+   * score is the bound and nothing else bounds it.
+   */
   public ScoreParams(double wilsonZ, double weightAvailability, double weightLatency,
       long latencyGoodMs, long latencyBadMs, double banPenalty, double freshnessHalfLifeDays,
       double geoMismatchFactor, double typeMismatchFactor, double prior, double minAttempts,
       double memoryHalfLifeDays, int retireAfterDays, double probeWeight) {
     this(wilsonZ, weightAvailability, weightLatency, latencyGoodMs, latencyBadMs, banPenalty,
         freshnessHalfLifeDays, geoMismatchFactor, typeMismatchFactor, prior, minAttempts,
-        memoryHalfLifeDays, retireAfterDays, probeWeight, 0, 0, 100, 1, 0.8, 0, false, 0);
+        memoryHalfLifeDays, retireAfterDays, probeWeight, 0, 0, 100, 1, 0.8, 0, false, 0, false, 0);
   }
 
   public ScoreParams {
@@ -44,7 +49,8 @@ public record ScoreParams(double wilsonZ, double weightAvailability, double weig
         c.get(Keys.SCORE_PROBATION_EVIDENCE), c.get(Keys.SCORE_SHIFT_MIN_ATTEMPTS),
         c.get(Keys.SCORE_SHIFT_POINTS), c.get(Keys.SCORE_SHIFT_KEEP), c.get(Keys.SCORE_GOOD_RATE),
         c.get(Keys.SCORE_FAILING_P), c.get(Keys.SCORE_COMBINE).equals("product"),
-        c.get(Keys.SCORE_SHIFT_P));
+        c.get(Keys.SCORE_SHIFT_P), c.get(Keys.SCORE_RANK).equals("record"),
+        c.get(Keys.SCORE_MIN_BOUND_SCORE));
   }
 
   public static ScoreParams defaults() {

@@ -12,6 +12,12 @@ import org.junit.jupiter.api.Test;
 class ScoreModelTest {
   private final ScoreParams params = ScoreParams.defaults();
   private final ScoreModel model = new ScoreModel(params);
+  private final double minScore = PipelineConfig.defaults().get(Keys.PUBLISH_MIN_SCORE);
+
+  /** What publish takes: no exclusion (the bound's among them) and the score at its threshold. */
+  private boolean published(ProxyScore s) {
+    return s.excludedReason() == null && s.score() >= minScore;
+  }
 
   /** A listed, reachable proxy seen today, with no previous score. */
   private static ProxyEvidence seen(long attempts, long successes, long bans, Double p90) {
@@ -83,8 +89,11 @@ class ScoreModelTest {
     double health = (1000 * observed + params.minAttempts() * params.prior())
         / (1000 + params.minAttempts());
     assertEquals(health, s.health(), 1e-9);
-    assertEquals(Math.round(health * 10) / 10.0, s.score(), 1e-9);
+    assertEquals(Math.round(health * 10) / 10.0, s.boundScore(), 1e-9);
     assertEquals(1000, s.evidence(), 1e-9);
+    double rate = (1000 + params.minAttempts() * params.prior() / 100) / (1000 + params.minAttempts());
+    assertEquals(rate, s.recordRate(), 1e-12);
+    assertEquals(Math.round(1000 * rate) / 10.0, s.score(), 1e-9);
   }
 
   /**
@@ -124,8 +133,7 @@ class ScoreModelTest {
   void oneLuckySuccessStaysNearThePrior() {
     ProxyScore one = model.score(seen(1, 1, 0, 100.0));
     ProxyScore many = model.score(seen(500, 500, 0, 100.0));
-    double minScore = PipelineConfig.defaults().get(Keys.PUBLISH_MIN_SCORE);
-    assertTrue(one.score() < minScore, "1 of 1 gave " + one.score());
+    assertTrue(one.boundScore() < params.minBoundScore(), "1 of 1 gave " + one.boundScore());
     assertEquals(ExclusionReason.UNPROVEN, one.excludedReason());
     assertTrue(many.score() > 95, "500 of 500 gave " + many.score());
   }
@@ -160,7 +168,9 @@ class ScoreModelTest {
     assertEquals((50 * 90.0 + params.minAttempts() * 50.0) / (50 + params.minAttempts()),
         s.health(), 1e-9);
     assertEquals(0.5, s.freshness(), 1e-12);
-    assertEquals(Math.round(s.health() * 0.5 * 10) / 10.0, s.score(), 1e-9);
+    assertEquals(Math.round(s.health() * 0.5 * 10) / 10.0, s.boundScore(), 1e-9);
+    // A quiet day has no latency or bans of its own: the score is the record's rate, fading.
+    assertEquals(Math.round(s.recordRate() * 100 * 0.5 * 10) / 10.0, s.score(), 1e-9);
   }
 
   @Test
@@ -206,7 +216,6 @@ class ScoreModelTest {
 
   @Test
   void aDayThatContradictsTheHistoryKeepsOnlyAFractionOfIt() {
-    double minScore = PipelineConfig.defaults().get(Keys.PUBLISH_MIN_SCORE);
     // 200 good attempts carried, then a day of 30 failures: it died.
     ProxyScore died = model.score(after(30, 0, 92.0, 200.0));
     double carried = 200.0 * Math.pow(0.5, 1 / params.memoryHalfLifeDays());
@@ -237,7 +246,6 @@ class ScoreModelTest {
 
   @Test
   void aProxyServingSeventyPercentFailsOnItsRecordWhereNoSingleDayFails() {
-    double minScore = PipelineConfig.defaults().get(Keys.PUBLISH_MIN_SCORE);
     // 29 of 40 a day, fast: an eval pool's typical bad member (true quality 0.6-0.7). One day
     // is not poor enough for the day's test (p = 0.16), and its Wilson bound clears the
     // threshold, so the history carried it above it day after day.
@@ -273,7 +281,8 @@ class ScoreModelTest {
     assertEquals(failing.evidence() * decay * params.shiftKeep(), back.carriedEvidence(), 1e-9);
     assertTrue(ScoreModel.chanceOfAtMost(back.evidenceSuccesses(), back.evidence(),
         params.goodRate()) <= params.failingP(), "the kept record fails the test");
-    assertNull(back.excludedReason());
+    assertTrue(back.excludedReason() == null
+        || back.excludedReason().equals(ExclusionReason.UNCERTAIN), back.excludedReason());
     // A partition written before successes were carried neither condemns nor vouches: its
     // trials count at score.good_rate.
     ProxyScore unknown = model.score(after(40, 29, first.health(), first.evidence()));
@@ -283,7 +292,6 @@ class ScoreModelTest {
 
   @Test
   void aLuckyDayOfAMediocreProxyIsNoChange() {
-    double minScore = PipelineConfig.defaults().get(Keys.PUBLISH_MIN_SCORE);
     // An eval pool's bad member: a proxy serving 44% carried a health of 31.5 over 9.4
     // attempts, 4.6 of them successes, then had 4 successes in 4. Its record's rate (0.49 with
     // the prior) makes that a 6% day, no change; the health as a rate made it a 1% one, the
@@ -293,24 +301,25 @@ class ScoreModelTest {
     double carried = 9.4 * Math.pow(0.5, 1 / params.memoryHalfLifeDays());
     ProxyScore byRecord = model.score(lucky);
     assertEquals(carried, byRecord.carriedEvidence(), 1e-9);
-    assertTrue(byRecord.score() < minScore, "scored " + byRecord.score());
+    assertTrue(!published(byRecord), "published at " + byRecord.score());
     ProxyScore byHealth = model.score(after(4, 4, 31.5, 9.4));
     assertEquals(carried * params.shiftKeep(), byHealth.carriedEvidence(), 1e-9);
-    assertTrue(byHealth.score() >= minScore, "scored " + byHealth.score());
+    assertTrue(published(byHealth), "not published: " + byHealth);
   }
 
   @Test
   void probationEndsWithEvidenceOrAPassingCheck() {
     assertEquals(ExclusionReason.UNPROVEN, model.score(seen(2, 2, 0, 300.0)).excludedReason());
     assertNull(model.score(seen(3, 3, 0, 300.0)).excludedReason());
-    assertNull(model.score(probedOnly(1, 1, 300.0)).excludedReason());
+    // One passing check ends probation; alone it is too thin to clear the bound (below).
+    assertEquals(ExclusionReason.UNCERTAIN,
+        model.score(probedOnly(1, 1, 300.0)).excludedReason());
     // Carried evidence counts: yesterday's 10 attempts vouch for a quiet day.
     assertNull(model.score(after(0, 0, 90.0, 10.0)).excludedReason());
   }
 
   @Test
   void aDayTooPoorForAGoodProxyExcludesItWhateverItsHistory() {
-    double minScore = PipelineConfig.defaults().get(Keys.PUBLISH_MIN_SCORE);
     // Pool members of an eval day (docs/score.md, "Measuring the pool"): an outage of 13
     // failures and a degraded proxy at 44 of 72, both carried above the threshold by history.
     // Change detection by volume only, as then: score.shift.p would cut the history too.
@@ -338,7 +347,6 @@ class ScoreModelTest {
 
   @Test
   void aFewClearlyGoodRequestsAfterAnOutageAreAChange() {
-    double minScore = PipelineConfig.defaults().get(Keys.PUBLISH_MIN_SCORE);
     double carried = 100.0 * Math.pow(0.5, 1 / params.memoryHalfLifeDays());
     // Back from an outage that left health at 30: 8 successes in 8 tries a day, far below the
     // 20 attempts score.shift.min_attempts waits for. The first day cuts the history to a
@@ -346,15 +354,40 @@ class ScoreModelTest {
     ProxyScore back = model.score(after(8, 8, 30.0, 100.0));
     assertEquals(carried * params.shiftKeep(), back.carriedEvidence(), 1e-9);
     ProxyScore second = model.score(after(8, 8, back.health(), back.evidence()));
-    assertTrue(second.score() >= minScore, "a recovered proxy scored " + second.score());
+    assertTrue(published(second), "a recovered proxy: " + second);
     ScoreModel patient = new ScoreModel(ScoreParams.from(PipelineConfig.defaults().with(
         java.util.Map.of(Keys.SCORE_SHIFT_P.name(), "0"))));
     ProxyScore waiting = patient.score(after(8, 8, 30.0, 100.0));
     assertEquals(carried, waiting.carriedEvidence(), 1e-9);
     ProxyScore still = patient.score(after(8, 8, waiting.health(), waiting.evidence()));
-    assertTrue(still.score() < minScore, "without the test it scored " + still.score());
+    assertTrue(!published(still), "without the test it was published: " + still);
     // The exact upper tail.
     assertEquals(Math.pow(0.3, 8), ScoreModel.chanceOfAtLeast(8, 8, 0.3), 1e-15);
     assertEquals(1.0, ScoreModel.chanceOfAtLeast(0, 8, 0.3));
+  }
+
+  /**
+   * The score ranks by what the record promises, the bound admits by what it proves. Under the
+   * bound alone, a proxy with 90 successes in 100 outranked one with 10 in 10, and the score
+   * followed the traffic more than the truth (docs/score.md, "The day's success rate").
+   */
+  @Test
+  void theScoreRanksByTheRecordsRateAndTheBoundAdmits() {
+    ProxyScore quiet = model.score(seen(10, 10, 0, 300.0));
+    ProxyScore busy = model.score(seen(100, 90, 0, 300.0));
+    assertTrue(quiet.score() > busy.score(), quiet.score() + " against " + busy.score());
+    assertTrue(quiet.boundScore() < busy.boundScore(),
+        quiet.boundScore() + " against " + busy.boundScore());
+    // 9 in 10 and 90 in 100 promise nearly the same rate; the bound sets them 14 points apart.
+    double gap = busy.score() - model.score(seen(10, 9, 0, 300.0)).score();
+    assertTrue(gap > 0 && gap < 7, "gap " + gap);
+    // 4 in 5 promise 71 but prove too little: uncertain, until more good requests come in.
+    ProxyScore thin = model.score(seen(5, 4, 0, 300.0));
+    assertTrue(thin.score() >= minScore, "scored " + thin.score());
+    assertEquals(ExclusionReason.UNCERTAIN, thin.excludedReason());
+    assertTrue(published(model.score(seen(20, 19, 0, 300.0))));
+    ScoreModel unbounded = new ScoreModel(ScoreParams.from(PipelineConfig.defaults().with(
+        Map.of(Keys.SCORE_MIN_BOUND_SCORE.name(), "0"))));
+    assertTrue(published(unbounded.score(seen(5, 4, 0, 300.0))));
   }
 }

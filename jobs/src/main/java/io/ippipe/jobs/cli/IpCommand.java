@@ -357,6 +357,7 @@ final class IpCommand implements Runnable {
       List<org.apache.spark.sql.Row> rows = lake.read(spark, io.ippipe.jobs.lake.Tables.SCORES, day).filter(match)
           .drop("ip_bytes").orderBy("port", "protocol").collectAsList();
       com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+      io.ippipe.common.config.PipelineConfig settings = common.resolve(java.util.Map.of());
       for (org.apache.spark.sql.Row r : rows) {
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
         for (String f : r.schema().fieldNames()) {
@@ -367,17 +368,21 @@ final class IpCommand implements Runnable {
         // change cuts what is carried far below the previous evidence, probation is an exclusion.
         Double previous = r.getAs("previous_evidence");
         m.put("explain", String.format(java.util.Locale.ROOT,
-            "score %.1f = health %.2f x freshness %.3f x geo %.2f (%s) x type %.2f (%s);"
-                + " evidence %.1f = %d attempts + carried %.1f%s%s; publish needs %.1f%s",
-            r.<Double>getAs("score"), r.<Double>getAs("health"), r.<Double>getAs("freshness"),
+            "score %.1f = 100 x record rate %.3f x the day's latency and bans x freshness %.3f"
+                + " x geo %.2f (%s) x type %.2f (%s); bound %.1f = health %.2f x the same"
+                + " factors; evidence %.1f = %d attempts + carried %.1f%s%s;"
+                + " publish needs score %.1f and bound %.1f%s",
+            r.<Double>getAs("score"), r.<Double>getAs("record_rate"), r.<Double>getAs("freshness"),
             r.<Double>getAs("geo_factor"), r.getAs("geo_consistency"), r.<Double>getAs("type_factor"),
-            r.getAs("type_consistency"), r.<Double>getAs("evidence"),
+            r.getAs("type_consistency"), r.<Double>getAs("bound_score"), r.<Double>getAs("health"),
+            r.<Double>getAs("evidence"),
             r.getAs("attempts") == null ? 0L : r.<Long>getAs("attempts"),
             r.<Double>getAs("carried_evidence"),
             previous == null ? "" : String.format(java.util.Locale.ROOT, " (of %.1f before)", previous),
             r.getAs("evidence_successes") == null ? "" : String.format(java.util.Locale.ROOT,
                 ", %.1f of it successes", r.<Double>getAs("evidence_successes")),
-            common.resolve(java.util.Map.of()).get(io.ippipe.common.config.Keys.PUBLISH_MIN_SCORE),
+            settings.get(io.ippipe.common.config.Keys.PUBLISH_MIN_SCORE),
+            settings.get(io.ippipe.common.config.Keys.SCORE_MIN_BOUND_SCORE),
             r.getAs("excluded_reason") == null ? ""
                 : "; excluded: " + r.getAs("excluded_reason")));
         System.out.println(json.writeValueAsString(m));

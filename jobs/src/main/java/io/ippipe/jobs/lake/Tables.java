@@ -108,9 +108,9 @@ public final class Tables {
       + "previous_health DOUBLE, previous_evidence DOUBLE, previous_successes DOUBLE, "
       + "probe_checks BIGINT, probe_passed BIGINT, probe_median_ms DOUBLE, availability DOUBLE, "
       + "latency_score DOUBLE, ban_rate DOUBLE, observed DOUBLE, carried_evidence DOUBLE, "
-      + "evidence DOUBLE, evidence_successes DOUBLE, health DOUBLE, freshness DOUBLE, "
-      + "geo_consistency STRING, geo_factor DOUBLE, type_consistency STRING, "
-      + "type_factor DOUBLE, score DOUBLE, excluded_reason STRING",
+      + "evidence DOUBLE, evidence_successes DOUBLE, health DOUBLE, record_rate DOUBLE, "
+      + "freshness DOUBLE, geo_consistency STRING, geo_factor DOUBLE, type_consistency STRING, "
+      + "type_factor DOUBLE, bound_score DOUBLE, score DOUBLE, excluded_reason STRING",
       List.of(Lake.DATE_COLUMN), false, "one row per proxy endpoint: evidence and score");
 
   public static final Table POOL = table("pool", "`group` STRING, member STRING, score DOUBLE, "

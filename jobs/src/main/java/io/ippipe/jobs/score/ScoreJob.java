@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
@@ -336,7 +337,7 @@ public final class ScoreJob {
   }
 
   private static Column[] outputColumns() {
-    return new Column[] {col("ip"), col("port"), col("protocol"), col("ip_bytes"),
+    Column[] evidence = {col("ip"), col("port"), col("protocol"), col("ip_bytes"),
         col("proxy_type"), col("supplier"), col("claimed_country"), col("country_code"),
         col("region"), col("city"), col("asn"), col("as_org"), col("network_type"),
         col("in_inventory"), col("blocklist"), col("globally_reachable"),
@@ -350,20 +351,11 @@ public final class ScoreJob {
         col("latency_p90_ms"), col("latency_p99_ms"), col("first_seen"), col("last_seen"),
         col("last_listed"), col("days_since_last_seen"), col("days_since_listed"),
         col("previous_dt"), col("previous_health"), col("previous_evidence"),
-        col("previous_successes"), col("probe_checks"), col("probe_passed"), col("probe_median_ms"),
-        col("__score.availability").as("availability"),
-        col("__score.latency_score").as("latency_score"), col("__score.ban_rate").as("ban_rate"),
-        col("__score.observed").as("observed"),
-        col("__score.carried_evidence").as("carried_evidence"),
-        col("__score.evidence").as("evidence"),
-        col("__score.evidence_successes").as("evidence_successes"),
-        col("__score.health").as("health"),
-        col("__score.freshness").as("freshness"),
-        col("__score.geo_consistency").as("geo_consistency"),
-        col("__score.geo_factor").as("geo_factor"),
-        col("__score.type_consistency").as("type_consistency"),
-        col("__score.type_factor").as("type_factor"), col("__score.score").as("score"),
-        col("__score.excluded_reason").as("excluded_reason")};
+        col("previous_successes"), col("probe_checks"), col("probe_passed"),
+        col("probe_median_ms")};
+    return Stream.concat(Arrays.stream(evidence),
+        Arrays.stream(ScoreUdf.RESULT.fieldNames()).map(f -> col("__score." + f).as(f)))
+        .toArray(Column[]::new);
   }
 
   /** 00-09, 10-19, ..., 90-100. */

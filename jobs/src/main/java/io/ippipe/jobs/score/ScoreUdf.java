@@ -20,6 +20,7 @@ final class ScoreUdf implements UDF1<Row, Row> {
       "previous_health", "previous_evidence", "previous_successes", "days_since_previous",
       "blocklist", "globally_reachable", "probe_checks", "probe_passed", "probe_median_ms"};
 
+  /** The components, in the scores table's order (the job selects them all from the struct). */
   static final StructType RESULT = new StructType()
       .add("availability", DataTypes.DoubleType, true)
       .add("latency_score", DataTypes.DoubleType, true)
@@ -29,11 +30,13 @@ final class ScoreUdf implements UDF1<Row, Row> {
       .add("evidence", DataTypes.DoubleType, false)
       .add("evidence_successes", DataTypes.DoubleType, false)
       .add("health", DataTypes.DoubleType, false)
+      .add("record_rate", DataTypes.DoubleType, false)
       .add("freshness", DataTypes.DoubleType, false)
       .add("geo_consistency", DataTypes.StringType, false)
       .add("geo_factor", DataTypes.DoubleType, false)
       .add("type_consistency", DataTypes.StringType, false)
       .add("type_factor", DataTypes.DoubleType, false)
+      .add("bound_score", DataTypes.DoubleType, false)
       .add("score", DataTypes.DoubleType, false)
       .add("excluded_reason", DataTypes.StringType, true);
 
@@ -58,7 +61,8 @@ final class ScoreUdf implements UDF1<Row, Row> {
         e.getString(17), e.getBoolean(18),
         new ProbeEvidence(e.getLong(19), e.getLong(20), e.isNullAt(21) ? null : e.getDouble(21))));
     return RowFactory.create(s.availability(), s.latencyScore(), s.banRate(), s.observed(),
-        s.carriedEvidence(), s.evidence(), s.evidenceSuccesses(), s.health(), s.freshness(),
-        s.geoConsistency(), s.geoFactor(), s.typeConsistency(), s.typeFactor(), s.score(), s.excludedReason());
+        s.carriedEvidence(), s.evidence(), s.evidenceSuccesses(), s.health(), s.recordRate(),
+        s.freshness(), s.geoConsistency(), s.geoFactor(), s.typeConsistency(), s.typeFactor(),
+        s.boundScore(), s.score(), s.excludedReason());
   }
 }
