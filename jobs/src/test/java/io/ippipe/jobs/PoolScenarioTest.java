@@ -9,6 +9,7 @@ import io.ippipe.common.eval.PoolEvaluation;
 import io.ippipe.common.synth.Life;
 import io.ippipe.common.synth.SyntheticData;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -151,5 +152,34 @@ class PoolScenarioTest {
       assertTrue(m.precision() >= 0.93, "day " + d.day() + " precision " + m.precision());
       assertTrue(m.badExposure() <= 0.02, "day " + d.day() + " bad exposure " + m.badExposure());
     }
+  }
+
+  /**
+   * The score ranks by the record's rate; the bound score beside it (the score before) ranked
+   * busy proxies above quiet ones of the same quality. Against the truth, on the last day, among
+   * listed proxies with requests, the score must rank clearly better than the bound.
+   */
+  @Test
+  void theScoreRanksByQualityBetterThanTheBound() {
+    String day = "dt=" + PoolEvalTest.START.plusDays(DAYS - 1);
+    SparkSession spark = SharedSpark.get();
+    Dataset<Row> truth = spark.read().parquet(root.resolve("input/truth/" + day).toString())
+        .filter(col("listed")).select(col("ip").as("t_ip"), col("port").as("t_port"),
+            col("protocol").as("t_protocol"), col("quality"));
+    List<Row> rows = spark.read().parquet(root.resolve("lake/scores/" + day).toString())
+        .filter(col("attempts").gt(0))
+        .join(truth, col("ip").equalTo(col("t_ip")).and(col("port").equalTo(col("t_port")))
+            .and(col("protocol").equalTo(col("t_protocol"))))
+        .select("score", "bound_score", "quality").collectAsList();
+    List<double[]> byScore = new ArrayList<>();
+    List<double[]> byBound = new ArrayList<>();
+    for (Row r : rows) {
+      byScore.add(new double[] {r.getDouble(0), r.getDouble(2)});
+      byBound.add(new double[] {r.getDouble(1), r.getDouble(2)});
+    }
+    double score = PoolEvaluation.spearman(byScore);
+    double bound = PoolEvaluation.spearman(byBound);
+    assertTrue(rows.size() > 1000, rows.size() + " proxies");
+    assertTrue(score >= bound + 0.03, "Spearman: score " + score + ", bound " + bound);
   }
 }

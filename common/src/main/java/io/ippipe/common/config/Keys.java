@@ -284,6 +284,12 @@ public final class Keys {
           + "the day's latency and ban discount, so a quiet good proxy ranks with a busy one; "
           + "'bound' is the bound score itself, the score before (docs/score.md, \"Policy\").",
       Parsers.choice("record", "bound"));
+  public static final ConfigKey<Double> SCORE_DAY_DISCOUNT_ATTEMPTS = key(
+      "score.day_discount_attempts", "20",
+      "With score.rank = record, the day's latency and ban discounts on the score count "
+          + "n / (n + this) of their weight, n the day's trials: a p90 or ban rate of a few "
+          + "requests is mostly noise. 0 applies them whole.",
+      Parsers.doubleRange(0.0, 1_000_000.0));
   public static final ConfigKey<Double> SCORE_MIN_BOUND_SCORE = key(
       "score.min_bound_score", "60",
       "A proxy whose bound score (its health, a blend of Wilson lower bounds, times freshness and "

@@ -91,10 +91,8 @@ public final class ScoreModel {
     double evidence = n + carried;
     double evidenceSuccesses = successes + carriedSuccesses;
     double rate = recordRate(evidenceSuccesses, evidence);
-    // Latency and bans are the day's: a day without trials has none, and its score is the
-    // record's rate alone (the bound still carries the history's discount).
     double score = !p.ranksByRecord() ? bound
-        : oneDecimal(100.0 * (n > 0 ? useful(rate, latencyScore, banRate) : rate) * factors);
+        : oneDecimal(100.0 * promised(rate, n, latencyScore, banRate) * factors);
     return new ProxyScore(availability, latencyScore, banRate, observed, carried, evidence,
         evidenceSuccesses, health, rate, freshness, geo, geoFactor, type, typeFactor, bound, score,
         exclusion(e, successes, n, changed ? null : evidenceSuccesses, evidence,
@@ -102,8 +100,23 @@ public final class ScoreModel {
   }
 
   /**
-   * A success rate made a usefulness (0-1) by the day's latency and bans: through the Wilson
-   * bound for today's observed score, through the record's rate for the score.
+   * The record's rate, discounted by the day's latency and bans as far as the day's trials can
+   * tell them: a p90 or a ban rate of a few requests is mostly noise (one slow answer in five
+   * is the p90), so they count n / (n + score.day_discount_attempts) of their weight. A day
+   * without trials has none: the rate alone (the bound still carries the history's discount).
+   */
+  private double promised(double rate, double n, Double latencyScore, Double banRate) {
+    if (n <= 0) {
+      return rate;
+    }
+    double trust = n / (n + p.dayDiscountAttempts());
+    return useful(rate, latencyScore == null ? null : 1.0 - trust * (1.0 - latencyScore),
+        trust * banRate);
+  }
+
+  /**
+   * A success rate made a usefulness (0-1) by latency and bans: through the Wilson bound for
+   * today's observed score, through the record's rate for the score.
    */
   private double useful(double successRate, Double latencyScore, double banRate) {
     double base;
@@ -127,7 +140,8 @@ public final class ScoreModel {
   /**
    * {@link #exclusion(ProxyEvidence)}, then the day's own verdict on a proxy that fails it, then
    * the same verdict on its record (today plus what is carried), then probation for a proxy
-   * nothing yet vouches for. {@code recordSuccesses} is null on a change: the record no longer
+   * nothing yet vouches for, then the bound for one whose evidence is still too thin to promise
+   * what its score says. {@code recordSuccesses} is null on a change: the record no longer
    * describes the proxy, and the tenth of it that is kept must not hold back one that
    * recovered (12 good requests in 12 after a failing week); the day's test judges it alone.
    */

@@ -12,7 +12,7 @@ public record ScoreParams(double wilsonZ, double weightAvailability, double weig
     double memoryHalfLifeDays, int retireAfterDays, double probeWeight, double probationEvidence,
     double shiftMinAttempts, double shiftPoints, double shiftKeep, double goodRate,
     double failingP, boolean latencyDiscounts, double shiftP, boolean ranksByRecord,
-    double minBoundScore)
+    double dayDiscountAttempts, double minBoundScore)
     implements Serializable {
 
   /**
@@ -25,7 +25,7 @@ public record ScoreParams(double wilsonZ, double weightAvailability, double weig
       double memoryHalfLifeDays, int retireAfterDays, double probeWeight) {
     this(wilsonZ, weightAvailability, weightLatency, latencyGoodMs, latencyBadMs, banPenalty,
         freshnessHalfLifeDays, geoMismatchFactor, typeMismatchFactor, prior, minAttempts,
-        memoryHalfLifeDays, retireAfterDays, probeWeight, 0, 0, 100, 1, 0.8, 0, false, 0, false, 0);
+        memoryHalfLifeDays, retireAfterDays, probeWeight, 0, 0, 100, 1, 0.8, 0, false, 0, false, 0, 0);
   }
 
   public ScoreParams {
@@ -50,7 +50,7 @@ public record ScoreParams(double wilsonZ, double weightAvailability, double weig
         c.get(Keys.SCORE_SHIFT_POINTS), c.get(Keys.SCORE_SHIFT_KEEP), c.get(Keys.SCORE_GOOD_RATE),
         c.get(Keys.SCORE_FAILING_P), c.get(Keys.SCORE_COMBINE).equals("product"),
         c.get(Keys.SCORE_SHIFT_P), c.get(Keys.SCORE_RANK).equals("record"),
-        c.get(Keys.SCORE_MIN_BOUND_SCORE));
+        c.get(Keys.SCORE_DAY_DISCOUNT_ATTEMPTS), c.get(Keys.SCORE_MIN_BOUND_SCORE));
   }
 
   public static ScoreParams defaults() {

@@ -390,4 +390,23 @@ class ScoreModelTest {
         Map.of(Keys.SCORE_MIN_BOUND_SCORE.name(), "0"))));
     assertTrue(published(unbounded.score(seen(5, 4, 0, 300.0))));
   }
+
+  /** A p90 or a ban rate of five requests is mostly noise: it moves the score a little. */
+  @Test
+  void theDaysLatencyAndBansDiscountTheScoreAsFarAsItsTrialsTellThem() {
+    double k = params.dayDiscountAttempts();
+    assertTrue(k > 0);
+    // A p90 of 4 400 ms scores 0.5: at full weight a discount of 0.3 x 0.5.
+    for (long n : new long[] {5, 500}) {
+      ProxyScore slow = model.score(seen(n, n, 0, 4400.0));
+      double trust = n / (n + k);
+      assertEquals(Math.round(1000 * slow.recordRate() * (1 - 0.15 * trust)) / 10.0,
+          slow.score(), 1e-9, n + " requests");
+    }
+    ProxyScore banned = model.score(seen(5, 4, 1, 300.0));
+    assertEquals(Math.round(1000 * banned.recordRate() * (1 - 0.2 * 5 / (5 + k))) / 10.0,
+        banned.score(), 1e-9);
+    // The bound takes the day's discounts whole, as the observed score always has.
+    assertEquals(100 * banned.availability() * 0.8, banned.observed(), 1e-9);
+  }
 }
