@@ -45,6 +45,19 @@ class CliTest {
     }
   }
 
+  /** A partition written before a column was added must not hide it from the others. */
+  @Test
+  void sqlSeesColumnsThatOnlyNewerPartitionsHave(@TempDir Path dir) {
+    org.apache.spark.sql.SparkSession spark = SharedSpark.get();
+    spark.sql("SELECT 41.5 AS score").write().parquet(dir.resolve("scores/dt=2026-11-24").toString());
+    spark.sql("SELECT 90.0 AS score, 70.0 AS bound_score")
+        .write().parquet(dir.resolve("scores/dt=2026-11-25").toString());
+    Run r = run("sql", "--lake", dir.toString(),
+        "SELECT count(*) AS n, count(bound_score) AS bounds FROM scores");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().matches("(?s).*\\|2\\s*\\|1\\s*\\|.*"), r.out());
+  }
+
   @Test
   void unknownConfigKeyIsExit2BeforeReadingData(@TempDir Path dir) {
     Run r = run("ingest", "--date", "2026-11-25", "--out", dir.toString(), "--inventory",

@@ -237,10 +237,8 @@ class ScoreJobTest {
     double health1 = (40 * observed + 20 * 50.0) / 60;
     assertEquals(health1, d(good, "health"), 1e-9);
     assertEquals(Math.round(health1 * 10) / 10.0, d(good, "bound_score"), 1e-9);
-    // The record's rate has the prior's 20 attempts beside the 40 successes; under the policy
-    // before issue 19 (score.rank = bound) the score is the bound score.
+    // The record's rate has the prior's 20 attempts beside the 40 successes.
     assertEquals((40 + 20 * 0.5) / 60, d(good, "record_rate"), 1e-12);
-    assertEquals(d(good, "bound_score"), d(good, "score"), 1e-9);
     assertEquals("match", good.getAs("geo_consistency"));
     assertNull(good.getAs("excluded_reason"));
 
@@ -302,18 +300,35 @@ class ScoreJobTest {
     assertEquals(before.count(), after.count());
     assertEquals(0, before.exceptAll(after).count() + after.exceptAll(before).count());
 
-    // The ip tool explains one proxy from the written table.
-    CliTest.Run ip = CliTest.run("ip", "score", "1.0.0.1:8080", "--date", DAY2, "--out", lake.toString());
+    // The ip tool explains one proxy from the written table, under the settings it was scored by.
+    CliTest.Run ip = CliTest.run("ip", "score", "1.0.0.1:8080", "--date", DAY2, "--out",
+        lake.toString(), "--conf", "score.rank=bound");
     assertEquals(0, ip.code(), ip.err());
     assertTrue(ip.out().contains("\"score\":" + d(good2, "score")), ip.out());
-    assertTrue(ip.out().contains("\"explain\":\"score " + d(good2, "score") + " = 100 x record rate "),
-        ip.out());
-    assertTrue(ip.out().contains("; bound " + d(good2, "bound_score") + " = health "), ip.out());
+    assertTrue(ip.out().contains("\"explain\":\"score " + d(good2, "score") + " = bound "
+        + d(good2, "bound_score") + " = health "), ip.out());
     assertEquals(1, CliTest.run("ip", "score", "9.9.9.9", "--date", DAY2, "--out", lake.toString()).code());
 
     // With a one-day retirement the unlisted, never-seen proxy retires.
     assertEquals(0, score(lake, DAY2, conf, "--conf", "score.retire_after_days=1").code());
     assertEquals("retired", byEndpoint(lake, DAY2).get("2.0.0.3:3128").getAs("excluded_reason"));
+
+    // Ranked by the record (the default): the same evidence and bound, the rate for the score.
+    assertEquals(0, score(lake, DAY2, conf, "--conf", "score.rank=record").code());
+    Row ranked = byEndpoint(lake, DAY2).get("1.0.0.1:8080");
+    double rate = (d(ranked, "evidence_successes") + 20 * 0.5) / (d(ranked, "evidence") + 20);
+    assertEquals(rate, d(ranked, "record_rate"), 1e-12);
+    assertEquals(d(good2, "bound_score"), d(ranked, "bound_score"), 1e-9);
+    double factors = d(ranked, "freshness") * d(ranked, "geo_factor") * d(ranked, "type_factor");
+    // score.combine = mean with a latency score of 1, and no bans: the rate's weight plus 0.3.
+    assertEquals(Math.round(1000 * (0.7 * rate + 0.3) * factors) / 10.0, d(ranked, "score"), 1e-9);
+    assertTrue(d(ranked, "score") != d(ranked, "bound_score"));
+    CliTest.Run why = CliTest.run("ip", "score", "1.0.0.1:8080", "--date", DAY2, "--out",
+        lake.toString());
+    assertTrue(why.out().contains("\"explain\":\"score " + d(ranked, "score")
+        + " = 100 x record rate " + String.format(java.util.Locale.ROOT, "%.3f", rate)
+        + " x the day's latency and bans " + String.format(java.util.Locale.ROOT, "%.3f",
+            d(ranked, "score") / (100 * rate * factors))), why.out());
   }
 
   @Test

@@ -282,7 +282,8 @@ public final class Keys {
       "score.rank", "record",
       "What the score ranks by: 'record' is the record's success rate (its posterior mean) with "
           + "the day's latency and ban discount, so a quiet good proxy ranks with a busy one; "
-          + "'bound' is the bound score itself, the score before (docs/score.md, \"Policy\").",
+          + "'bound' is the bound score itself (the ranking before; with score.min_bound_score = 0 "
+          + "the policy before, docs/score.md, \"Policy\").",
       Parsers.choice("record", "bound"));
   public static final ConfigKey<Double> SCORE_DAY_DISCOUNT_ATTEMPTS = key(
       "score.day_discount_attempts", "20",
@@ -292,10 +293,10 @@ public final class Keys {
       Parsers.doubleRange(0.0, 1_000_000.0));
   public static final ConfigKey<Double> SCORE_MIN_BOUND_SCORE = key(
       "score.min_bound_score", "60",
-      "A proxy whose bound score (its health, a blend of Wilson lower bounds, times freshness and "
-          + "the geo and type factors) is below this is excluded as uncertain: the score ranks by "
-          + "the record's success rate, the bound says whether the evidence is strong enough yet; "
-          + "0 turns it off.",
+      "A proxy whose score reaches this but whose bound score (its health, a blend of Wilson "
+          + "lower bounds, times freshness and the geo and type factors) does not is excluded as "
+          + "uncertain: the score ranks by the record's success rate, the bound says whether the "
+          + "evidence is strong enough yet; 0 turns it off.",
       Parsers.doubleRange(0.0, 100.0));
   public static final ConfigKey<Double> SCORE_SHIFT_KEEP = key(
       "score.shift.keep", "0.1",
@@ -377,7 +378,7 @@ public final class Keys {
       Parsers.text());
   public static final ConfigKey<Double> PROBE_HEALTHY_SCORE = key(
       "probe.recheck.healthy_score", "60",
-      "A proxy whose latest score reaches this is healthy: re-checked every healthy_hours.",
+      "A proxy whose latest bound score reaches this is healthy: re-checked every healthy_hours.",
       Parsers.doubleRange(0.0, 100.0));
   public static final ConfigKey<Double> PROBE_HEALTHY_HOURS = key(
       "probe.recheck.healthy_hours", "72", "Re-check period of healthy proxies.",

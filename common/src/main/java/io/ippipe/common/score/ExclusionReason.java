@@ -27,10 +27,10 @@ public final class ExclusionReason {
    */
   public static final String FAILING_RECORD = "failing_record";
   /**
-   * The bound score (the health, a blend of Wilson lower bounds, times the same factors) is
-   * below score.min_bound_score: the score says what the record's rate promises, the bound
-   * whether the evidence is yet strong enough to promise it. 4 successes in 5 score about 71 and
-   * bound about 54; a few more good requests admit the proxy.
+   * The score clears score.min_bound_score but the bound score (the health, a blend of Wilson
+   * lower bounds, times the same factors) does not: the score says what the record's rate
+   * promises, the bound whether the evidence is strong enough yet to promise it. 4 successes in
+   * 5 score about 71 and bound about 54; a few more good requests admit the proxy.
    */
   public static final String UNCERTAIN = "uncertain";
 

@@ -3,7 +3,8 @@ package io.ippipe.common.score;
 /**
  * A proxy's score and every component it came from, so that an operator can retrace it:
  * {@code score = 100 x recordRate x (today's latency and ban discount) x freshness x geoFactor x
- * typeFactor}, ranking by what the record promises; and
+ * typeFactor}, ranking by what the record promises (under score.rank = bound, the bound score
+ * itself); and
  * {@code boundScore = health x freshness x geoFactor x typeFactor}, which admits (excluded as
  * uncertain below score.min_bound_score), with
  * {@code health = (attempts x observed + carriedEvidence x previousHealth + minAttempts x prior)

@@ -96,7 +96,7 @@ public final class ScoreModel {
     return new ProxyScore(availability, latencyScore, banRate, observed, carried, evidence,
         evidenceSuccesses, health, rate, freshness, geo, geoFactor, type, typeFactor, bound, score,
         exclusion(e, successes, n, changed ? null : evidenceSuccesses, evidence,
-            probes.passed(), bound));
+            probes.passed(), bound, score));
   }
 
   /**
@@ -140,13 +140,14 @@ public final class ScoreModel {
   /**
    * {@link #exclusion(ProxyEvidence)}, then the day's own verdict on a proxy that fails it, then
    * the same verdict on its record (today plus what is carried), then probation for a proxy
-   * nothing yet vouches for, then the bound for one whose evidence is still too thin to promise
-   * what its score says. {@code recordSuccesses} is null on a change: the record no longer
+   * nothing yet vouches for, then the bound for one whose score clears score.min_bound_score
+   * on evidence still too thin to prove it (a score below it is publish's below_min_score, and
+   * a geo mismatch or a stale record is not uncertainty). {@code recordSuccesses} is null on a change: the record no longer
    * describes the proxy, and the tenth of it that is kept must not hold back one that
    * recovered (12 good requests in 12 after a failing week); the day's test judges it alone.
    */
   String exclusion(ProxyEvidence e, double successes, double trials, Double recordSuccesses,
-      double evidence, long probesPassed, double bound) {
+      double evidence, long probesPassed, double bound, double score) {
     String other = exclusion(e);
     if (other != null) {
       return other;
@@ -160,7 +161,7 @@ public final class ScoreModel {
     if (evidence < p.probationEvidence() && probesPassed == 0) {
       return ExclusionReason.UNPROVEN;
     }
-    if (bound < p.minBoundScore()) {
+    if (bound < p.minBoundScore() && score >= p.minBoundScore()) {
       return ExclusionReason.UNCERTAIN;
     }
     return null;
@@ -215,6 +216,9 @@ public final class ScoreModel {
    * the prior's score.min_attempts beside them: the posterior mean, which the score ranks by.
    */
   double recordRate(double successes, double evidence) {
+    if (evidence + p.minAttempts() <= 0) {
+      return p.prior() / 100.0;
+    }
     return (successes + p.minAttempts() * p.prior() / 100.0) / (evidence + p.minAttempts());
   }
 

@@ -281,8 +281,7 @@ class ScoreModelTest {
     assertEquals(failing.evidence() * decay * params.shiftKeep(), back.carriedEvidence(), 1e-9);
     assertTrue(ScoreModel.chanceOfAtMost(back.evidenceSuccesses(), back.evidence(),
         params.goodRate()) <= params.failingP(), "the kept record fails the test");
-    assertTrue(back.excludedReason() == null
-        || back.excludedReason().equals(ExclusionReason.UNCERTAIN), back.excludedReason());
+    assertNull(back.excludedReason(), back.toString());
     // A partition written before successes were carried neither condemns nor vouches: its
     // trials count at score.good_rate.
     ProxyScore unknown = model.score(after(40, 29, first.health(), first.evidence()));
@@ -386,6 +385,11 @@ class ScoreModelTest {
     assertTrue(thin.score() >= minScore, "scored " + thin.score());
     assertEquals(ExclusionReason.UNCERTAIN, thin.excludedReason());
     assertTrue(published(model.score(seen(20, 19, 0, 300.0))));
+    // A score too low to publish is not uncertain, whatever lowers it: here a geo mismatch.
+    ProxyScore elsewhere = model.score(new ProxyEvidence(10_000, 10_000, 0, 0, 0, 300.0, 0, 0,
+        true, "DE", "US", null, null, null, null, null, null, true));
+    assertTrue(elsewhere.score() < minScore && elsewhere.boundScore() < params.minBoundScore());
+    assertNull(elsewhere.excludedReason());
     ScoreModel unbounded = new ScoreModel(ScoreParams.from(PipelineConfig.defaults().with(
         Map.of(Keys.SCORE_MIN_BOUND_SCORE.name(), "0"))));
     assertTrue(published(unbounded.score(seen(5, 4, 0, 300.0))));

@@ -367,14 +367,9 @@ final class IpCommand implements Runnable {
         // The policy's two stateful rules (docs/score.md, "Policy") show in the evidence: a
         // change cuts what is carried far below the previous evidence, probation is an exclusion.
         Double previous = r.getAs("previous_evidence");
-        m.put("explain", String.format(java.util.Locale.ROOT,
-            "score %.1f = 100 x record rate %.3f x the day's latency and bans x freshness %.3f"
-                + " x geo %.2f (%s) x type %.2f (%s); bound %.1f = health %.2f x the same"
-                + " factors; evidence %.1f = %d attempts + carried %.1f%s%s;"
-                + " publish needs score %.1f and bound %.1f%s",
-            r.<Double>getAs("score"), r.<Double>getAs("record_rate"), r.<Double>getAs("freshness"),
-            r.<Double>getAs("geo_factor"), r.getAs("geo_consistency"), r.<Double>getAs("type_factor"),
-            r.getAs("type_consistency"), r.<Double>getAs("bound_score"), r.<Double>getAs("health"),
+        m.put("explain", scoreTerms(r, settings.get(io.ippipe.common.config.Keys.SCORE_RANK))
+            + String.format(java.util.Locale.ROOT,
+            "; evidence %.1f = %d attempts + carried %.1f%s%s; publish needs score %.1f%s%s",
             r.<Double>getAs("evidence"),
             r.getAs("attempts") == null ? 0L : r.<Long>getAs("attempts"),
             r.<Double>getAs("carried_evidence"),
@@ -382,7 +377,9 @@ final class IpCommand implements Runnable {
             r.getAs("evidence_successes") == null ? "" : String.format(java.util.Locale.ROOT,
                 ", %.1f of it successes", r.<Double>getAs("evidence_successes")),
             settings.get(io.ippipe.common.config.Keys.PUBLISH_MIN_SCORE),
-            settings.get(io.ippipe.common.config.Keys.SCORE_MIN_BOUND_SCORE),
+            r.getAs("bound_score") == null ? "" : String.format(java.util.Locale.ROOT,
+                " and, from that score, bound %.1f",
+                settings.get(io.ippipe.common.config.Keys.SCORE_MIN_BOUND_SCORE)),
             r.getAs("excluded_reason") == null ? ""
                 : "; excluded: " + r.getAs("excluded_reason")));
         System.out.println(json.writeValueAsString(m));
@@ -394,6 +391,36 @@ final class IpCommand implements Runnable {
       }
       return 0;
     }
+  }
+
+  /**
+   * The score's own terms as the row's partition computed them: the record's rate and the
+   * day's discount (what the rounded score leaves of rate x factors), the bound beside it; in a
+   * partition written before the two were kept, or under score.rank = bound, the bound's terms.
+   */
+  static String scoreTerms(org.apache.spark.sql.Row r, String rank) {
+    double factors = r.<Double>getAs("freshness") * r.<Double>getAs("geo_factor")
+        * r.<Double>getAs("type_factor");
+    String factorTerms = String.format(java.util.Locale.ROOT,
+        "freshness %.3f x geo %.2f (%s) x type %.2f (%s)", r.<Double>getAs("freshness"),
+        r.<Double>getAs("geo_factor"), r.getAs("geo_consistency"),
+        r.<Double>getAs("type_factor"), r.getAs("type_consistency"));
+    Double rate = r.getAs("record_rate");
+    Double bound = r.getAs("bound_score");
+    double score = r.<Double>getAs("score");
+    if (rate == null || bound == null) {
+      return String.format(java.util.Locale.ROOT, "score %.1f = health %.2f x %s", score,
+          r.<Double>getAs("health"), factorTerms);
+    }
+    String boundTerms = String.format(java.util.Locale.ROOT, "bound %.1f = health %.2f x %s",
+        bound, r.<Double>getAs("health"), factorTerms);
+    if (rank.equals("bound")) {
+      return String.format(java.util.Locale.ROOT, "score %.1f = %s", score, boundTerms);
+    }
+    double promised = 100 * rate * factors;
+    return String.format(java.util.Locale.ROOT,
+        "score %.1f = 100 x record rate %.3f x the day's latency and bans %.3f x %s; %s", score,
+        rate, promised > 0 ? score / promised : 1.0, factorTerms, boundTerms);
   }
 
   @Command(name = "probe", mixinStandardHelpOptions = true,

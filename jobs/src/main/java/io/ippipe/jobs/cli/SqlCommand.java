@@ -41,7 +41,10 @@ final class SqlCommand implements Callable<Integer> {
       throw new io.ippipe.common.error.ConfigException("No lake at " + lake);
     }
     for (Table t : catalog.presentTables()) {
-      spark.read().parquet(catalog.root() + "/" + t.name()).createOrReplaceTempView(t.name());
+      // Merged: a table gains columns over releases (scores' bound_score), and the schema of
+      // whichever file Spark reads first would hide them in every other partition.
+      spark.read().option("mergeSchema", "true").parquet(catalog.root() + "/" + t.name())
+          .createOrReplaceTempView(t.name());
     }
     Dataset<Row> last = null;
     for (String statement : sql.split(";")) {

@@ -150,7 +150,10 @@ public final class ProbeJob {
     Dataset<Row> scores = prevScores.isPresent()
         ? lake.read(spark, Tables.SCORES, prevScores.get())
             .select(col("ip").as("c_ip"), col("port").as("c_port"),
-                col("protocol").as("c_protocol"), col("score").as("latest_score"))
+                col("protocol").as("c_protocol"),
+                // Healthy is what the evidence proves, not what it promises: a proxy excluded as
+                // uncertain needs its daily checks. Partitions before bound_score: the score was it.
+                coalesce(col("bound_score"), col("score")).as("latest_score"))
         : null;
 
     Dataset<Row> s = Frames.prefixed(state, "s_");
