@@ -53,7 +53,13 @@ final class SqlCommand implements Callable<Integer> {
       }
     }
     if (last != null) {
-      last.show(limit, false);
+      // show() prints to Scala's Console, which keeps the System.out of its first use: a second
+      // command in the same JVM (the tests, an embedding scheduler) would print nowhere.
+      Dataset<Row> result = last;
+      scala.Console.withOut(System.out, () -> {
+        result.show(limit, false);
+        return null;
+      });
     }
     return 0;
   }
