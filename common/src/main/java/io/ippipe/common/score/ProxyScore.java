@@ -5,8 +5,8 @@ package io.ippipe.common.score;
  * {@code score = 100 x recordRate x (today's latency and ban discount) x freshness x geoFactor x
  * typeFactor}, ranking by what the record promises (under score.rank = bound, the bound score
  * itself); and
- * {@code boundScore = health x freshness x geoFactor x typeFactor}, which admits (excluded as
- * uncertain below score.min_bound_score), with
+ * {@code boundScore = health x freshness x geoFactor x typeFactor}, which admits (a score that
+ * reaches score.min_bound_score on a bound score that does not is excluded as uncertain), with
  * {@code health = (attempts x observed + carriedEvidence x previousHealth + minAttempts x prior)
  * / (attempts + carriedEvidence + minAttempts)}. docs/score.md has the whole model.
  *

@@ -142,9 +142,10 @@ public final class ScoreModel {
    * the same verdict on its record (today plus what is carried), then probation for a proxy
    * nothing yet vouches for, then the bound for one whose score clears score.min_bound_score
    * on evidence still too thin to prove it (a score below it is publish's below_min_score, and
-   * a geo mismatch or a stale record is not uncertainty). {@code recordSuccesses} is null on a change: the record no longer
-   * describes the proxy, and the tenth of it that is kept must not hold back one that
-   * recovered (12 good requests in 12 after a failing week); the day's test judges it alone.
+   * a geo mismatch or a stale record is not uncertainty). {@code recordSuccesses} is null on a
+   * change: the record no longer describes the proxy, and the tenth of it that is kept must not
+   * hold back one that recovered (12 good requests in 12 after a failing week); the day's test
+   * judges it alone.
    */
   String exclusion(ProxyEvidence e, double successes, double trials, Double recordSuccesses,
       double evidence, long probesPassed, double bound, double score) {

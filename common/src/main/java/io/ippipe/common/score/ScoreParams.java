@@ -25,7 +25,8 @@ public record ScoreParams(double wilsonZ, double weightAvailability, double weig
       double memoryHalfLifeDays, int retireAfterDays, double probeWeight) {
     this(wilsonZ, weightAvailability, weightLatency, latencyGoodMs, latencyBadMs, banPenalty,
         freshnessHalfLifeDays, geoMismatchFactor, typeMismatchFactor, prior, minAttempts,
-        memoryHalfLifeDays, retireAfterDays, probeWeight, 0, 0, 100, 1, 0.8, 0, false, 0, false, 0, 0);
+        memoryHalfLifeDays, retireAfterDays, probeWeight, 0, 0, 100, 1, 0.8, 0, false, 0, false,
+        0, 0);
   }
 
   public ScoreParams {
