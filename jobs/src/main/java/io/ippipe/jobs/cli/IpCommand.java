@@ -367,8 +367,7 @@ final class IpCommand implements Runnable {
         // The policy's two stateful rules (docs/score.md, "Policy") show in the evidence: a
         // change cuts what is carried far below the previous evidence, probation is an exclusion.
         Double previous = r.getAs("previous_evidence");
-        m.put("explain", scoreTerms(r, settings.get(io.ippipe.common.config.Keys.SCORE_RANK))
-            + String.format(java.util.Locale.ROOT,
+        m.put("explain", scoreTerms(r) + String.format(java.util.Locale.ROOT,
             "; evidence %.1f = %d attempts + carried %.1f%s%s; publish needs score %.1f%s%s",
             r.<Double>getAs("evidence"),
             r.getAs("attempts") == null ? 0L : r.<Long>getAs("attempts"),
@@ -396,9 +395,10 @@ final class IpCommand implements Runnable {
   /**
    * The score's own terms as the row's partition computed them: the record's rate and the
    * day's discount (what the rounded score leaves of rate x factors), the bound beside it; in a
-   * partition written before the two were kept, or under score.rank = bound, the bound's terms.
+   * partition written before the two were kept, the bound's terms. The row, not today's
+   * settings, says which: under score.rank = bound the score is the bound score itself.
    */
-  static String scoreTerms(org.apache.spark.sql.Row r, String rank) {
+  static String scoreTerms(org.apache.spark.sql.Row r) {
     double factors = r.<Double>getAs("freshness") * r.<Double>getAs("geo_factor")
         * r.<Double>getAs("type_factor");
     String factorTerms = String.format(java.util.Locale.ROOT,
@@ -414,7 +414,7 @@ final class IpCommand implements Runnable {
     }
     String boundTerms = String.format(java.util.Locale.ROOT, "bound %.1f = health %.2f x %s",
         bound, r.<Double>getAs("health"), factorTerms);
-    if (rank.equals("bound")) {
+    if (bound == score) {
       return String.format(java.util.Locale.ROOT, "score %.1f = %s", score, boundTerms);
     }
     double promised = 100 * rate * factors;
