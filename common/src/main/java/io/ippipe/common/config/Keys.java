@@ -212,8 +212,9 @@ public final class Keys {
       "Only proxies scoring at least this enter the pool.",
       Parsers.doubleRange(0.0, 100.0));
   public static final ConfigKey<Integer> PUBLISH_MAX_PER_GROUP = key(
-      "publish.max_per_group", "5000",
-      "At most this many proxies per (country, protocol, proxy_type) group, best scores first.",
+      "publish.max_per_group", "50000",
+      "At most this many proxies per (country, protocol, proxy_type) group, best scores first: "
+          + "a bound on the store, not a quality gate (admission is score.* and publish.min_score).",
       Parsers.intRange(1, 100_000_000));
   public static final ConfigKey<String> PUBLISH_REDIS_URL = key(
       "publish.redis.url", "",
