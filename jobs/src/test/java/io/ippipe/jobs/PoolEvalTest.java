@@ -56,7 +56,7 @@ class PoolEvalTest {
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     List<PoolEvaluation.Day> measured = EvalJob.run(SharedSpark.get(), config(base, conf),
         new EvalJob.Options(START, days, proxies, requests, base.resolve(name).toString(), rates,
-            scenario, probes), new PrintStream(console, true, StandardCharsets.UTF_8));
+            scenario, probes, false), new PrintStream(console, true, StandardCharsets.UTF_8));
     System.out.print(console.toString(StandardCharsets.UTF_8));
     return measured;
   }
@@ -68,6 +68,13 @@ class PoolEvalTest {
     assertEquals(2, days.size());
     Path root = base.resolve("plain");
     assertTrue(Files.isDirectory(root.resolve("input/truth/dt=2026-11-02")));
+    // Each day's logs go once the day has run (the lake holds what the pipeline made of them):
+    // a simulation at the scale wrote 2.5 GB of logs a day and filled the disk.
+    for (String date : List.of("2026-11-01", "2026-11-02")) {
+      assertFalse(Files.exists(root.resolve("input/dt=" + date + "/requests")), date);
+      assertTrue(Files.isDirectory(root.resolve("input/dt=" + date + "/inventory")), date);
+      assertTrue(Files.isDirectory(root.resolve("lake/requests/dt=" + date)), date);
+    }
     try (Stream<Path> lake = Files.walk(root.resolve("lake"))) {
       assertFalse(lake.anyMatch(p -> p.toString().contains("truth")), "truth leaked into the lake");
     }

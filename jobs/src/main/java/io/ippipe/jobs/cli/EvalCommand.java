@@ -50,13 +50,18 @@ final class EvalCommand implements Callable<Integer> {
       + " proxy does not answer, a banned one passes (the judge is no banning target).")
   boolean probes;
 
+  @Option(names = "--keep-logs", description = "Keep each day's generated logs (OUT/input/dt=D/"
+      + "requests) after its run; by default they are deleted once the day has run, as a day"
+      + " of 10 M lines is 2.5 GB. The lake keeps the requests table.")
+  boolean keepLogs;
+
   @Override
   public Integer call() throws Exception {
     PipelineConfig config = common.resolve(Map.of());
     SparkSession spark = Sessions.getOrCreate("ippipe-eval", common.master);
     List<PoolEvaluation.Day> measured = EvalJob.run(spark, config, new EvalJob.Options(
         Dates.parse(start), days, proxies, requests, out, Life.DEFAULT,
-        SyntheticData.Scenario.NONE, probes), System.out);
+        SyntheticData.Scenario.NONE, probes, keepLogs), System.out);
     StringBuilder report = new StringBuilder("ippipe eval --start " + start + " --days " + days
         + " --proxies " + proxies + " --requests " + requests + (probes ? " --probes" : "")
         + " (config " + config.digest()
