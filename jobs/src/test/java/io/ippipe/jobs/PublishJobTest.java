@@ -169,8 +169,7 @@ class PublishJobTest {
     Path small = dir.resolve("lake");
     assertEquals(0, ScoreJobTest.score(small, ScoreJobTest.DAY1, conf).code());
     var spark = SharedSpark.get();
-    Row template = spark.read().parquet(small + "/scores/dt=" + ScoreJobTest.DAY1)
-        .filter("ip = '1.0.0.1' and port = 8080").first();
+    Row template = ScoreJobTest.byEndpoint(small, ScoreJobTest.DAY1).get("1.0.0.1:8080");
     int size = 12_000;
     Path lake = dir.resolve("big");
     Lake big = new Lake(lake.toString(), spark.sparkContext().hadoopConfiguration());

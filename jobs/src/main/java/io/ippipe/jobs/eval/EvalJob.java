@@ -71,8 +71,9 @@ public final class EvalJob {
           InventoryFormat.CSV, LogFormat.JSONL, input, o.start(), 1, true), o.rates(),
           o.scenario());
       String day = input + "/dt=" + date;
+      String logs = day + "/requests";
       RunJob.Options run = new RunJob.Options(date, lake, List.of(day + "/inventory"),
-          List.of(day + "/requests"), false, null, null);
+          List.of(logs), false, null, null);
       Configuration conf = spark.sparkContext().hadoopConfiguration();
       String truth = input + "/truth/dt=" + date;
       PipelineConfig dayConfig = withProbeStage(config, o.probes());
@@ -91,8 +92,7 @@ public final class EvalJob {
         }
       }
       if (!o.keepLogs()) {
-        Path logs = new Path(day + "/requests");
-        logs.getFileSystem(conf).delete(logs, true);
+        new Path(logs).getFileSystem(conf).delete(new Path(logs), true);
       }
       PoolEvaluation.Day measured = evaluation.measure(rows(spark, new Lake(lake, conf),
           truth, date));
