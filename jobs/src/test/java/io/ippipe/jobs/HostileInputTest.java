@@ -528,4 +528,92 @@ class HostileInputTest {
     assertEquals(2, SharedSpark.get().read().parquet(lake + "/inventory/dt=" + DATE).count());
     assertEquals(1, SharedSpark.get().read().parquet(lake + "/requests/dt=" + DATE).count());
   }
+
+  /**
+   * A gzip file cut short (a log copied mid-rotation) in both feeds: the lines before the cut are
+   * read, the cut is one TRUNCATED_INPUT reject of its file, and the run goes on. The task failed
+   * with "Unexpected end of input stream" on every retry, and the run with it.
+   */
+  @Test
+  void aTruncatedGzipIsOneRejectNotAFailedRun(@TempDir Path dir) throws Exception {
+    Random r = new Random(24);
+    StringBuilder logs = new StringBuilder();
+    StringBuilder inventory = new StringBuilder();
+    for (int i = 0; i < 20_000; i++) {
+      logs.append("1764028800.").append(i % 1000).append(" 5 ").append(ip(r))
+          .append(" TCP_MISS/200 100 GET http://t.example/ - HIER_DIRECT/8.8.8.8 text/html\n");
+      inventory.append(ip(r)).append(':').append(1 + r.nextInt(65535)).append('\n');
+    }
+    Path req = dir.resolve("req/cut.log.gz");
+    Path inv = dir.resolve("inv/cut.txt.gz");
+    Files.createDirectories(req.getParent());
+    Files.createDirectories(inv.getParent());
+    for (Map.Entry<Path, StringBuilder> f : Map.of(req, logs, inv, inventory).entrySet()) {
+      byte[] whole = gzip(b(f.getValue().toString()));
+      Files.write(f.getKey(), java.util.Arrays.copyOf(whole, whole.length / 2));
+    }
+    Path lake = dir.resolve("lake");
+    List<String> args = new ArrayList<>(List.of("ingest", "--date", DATE, "--out", lake.toString(),
+        "--inventory", inv.toString(), "--requests", req.toString()));
+    args.addAll(TestLakes.conf(dir));
+    CliTest.Run v = CliTest.run(args.toArray(new String[0]));
+    assertEquals(0, v.code(), v.err());
+
+    JsonNode metrics = new ObjectMapper().readTree(
+        lake.resolve("_metrics/dt=" + DATE + "/ingest.json").toFile());
+    for (String feed : List.of("inventory", "requests")) {
+      JsonNode d = metrics.path("datasets").path(feed);
+      List<Row> cut = SharedSpark.get().read()
+          .parquet(lake + "/rejects/dt=" + DATE + "/dataset=" + feed)
+          .filter("reason = 'TRUNCATED_INPUT'").select("source_line").collectAsList();
+      assertEquals(1, cut.size(), feed);
+      // Every line before the cut is read and valid; the cut is the file's last record.
+      assertEquals(d.path("recordsRead").asLong(), cut.get(0).getLong(0), feed);
+      assertEquals(d.path("recordsRead").asLong() - 1, d.path("valid").asLong(), feed);
+      assertTrue(d.path("valid").asLong() > 1000, feed + ": " + d.path("valid"));
+    }
+  }
+
+  /**
+   * Numbers in Parquet columns of any numeric type read as the values they are: pandas writes an
+   * integer column with a gap as float64 (port 8080.0), and an epoch timestamp as a double.
+   * Cast to text they were "8080.0" and "1.764064800123E9": every row rejected.
+   */
+  @Test
+  void parquetNumbersOfAnyTypeAreReadAsTheirValues(@TempDir Path dir) throws Exception {
+    StructType invSchema = new StructType().add("ip", DataTypes.StringType)
+        .add("port", DataTypes.DoubleType).add("protocol", DataTypes.StringType);
+    Path inv = dir.resolve("inv-parquet");
+    SharedSpark.get().createDataFrame(List.of(RowFactory.create("8.8.8.8", 8080.0, "http"),
+        RowFactory.create("8.8.4.4", 3128.0, "socks5"),
+        RowFactory.create("1.1.1.1", 80.5, "http")), invSchema)
+        .coalesce(1).write().parquet(inv.toString());
+    StructType reqSchema = new StructType().add("ts", DataTypes.DoubleType)
+        .add("client_ip", DataTypes.StringType).add("proxy_ip", DataTypes.StringType)
+        .add("proxy_port", DataTypes.DoubleType).add("status", DataTypes.FloatType)
+        .add("elapsed_ms", DataTypes.DoubleType).add("bytes", DataTypes.LongType);
+    Path req = dir.resolve("req-parquet");
+    SharedSpark.get().createDataFrame(List.of(
+        RowFactory.create(1764064800.123, "9.9.9.9", "8.8.8.8", 8080.0, 200f, 12.0, 100L),
+        RowFactory.create(1764064801.0, "9.9.9.9", "8.8.4.4", 3128.0, 403f, 7.0, 0L),
+        RowFactory.create(1764064802.5, "9.9.9.9", "8.8.8.8", 8080.0, 200f, null, null)), reqSchema)
+        .coalesce(1).write().parquet(req.toString());
+
+    Path lake = dir.resolve("lake");
+    List<String> args = new ArrayList<>(List.of("ingest", "--date", DATE, "--out", lake.toString(),
+        "--inventory", inv.toString(), "--requests", req.toString()));
+    args.addAll(TestLakes.conf(dir, "validate.max_reject_rate=1.0"));
+    CliTest.Run v = CliTest.run(args.toArray(new String[0]));
+    assertEquals(0, v.code(), v.err());
+    JsonNode metrics = new ObjectMapper().readTree(
+        lake.resolve("_metrics/dt=" + DATE + "/ingest.json").toFile());
+    assertEquals(2, metrics.path("datasets").path("inventory").path("valid").asLong(),
+        "the whole ports; 80.5 is no port");
+    assertEquals(3, metrics.path("datasets").path("requests").path("valid").asLong());
+    List<Row> first = SharedSpark.get().read().parquet(lake + "/requests/dt=" + DATE)
+        .orderBy("ts").select("ts", "proxy_port").limit(1).collectAsList();
+    assertEquals(java.sql.Timestamp.from(java.time.Instant.parse("2025-11-25T10:00:00.123Z")),
+        first.get(0).getTimestamp(0));
+    assertEquals(8080, first.get(0).getInt(1));
+  }
 }

@@ -33,7 +33,9 @@ public enum RejectReason {
   INVALID_CLIENT_IP(21, false, "client address is not an IP literal"),
   UNSUPPORTED_LAYOUT(22, false, "a known log family, but a field layout ippipe does not read"),
   PARSE_FAILURE(23, false, "parsing failed unexpectedly (the detail names the error class); "
-      + "the line is kept as a reject instead of failing the run");
+      + "the line is kept as a reject instead of failing the run"),
+  TRUNCATED_INPUT(24, false, "a compressed input file ends early or is corrupt: the lines "
+      + "after this record could not be read (the lines before it were)");
 
   private final int code;
   private final boolean structural;

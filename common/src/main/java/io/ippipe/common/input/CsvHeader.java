@@ -17,6 +17,8 @@ public final class CsvHeader implements Serializable {
   private final String headerLine;
   private final List<String> columns;
   private final Map<String, Integer> index = new HashMap<>();
+  /** Every column named like a secret, duplicates included: each is masked. */
+  private final List<Integer> secretColumns = new java.util.ArrayList<>();
 
   public CsvHeader(String headerLine) {
     this.headerLine = headerLine.strip();
@@ -24,6 +26,9 @@ public final class CsvHeader implements Serializable {
     this.columns = parsed == null ? List.of() : parsed;
     for (int i = 0; i < columns.size(); i++) {
       index.putIfAbsent(columns.get(i).strip().toLowerCase(Locale.ROOT), i);
+      if (Redaction.isSecretName(columns.get(i))) {
+        secretColumns.add(i);
+      }
     }
   }
 
@@ -65,7 +70,7 @@ public final class CsvHeader implements Serializable {
   public String redact(String line) {
     List<String> fields = Csv.split(line, ',');
     if (fields == null || fields.size() != columns.size()) {
-      if (!hasAny(InventoryParser.CREDENTIAL_FIELDS)) {
+      if (secretColumns.isEmpty()) {
         return Redaction.mask(line);
       }
       List<String> kept = new java.util.ArrayList<>();
@@ -79,9 +84,8 @@ public final class CsvHeader implements Serializable {
       return Redaction.mask(String.join(",", kept));
     }
     boolean changed = false;
-    for (String name : InventoryParser.CREDENTIAL_FIELDS) {
-      Integer i = index.get(name);
-      if (i != null && !fields.get(i).isEmpty()) {
+    for (int i : secretColumns) {
+      if (!fields.get(i).isEmpty()) {
         fields.set(i, Redaction.MASK);
         changed = true;
       }

@@ -28,15 +28,16 @@ public final class InventoryParser {
   static final String[] SUPPLIER_FIELDS = {"supplier", "provider"};
   static final String[] COUNTRY_FIELDS = {"country", "claimed_country", "country_code"};
   static final String[] CREDENTIAL_FIELDS = {"username", "password", "user", "pass"};
+  /**
+   * Records one JSON array line may hold: more than a 4 MB line (validate.max_line_length) of
+   * the smallest real records ({"ip":"1.2.3.4","port":80}) can, and a bound on what one line
+   * costs a task; a line over it is one reject.
+   */
+  static final int MAX_RECORDS_PER_LINE = 200_000;
 
   /** Every field name the structured formats read, for selecting columns from Parquet input. */
   public static final java.util.List<String> FIELDS = concat(IP_FIELDS, PORT_FIELDS,
       PROTOCOL_FIELDS, TYPE_FIELDS, SUPPLIER_FIELDS, COUNTRY_FIELDS, CREDENTIAL_FIELDS);
-
-  /** Whether a field carries a secret, whose value is masked wherever raw input is kept. */
-  public static boolean isCredentialField(String name) {
-    return java.util.Arrays.asList(CREDENTIAL_FIELDS).contains(name);
-  }
 
   /** Whether a field can hold the proxy address. */
   public static boolean isAddressField(String name) {
@@ -224,6 +225,11 @@ public final class InventoryParser {
       if (node.isEmpty()) {
         return List.of(Parsed.reject(RejectReason.MALFORMED_RECORD, "empty JSON array"));
       }
+      if (node.size() > MAX_RECORDS_PER_LINE) {
+        // A 4 MB line of "[0,0,...]" was 2 million rejects at once, out of memory.
+        return List.of(Parsed.reject(RejectReason.MALFORMED_RECORD, "a JSON array of "
+            + node.size() + " records, more than " + MAX_RECORDS_PER_LINE + " on one line"));
+      }
       List<Parsed<ProxyEndpoint>> out = new ArrayList<>(node.size());
       for (JsonNode element : node) {
         out.add(parseJsonObject(element));
@@ -320,7 +326,9 @@ public final class InventoryParser {
       if (n.doubleValue() != Math.rint(n.doubleValue())) {
         return Parsed.reject(RejectReason.INVALID_PORT, "port is not a whole number");
       }
-      return Endpoints.port(n.longValue());
+      Long exact = WholeNumbers.exactLong(n);
+      return exact == null ? Parsed.reject(RejectReason.INVALID_PORT, "port out of range")
+          : Endpoints.port(exact);
     }
     if (v instanceof String && !f.typed()) {
       String s = ((String) v).strip();

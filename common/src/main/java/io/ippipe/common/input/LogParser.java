@@ -396,10 +396,11 @@ public final class LogParser {
       if (d != Math.rint(d) || Double.isInfinite(d)) {
         return Parsed.reject(RejectReason.INVALID_NUMBER, name + " is not a whole number");
       }
-      if (d < 0 || d > max) {
+      Long exact = WholeNumbers.exactLong((Number) v);
+      if (d < 0 || d > max || exact == null || exact > max) {
         return Parsed.reject(RejectReason.INVALID_NUMBER, name + " out of range");
       }
-      value = ((Number) v).longValue();
+      value = exact;
     } else if (v instanceof String && !f.typed()) {
       Parsed<Long> p = nonNegative(((String) v).strip(), name);
       if (!p.isValid()) {

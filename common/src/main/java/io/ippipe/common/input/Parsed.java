@@ -12,8 +12,14 @@ public record Parsed<T>(T value, RejectReason reason, String detail) {
     return new Parsed<>(value, null, null);
   }
 
+  /**
+   * A reject whose detail has its credentials masked: a detail that quotes a few characters of
+   * an inventory line ("scheme alice:pw@2...") goes to the lake beside the masked raw text.
+   * Addresses stay: the details quote only inventory fields (proxy addresses are the
+   * provider's own, plaintext by design) and name registry prefixes ("Private-Use (10.0.0.0/8)").
+   */
   public static <T> Parsed<T> reject(RejectReason reason, String detail) {
-    return new Parsed<>(null, reason, detail);
+    return new Parsed<>(null, reason, Redaction.mask(detail));
   }
 
   public boolean isValid() {

@@ -22,8 +22,13 @@ public final class Redaction {
   /** What an IP address literal becomes. */
   public static final String IP_MASK = "<ip>";
 
-  private static final Set<String> SECRET_MEMBERS = Set.of("username", "password", "user",
+  private static final Set<String> SECRET_NAMES = Set.of("username", "password", "user",
       "pass", "passwd", "auth", "proxy_auth", "credentials");
+
+  /** Whether a JSON member, CSV column or Parquet field of this name holds a secret. */
+  public static boolean isSecretName(String name) {
+    return name != null && SECRET_NAMES.contains(name.strip().toLowerCase(Locale.ROOT));
+  }
 
   /** Credentials masked; null stays null. */
   public static String mask(String raw) {
@@ -65,9 +70,14 @@ public final class Redaction {
     return cut.substring(0, i) + CUT;
   }
 
+  /**
+   * Where user info can end. Not ',', ';' or '=': passwords hold them (base64 ones end in "=="),
+   * and the URL parser takes them as part of the user info, so a mask that stopped there left
+   * the password's first part in clear. A token is longer for it (a CSV line without spaces is
+   * one token), and its mask with it: the rejects keep less, never a secret.
+   */
   private static boolean tokenBoundary(char c) {
-    return Character.isWhitespace(c) || c == '"' || c == '\'' || c == ',' || c == ';'
-        || c == '=' || c == '<' || c == '>';
+    return Character.isWhitespace(c) || c == '"' || c == '\'' || c == '<' || c == '>';
   }
 
   /**
@@ -125,13 +135,14 @@ public final class Redaction {
       }
       int close = stringEnd(s, i);
       out.append(s, i, close);
-      String name = s.substring(i + 1, Math.max(i + 1, close - 1)).toLowerCase(Locale.ROOT);
+      // Compared as the JSON parser reads it: "pass\u0077ord" is a password too.
+      String name = unescape(s, i + 1, Math.max(i + 1, close - 1));
       i = close;
       int j = i;
       while (j < n && Character.isWhitespace(s.charAt(j))) {
         j++;
       }
-      if (j >= n || s.charAt(j) != ':' || !SECRET_MEMBERS.contains(name)) {
+      if (j >= n || s.charAt(j) != ':' || !isSecretName(name)) {
         continue;
       }
       j++;
@@ -142,6 +153,9 @@ public final class Redaction {
       int valueEnd;
       if (j < n && s.charAt(j) == '"') {
         valueEnd = stringEnd(s, j);
+      } else if (j < n && (s.charAt(j) == '[' || s.charAt(j) == '{')) {
+        // An array or object of secrets (["alice", "hunter2"]) goes whole.
+        valueEnd = structureEnd(s, j);
       } else {
         valueEnd = j;
         while (valueEnd < n && ",}] \t\r\n".indexOf(s.charAt(valueEnd)) < 0) {
@@ -152,6 +166,56 @@ public final class Redaction {
       i = valueEnd;
     }
     return out.toString();
+  }
+
+  /**
+   * The index after the JSON array or object starting at {@code open} (or the input's end): its
+   * brackets counted outside strings, one pass.
+   */
+  private static int structureEnd(String s, int open) {
+    int depth = 0;
+    int i = open;
+    while (i < s.length()) {
+      char c = s.charAt(i);
+      if (c == '"') {
+        i = stringEnd(s, i);
+        continue;
+      }
+      if (c == '[' || c == '{') {
+        depth++;
+      } else if ((c == ']' || c == '}') && --depth == 0) {
+        return i + 1;
+      }
+      i++;
+    }
+    return s.length();
+  }
+
+  /** The text of a JSON string's body [from, to) with its escapes read, lower case. */
+  private static String unescape(String s, int from, int to) {
+    if (to - from > 6 * 16) {
+      return ""; // longer than any secret's name with each character a six-character escape
+    }
+    StringBuilder out = new StringBuilder(to - from);
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c != '\\' || i + 1 >= to) {
+        out.append(c);
+        continue;
+      }
+      char e = s.charAt(++i);
+      if (e == 'u' && i + 4 < to) {
+        try {
+          out.append((char) Integer.parseInt(s.substring(i + 1, i + 5), 16));
+          i += 4;
+        } catch (NumberFormatException bad) {
+          out.append(e);
+        }
+      } else {
+        out.append(e);
+      }
+    }
+    return out.toString().toLowerCase(Locale.ROOT);
   }
 
   /** The index after the JSON string starting at the quote {@code open} (or the input's end). */
@@ -238,6 +302,10 @@ public final class Redaction {
     if (to - from >= 2 && to - from <= MAX_ADDRESS_RUN) {
       if (parser.parse(s, from, to)) {
         return new int[] {from, to};
+      }
+      // An address that ends a sentence: "... from 2a01:4f8::1."
+      if (s.charAt(to - 1) == '.' && parser.parse(s, from, to - 1)) {
+        return new int[] {from, to - 1};
       }
       // An address followed by ":port".
       int colon = s.lastIndexOf(':', to - 1);

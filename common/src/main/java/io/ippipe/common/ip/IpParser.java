@@ -153,7 +153,7 @@ public final class IpParser {
       int start = i;
       int value = 0;
       while (i < end) {
-        int d = Character.digit(s.charAt(i), 16);
+        int d = hexDigit(s.charAt(i));
         if (d < 0) {
           break;
         }
@@ -242,5 +242,16 @@ public final class IpParser {
     }
     // "0x0a.1.1.1" has letters too, but no host name starts with a hex prefix octet.
     return letter && !(to - from > 1 && s.charAt(from) == '0' && (s.charAt(from + 1) | 0x20) == 'x');
+  }
+
+  /** ASCII hex only: {@code Character.digit} also reads fullwidth and other scripts' digits. */
+  private static int hexDigit(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    return c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
   }
 }

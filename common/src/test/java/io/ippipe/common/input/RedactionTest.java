@@ -20,7 +20,8 @@ class RedactionTest {
     assertEquals("***@1.2.3.4:80", Redaction.mask("user:p@ss@1.2.3.4:80"));
     // A password with '/' in it is still inside the userinfo.
     assertEquals("http://***@1.2.3.4:80/x", Redaction.mask("http://user:pa/ss@1.2.3.4:80/x"));
-    assertEquals("key=***@h other ***@x", Redaction.mask("key=user:pw@h other a@b@x"));
+    // '=' may be part of a password, so a bare token's mask starts at the token's start.
+    assertEquals("***@h other ***@x", Redaction.mask("key=user:pw@h other a@b@x"));
   }
 
   @Test
@@ -53,7 +54,9 @@ class RedactionTest {
     String kept = Redaction.dropLastToken(cut);
     assertEquals("1764028800.1 GET " + Redaction.CUT, kept);
     assertFalse(Redaction.maskAndTruncate(kept, 512).contains("secret"));
-    assertEquals("a,b," + Redaction.CUT, Redaction.dropLastToken("a,b,alice"));
+    // ',' may be part of a password: a cut line without spaces keeps nothing of that token.
+    assertEquals(Redaction.CUT, Redaction.dropLastToken("a,b,alice"));
+    assertEquals("x " + Redaction.CUT, Redaction.dropLastToken("x http://user:se,cr"));
     assertEquals(Redaction.CUT, Redaction.dropLastToken("user:secret"));
   }
 
@@ -125,5 +128,49 @@ class RedactionTest {
     assertEquals("***,***,***,***,***,***,***", h.redact("alice,s3cret,1.2.3.4,80,http,a,b"));
     assertEquals("[2001:db8::1],8080,***,***,***,***",
         h.redact("[2001:db8::1],8080,http,alice,s3cret,x"));
+  }
+
+  @Test
+  void passwordsHoldingSeparatorsAreMaskedWhole() {
+    // '=', ';' and ',' ended the token before the '@', so the password's first part stayed.
+    for (String raw : new String[] {"http://alice:abc123==@10.0.0.1:8080",
+        "socks5://alice:se;cret@1.2.3.4:1080", "alice:pw,part@1.2.3.4:80",
+        "x proxy=http://bob:a=b;c,d@1.2.3.4:80 y"}) {
+      String masked = Redaction.mask(raw);
+      for (String secret : new String[] {"abc123", "se;", "cret", "pw", "part", "bob", "a=b"}) {
+        assertFalse(masked.contains(secret), raw + " -> " + masked);
+      }
+    }
+  }
+
+  @Test
+  void jsonSecretsAreMaskedWhateverTheirNameEscapesOrValueShape() {
+    for (String raw : new String[] {
+        "{\"ip\":\"10.0.0.1\",\"port\":8080,\"pass\\u0077ord\":\"hunter2\"}",
+        "{\"ip\":\"10.0.0.1\",\"credentials\":[\"alice\",\"hunter2\"],\"port\":1}",
+        "{\"ip\":\"10.0.0.1\",\"auth\":{\"u\":\"alice\",\"p\":[\"hunter2\"]},\"port\":1}",
+        "{\"ip\":\"10.0.0.1\",\"auth\":{\"s\":\"}]\\\"\",\"p\":\"hunter2\"},\"port\":1}"}) {
+      String masked = Redaction.mask(raw);
+      assertFalse(masked.contains("hunter2") || masked.contains("alice"), raw + " -> " + masked);
+      assertTrue(masked.contains("\"port\""), "the members after the secret stay: " + masked);
+    }
+  }
+
+  @Test
+  void everyCsvColumnNamedLikeASecretIsMasked() {
+    assertEquals("10.0.0.1,8080,***,***",
+        new CsvHeader("ip,port,password,password").redact("10.0.0.1,8080,hunter1,hunter2"));
+    for (String name : new String[] {"passwd", "auth", "credentials", "proxy_auth", "Password"}) {
+      assertEquals("10.0.0.1,8080,***", new CsvHeader("ip,port," + name)
+          .redact("10.0.0.1,8080,hunter2"), name);
+    }
+  }
+
+  @Test
+  void anAddressAtTheEndOfASentenceIsMasked() {
+    // The run "2a01:4f8::1." parsed as no address, with or without a port.
+    assertEquals("from <ip>. Next", Redaction.maskAddresses("from 2a01:4f8::1. Next"));
+    assertEquals("from <ip>.", Redaction.maskAddresses("from 203.0.113.9."));
+    assertEquals("v1.2.", Redaction.maskAddresses("v1.2."));
   }
 }

@@ -62,6 +62,15 @@ class IpParserTest {
   }
 
   @Test
+  void onlyAsciiHexDigitsMakeAnIpv6Group() {
+    // Character.digit read fullwidth and Arabic-Indic digits as hex: "\uff12a01:4f8::\uff11" was
+    // valid, and the rejects' masker (ASCII only) left it in clear.
+    assertFalse(parser.parse("\uff12a01:4f8::\uff11"));
+    assertFalse(parser.parse("2a01:4f8::\u0661"));
+    assertTrue(parser.parse("2A01:4f8::1"));
+  }
+
+  @Test
   void emptyInputIsInvalid() {
     assertFalse(parser.parse(""));
     assertEquals(RejectReason.INVALID_IP, parser.error());

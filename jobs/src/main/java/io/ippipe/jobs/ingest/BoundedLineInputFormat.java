@@ -41,6 +41,16 @@ public final class BoundedLineInputFormat extends FileInputFormat<LongWritable, 
   public static final String MAX_LINE_BYTES = "ippipe.ingest.max_line_bytes";
   /** The read buffer, the only memory a line costs beyond the bytes kept of it. */
   public static final String BUFFER_BYTES = "ippipe.ingest.read_buffer_bytes";
+  /**
+   * The key of the last record of a compressed file whose stream ends early or is corrupt (a
+   * log copied mid-rotation): an empty value after the lines that could be read, for the pass
+   * to reject as TRUNCATED_INPUT. Failing the task instead failed it on every retry, and the
+   * night with it.
+   */
+  public static final long BROKEN_STREAM = -1L;
+  /** The detail of that record's reject. */
+  static final String BROKEN_STREAM_DETAIL = "the compressed stream ends early or is corrupt "
+      + "here: no line after this one could be read";
 
   @Override
   public RecordReader<LongWritable, Text> createRecordReader(InputSplit split,
@@ -123,6 +133,7 @@ public final class BoundedLineInputFormat extends FileInputFormat<LongWritable, 
     private InputStream in;
     private FSDataInputStream fileIn;
     private boolean compressed;
+    private boolean broken;
     private long fileLength;
     private Decompressor decompressor;
     private int keepBytes;
@@ -166,13 +177,35 @@ public final class BoundedLineInputFormat extends FileInputFormat<LongWritable, 
     @Override
     public boolean nextKeyValue() throws IOException {
       // The line that starts at the split's end is this split's (the next one skips it).
-      if (!compressed && pos > end) {
+      if (!compressed && pos > end || broken) {
         return false;
       }
       key.set(pos);
-      long consumed = lines.readLine(value, keepBytes);
+      long consumed;
+      try {
+        consumed = lines.readLine(value, keepBytes);
+      } catch (IOException e) {
+        if (!compressed || !brokenData(e)) {
+          throw e;
+        }
+        // The unfinished line goes with the rest: only whole lines were read.
+        broken = true;
+        key.set(BROKEN_STREAM);
+        value.clear();
+        return true;
+      }
       pos += consumed;
       return consumed > 0;
+    }
+
+    /**
+     * Whether a compressed read failed on the data itself (cut short, or not what the codec
+     * wrote), which no retry mends. Other I/O errors (a connection reset by object storage)
+     * fail the task, which Spark retries.
+     */
+    private static boolean brokenData(IOException e) {
+      return e instanceof java.io.EOFException || e instanceof java.util.zip.ZipException
+          || e.getCause() instanceof java.util.zip.DataFormatException;
     }
 
     @Override

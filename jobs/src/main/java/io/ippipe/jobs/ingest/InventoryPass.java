@@ -129,7 +129,12 @@ final class InventoryPass implements Serializable {
         @Override
         public boolean hasNext() {
           while (!pending.hasNext() && lines.hasNext()) {
-            pending = parse(lines.next()._2(), index++).iterator();
+            Tuple2<LongWritable, Text> read = lines.next();
+            pending = read._1().get() == BoundedLineInputFormat.BROKEN_STREAM
+                ? List.<InternalRow>of(ParsedRows.inventoryReject(source, start, index++,
+                    RejectReason.TRUNCATED_INPUT, BoundedLineInputFormat.BROKEN_STREAM_DETAIL,
+                    null)).iterator()
+                : parse(read._2(), index++).iterator();
           }
           return pending.hasNext();
         }
@@ -159,11 +164,11 @@ final class InventoryPass implements Serializable {
             results = List.of(Parsed.reject(RejectReason.PARSE_FAILURE, e.getClass().getSimpleName()));
           }
           List<InternalRow> rows = new ArrayList<>(results.size());
-          String masked = null;
+          UTF8String masked = null;
           for (int i = 0; i < results.size(); i++) {
             Parsed<ProxyEndpoint> p = results.get(i);
             if (!p.isValid() && masked == null) {
-              masked = raw.of(s, header);
+              masked = UTF8String.fromString(raw.of(s, header));
             }
             rows.add(ParsedRows.inventory(source, start, at, i, p, p.isValid() ? null : masked));
           }

@@ -11,7 +11,9 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.FractionalType;
 
 /**
  * Parquet input of a feed as (file, row index, every known field as text): the same field
@@ -32,12 +34,20 @@ final class ParquetInput {
     for (String name : known) {
       if (Arrays.asList(input.columns()).contains(name)) {
         present.add(name);
-        boolean timestamp = input.schema().apply(name).dataType().equals(DataTypes.TimestampType);
-        columns.add(timestamp
+        DataType type = input.schema().apply(name).dataType();
+        columns.add(type.equals(DataTypes.TimestampType)
             ? org.apache.spark.sql.functions.expr(String.format(
                 "concat(cast(floor(unix_micros(`%1$s`) / 1000000) as string), '.', "
                     + "lpad(cast(pmod(unix_micros(`%1$s`), 1000000) as string), 6, '0'))", name))
                 .as(name)
+            : type instanceof FractionalType
+            // A whole value as an integer, another as a plain decimal: pandas writes an integer
+            // column with a gap as float64 (port 8080.0), and a double cast to text is
+            // "1.764064800123E9", which no field rule reads.
+            ? org.apache.spark.sql.functions.expr(String.format("CASE WHEN `%1$s` IS NULL THEN NULL "
+                + "WHEN `%1$s` = floor(`%1$s`) AND abs(`%1$s`) < 9.0E18 "
+                + "THEN cast(cast(`%1$s` AS BIGINT) AS STRING) "
+                + "ELSE format_string('%%.6f', cast(`%1$s` AS DOUBLE)) END", name)).as(name)
             : col(name).cast(DataTypes.StringType).as(name));
       }
     }

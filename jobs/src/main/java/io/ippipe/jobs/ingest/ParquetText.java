@@ -1,6 +1,5 @@
 package io.ippipe.jobs.ingest;
 
-import io.ippipe.common.input.InventoryParser;
 import io.ippipe.common.input.Redaction;
 import java.util.Iterator;
 import java.util.Map;
@@ -23,7 +22,7 @@ final class ParquetText {
         text = text.substring(0, maxValueChars);
       }
       sb.append(e.getKey()).append('=')
-          .append(InventoryParser.isCredentialField(e.getKey()) && v != null ? Redaction.MASK : text);
+          .append(Redaction.isSecretName(e.getKey()) && v != null ? Redaction.MASK : text);
       if (it.hasNext()) {
         sb.append(' ');
       }

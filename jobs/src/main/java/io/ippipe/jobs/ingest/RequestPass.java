@@ -95,9 +95,14 @@ final class RequestPass implements Serializable {
 
         @Override
         public Boolean next() {
-          Text line = lines.next()._2();
+          Tuple2<LongWritable, Text> read = lines.next();
+          Text line = read._2();
           long at = index++;
           task.countLine(file, start);
+          if (read._1().get() == BoundedLineInputFormat.BROKEN_STREAM) {
+            return task.reject(file, start, at, RejectReason.TRUNCATED_INPUT,
+                BoundedLineInputFormat.BROKEN_STREAM_DETAIL, null);
+          }
           byte[] bytes = line.getBytes();
           int length = line.getLength();
           Parsed<String> text = decoder.decode(bytes, length);

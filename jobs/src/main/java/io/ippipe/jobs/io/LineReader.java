@@ -25,7 +25,24 @@ public final class LineReader {
              new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8))) {
       // Cap the bytes read too: a first "line" of gigabytes must not fill the driver.
       char[] buf = new char[256 * 1024];
-      int n = reader.read(buf);
+      int n = 0;
+      while (n < buf.length) {
+        int got;
+        try {
+          // A few KB at a time, so that a compressed file cut short (the tasks reject its cut
+          // as TRUNCATED_INPUT) still shows the lines before the cut.
+          got = reader.read(buf, n, Math.min(8192, buf.length - n));
+        } catch (java.io.EOFException | java.util.zip.ZipException cut) {
+          if (n == 0) {
+            throw cut;
+          }
+          break;
+        }
+        if (got < 0) {
+          break;
+        }
+        n += got;
+      }
       if (n <= 0) {
         return out;
       }

@@ -264,4 +264,38 @@ class BoundedLineInputFormatTest {
         .substring(0, Integer.toString(MB + 1).length() + 1));
     assertEquals("after", new String(got.lines().get(2), StandardCharsets.US_ASCII));
   }
+
+  @Test
+  void aTruncatedGzipEndsWithOneBrokenStreamRecordInsteadOfFailing(@TempDir Path dir)
+      throws Exception {
+    // A log copied mid-rotation: EOFException "Unexpected end of input stream" failed the task
+    // on every retry, and the run with it.
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 20_000; i++) {
+      text.append("line ").append(i).append('\n');
+    }
+    byte[] whole = gzip(text.toString().getBytes(StandardCharsets.US_ASCII));
+    Path gz = dir.resolve("cut.log.gz");
+    Files.write(gz, Arrays.copyOf(whole, whole.length / 2));
+    Configuration conf = conf(MB, 0);
+    List<Long> keys = new ArrayList<>();
+    List<String> lines = new ArrayList<>();
+    for (InputSplit split : inputFormatSplits(conf, gz, 1024)) {
+      try (RecordReader<LongWritable, Text> r = new BoundedLineInputFormat().createRecordReader(
+          split, new TaskAttemptContextImpl(conf, new TaskAttemptID()))) {
+        r.initialize(split, new TaskAttemptContextImpl(conf, new TaskAttemptID()));
+        while (r.nextKeyValue()) {
+          keys.add(r.getCurrentKey().get());
+          lines.add(r.getCurrentValue().toString());
+        }
+      }
+    }
+    assertTrue(lines.size() > 1000 && lines.size() < 20_000, lines.size() + " lines");
+    assertEquals(BoundedLineInputFormat.BROKEN_STREAM, keys.get(keys.size() - 1));
+    assertEquals("", lines.get(lines.size() - 1));
+    assertEquals(1, keys.stream().filter(k -> k == BoundedLineInputFormat.BROKEN_STREAM).count());
+    for (int i = 0; i < lines.size() - 1; i++) {
+      assertEquals("line " + i, lines.get(i), "only whole lines before the break");
+    }
+  }
 }
