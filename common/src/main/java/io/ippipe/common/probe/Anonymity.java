@@ -1,5 +1,8 @@
 package io.ippipe.common.probe;
 
+import io.ippipe.common.ip.IpAddress;
+import io.ippipe.common.ip.IpParser;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -26,6 +29,13 @@ public enum Anonymity {
    * @param ownAddresses the checker's own addresses as text (local and as the judge sees it)
    */
   public static Anonymity classify(Map<String, String> headers, Set<String> ownAddresses) {
+    Set<IpAddress> own = new HashSet<>();
+    for (String text : ownAddresses) {
+      IpAddress a = address(text, 0, text.length());
+      if (a != null) {
+        own.add(a);
+      }
+    }
     boolean announced = false;
     for (Map.Entry<String, String> h : headers.entrySet()) {
       String name = h.getKey().toLowerCase(Locale.ROOT);
@@ -33,35 +43,67 @@ public enum Anonymity {
       if (name.equals("host")) {
         continue;
       }
-      for (String own : ownAddresses) {
-        if (containsAddress(value, own)) {
-          return TRANSPARENT;
-        }
+      if (containsAny(value, own)) {
+        return TRANSPARENT;
       }
       announced |= PROXY_HEADERS.contains(name);
     }
     return announced ? ANONYMOUS : ELITE;
   }
 
-  /** {@code own} as a whole token of {@code value}: 10.0.0.1 is not inside 10.0.0.12. */
-  static boolean containsAddress(String value, String own) {
-    int from = 0;
-    while (true) {
-      int i = value.indexOf(own, from);
-      if (i < 0) {
-        return false;
+  /**
+   * Whether any address-like token of {@code value} is one of {@code own}, compared as
+   * addresses, not as text: proxies write ours with a port ({@code 198.51.100.7:51234}, RFC
+   * 7239's {@code for="[2001:db8::7]:4711"}), IPv4-mapped, or IPv6 in another spelling than
+   * ours. As text, each of those passed for anonymous.
+   */
+  static boolean containsAny(String value, Set<IpAddress> own) {
+    int i = 0;
+    int n = value.length();
+    while (i < n) {
+      if (!tokenChar(value.charAt(i))) {
+        i++;
+        continue;
       }
-      int end = i + own.length();
-      boolean startOk = i == 0 || !isAddressChar(value.charAt(i - 1));
-      boolean endOk = end == value.length() || !isAddressChar(value.charAt(end));
-      if (startOk && endOk) {
+      int end = i;
+      while (end < n && tokenChar(value.charAt(end))) {
+        end++;
+      }
+      IpAddress a = address(value, i, end);
+      if (a != null && own.contains(a)) {
         return true;
       }
-      from = i + 1;
+      i = end;
     }
+    return false;
   }
 
-  private static boolean isAddressChar(char c) {
-    return Character.isLetterOrDigit(c) || c == '.' || c == ':';
+  /** The address a token stands for: itself, inside brackets, or before a ":port"; or null. */
+  private static IpAddress address(String s, int from, int to) {
+    if (from < to && s.charAt(from) == '[') {
+      int close = s.indexOf(']', from);
+      return close < 0 || close > to ? null : parsed(s, from + 1, close);
+    }
+    IpAddress whole = parsed(s, from, to);
+    if (whole != null) {
+      return whole;
+    }
+    int colon = s.indexOf(':', from);
+    if (colon <= from || colon >= to) {
+      return null;
+    }
+    int next = s.indexOf(':', colon + 1);
+    return next < 0 || next >= to ? parsed(s, from, colon) : null;
+  }
+
+  private static IpAddress parsed(String s, int from, int to) {
+    IpParser parser = new IpParser();
+    return from < to && parser.parse(s, from, to)
+        ? IpAddress.of(parser.hi(), parser.lo()) : null;
+  }
+
+  private static boolean tokenChar(char c) {
+    return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == '.'
+        || c == ':' || c == '[' || c == ']';
   }
 }

@@ -30,6 +30,24 @@ class ProbeModelTest {
   }
 
   @Test
+  void ourAddressIsFoundInAnyFormAProxyWritesIt() {
+    // Matched as text, each of these was "anonymous": a port after it, IPv4-mapped, and IPv6
+    // written shorter than Java's getHostAddress() writes ours.
+    Set<String> own = Set.of("198.51.100.7", "2001:db8:0:0:0:0:0:7");
+    for (String value : new String[] {"198.51.100.7:51234", "for=\"198.51.100.7:51234\"",
+        "::ffff:198.51.100.7", "2001:db8::7", "for=\"[2001:DB8::7]:4711\"",
+        "unknown, 198.51.100.7"}) {
+      assertEquals(Anonymity.TRANSPARENT, Anonymity.classify(Map.of("X-Forwarded-For", value), own),
+          value);
+    }
+    for (String value : new String[] {"198.51.100.71", "198.51.100.70:7", "2001:db8::77",
+        "for=unknown"}) {
+      assertEquals(Anonymity.ANONYMOUS, Anonymity.classify(Map.of("X-Forwarded-For", value), own),
+          value);
+    }
+  }
+
+  @Test
   void judgeMarkersAndReports() {
     assertEquals("0123456789abcdef", JudgeServer.marker("/judge/0123456789abcdef", "/judge"));
     assertEquals("0123456789abcdef",
