@@ -101,7 +101,7 @@ public final class InventoryParser {
     String schemeText = t.substring(0, sep);
     ProxyProtocol protocol = ProxyProtocol.fromText(schemeText);
     if (protocol == null) {
-      return Parsed.reject(RejectReason.UNSUPPORTED_SCHEME, "scheme " + truncate(schemeText, 16));
+      return Parsed.reject(RejectReason.UNSUPPORTED_SCHEME, "scheme " + quoted(schemeText));
     }
     int from = sep + 3;
     int to = t.length();
@@ -278,7 +278,7 @@ public final class InventoryParser {
       protocol = ProxyProtocol.fromText((String) protocolValue);
       if (protocol == null) {
         return Parsed.reject(RejectReason.UNSUPPORTED_SCHEME,
-            "protocol " + truncate((String) protocolValue, 16));
+            "protocol " + quoted((String) protocolValue));
       }
     }
     ProxyType type = null;
@@ -287,7 +287,7 @@ public final class InventoryParser {
       type = typeValue instanceof String ? ProxyType.fromText((String) typeValue) : null;
       if (type == null) {
         return typeValue instanceof String
-            ? Parsed.reject(RejectReason.INVALID_FIELD_VALUE, "proxy_type " + truncate(typeValue.toString(), 16))
+            ? Parsed.reject(RejectReason.INVALID_FIELD_VALUE, "proxy_type " + quoted(typeValue.toString()))
             : f.wrongType("proxy_type");
       }
     }
@@ -337,6 +337,15 @@ public final class InventoryParser {
     return f.wrongType("port");
   }
 
+
+  /**
+   * A few characters of input for a reject's detail, which goes to the lake beside the masked
+   * raw text: masked first, then cut, since a cut before the '@' hides the credential from the
+   * mask ("scheme alice:Sekr1tPass..."). Proxy addresses stay, the provider's own.
+   */
+  static String quoted(String input) {
+    return truncate(Redaction.mask(input), 16);
+  }
 
   static String truncate(String s, int max) {
     return s.length() <= max ? s : s.substring(0, max) + "...";

@@ -12,14 +12,9 @@ public record Parsed<T>(T value, RejectReason reason, String detail) {
     return new Parsed<>(value, null, null);
   }
 
-  /**
-   * A reject whose detail has its credentials masked: a detail that quotes a few characters of
-   * an inventory line ("scheme alice:pw@2...") goes to the lake beside the masked raw text.
-   * Addresses stay: the details quote only inventory fields (proxy addresses are the
-   * provider's own, plaintext by design) and name registry prefixes ("Private-Use (10.0.0.0/8)").
-   */
+  /** A reject; a detail that quotes input masks it first ({@code InventoryParser.quoted}). */
   public static <T> Parsed<T> reject(RejectReason reason, String detail) {
-    return new Parsed<>(null, reason, Redaction.mask(detail));
+    return new Parsed<>(null, reason, detail);
   }
 
   public boolean isValid() {

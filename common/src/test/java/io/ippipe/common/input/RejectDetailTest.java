@@ -21,6 +21,14 @@ class RejectDetailTest {
   }
 
   @Test
+  void aQuoteIsMaskedBeforeItIsCut() {
+    // Cut to 16 characters first, "alice:Sekr1tPassw0rd@" lost its '@' and went out unmasked.
+    Parsed<ProxyEndpoint> p = parser.parseUrl("alice:Sekr1tPassw0rd@203.0.113.9:8080 # https://x");
+    assertEquals(RejectReason.UNSUPPORTED_SCHEME, p.reason());
+    assertFalse(p.detail().contains("Sekr1t") || p.detail().contains("alice"), p.detail());
+  }
+
+  @Test
   void aDetailWithoutSecretsIsKeptAsItIs() {
     assertEquals("scheme gopher", parser.parseUrl("gopher://1.2.3.4:70").detail());
   }
