@@ -81,19 +81,25 @@ public enum Anonymity {
   /** The address a token stands for: itself, inside brackets, or before a ":port"; or null. */
   private static IpAddress address(String s, int from, int to) {
     if (from < to && s.charAt(from) == '[') {
-      int close = s.indexOf(']', from);
-      return close < 0 || close > to ? null : parsed(s, from + 1, close);
+      int close = indexIn(s, ']', from, to);
+      return close < 0 ? null : parsed(s, from + 1, close);
     }
     IpAddress whole = parsed(s, from, to);
     if (whole != null) {
       return whole;
     }
-    int colon = s.indexOf(':', from);
-    if (colon <= from || colon >= to) {
-      return null;
+    int colon = indexIn(s, ':', from, to);
+    return colon > from && indexIn(s, ':', colon + 1, to) < 0 ? parsed(s, from, colon) : null;
+  }
+
+  /** The first {@code c} in [from, to), or -1: a search that stays inside the token. */
+  private static int indexIn(String s, char c, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (s.charAt(i) == c) {
+        return i;
+      }
     }
-    int next = s.indexOf(':', colon + 1);
-    return next < 0 || next >= to ? parsed(s, from, colon) : null;
+    return -1;
   }
 
   private static IpAddress parsed(String s, int from, int to) {
