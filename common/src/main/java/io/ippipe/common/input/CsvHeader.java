@@ -19,6 +19,11 @@ public final class CsvHeader implements Serializable {
   private final Map<String, Integer> index = new HashMap<>();
   /** Every column named like a secret, duplicates included: each is masked. */
   private final List<Integer> secretColumns = new java.util.ArrayList<>();
+  /**
+   * A header that does not parse or lacks the address or port is no header one can trust to
+   * name the columns (often it is a first data line): its file's lines keep no field.
+   */
+  private final boolean unreadable;
 
   public CsvHeader(String headerLine) {
     this.headerLine = headerLine.strip();
@@ -30,6 +35,7 @@ public final class CsvHeader implements Serializable {
         secretColumns.add(i);
       }
     }
+    this.unreadable = parsed == null || missingColumn() != null;
   }
 
   public boolean isHeaderLine(String line) {
@@ -69,6 +75,10 @@ public final class CsvHeader implements Serializable {
    */
   public String redact(String line) {
     List<String> fields = Csv.split(line, ',');
+    if (unreadable) {
+      return fields == null || fields.isEmpty() ? Redaction.MASK
+          : String.join(",", java.util.Collections.nCopies(fields.size(), Redaction.MASK));
+    }
     if (fields == null || fields.size() != columns.size()) {
       if (secretColumns.isEmpty()) {
         return Redaction.mask(line);

@@ -2,7 +2,6 @@ package io.ippipe.common.input;
 
 import io.ippipe.common.ip.IpParser;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * Masks what raw input must not keep before it is stored anywhere (the rejects' raw text):
@@ -22,12 +21,35 @@ public final class Redaction {
   /** What an IP address literal becomes. */
   public static final String IP_MASK = "<ip>";
 
-  private static final Set<String> SECRET_NAMES = Set.of("username", "password", "user",
-      "pass", "passwd", "auth", "proxy_auth", "credentials");
+  /**
+   * What a secret's name holds, read without case or separators ("api_key", "apiKey" and
+   * "API-KEY" are one name). Parts, not a list of whole names: suppliers name a password "pwd",
+   * "proxy_password" or "client_secret", and a list of exact names let each new spelling through.
+   * A column named so is masked in the rejects even when it holds nothing secret ("user_agent"):
+   * they keep less, never a secret.
+   */
+  private static final String[] SECRET_NAME_PARTS = {"user", "login", "pass", "pwd", "secret",
+      "token", "auth", "cred", "apikey", "privatekey"};
 
   /** Whether a JSON member, CSV column or Parquet field of this name holds a secret. */
   public static boolean isSecretName(String name) {
-    return name != null && SECRET_NAMES.contains(name.strip().toLowerCase(Locale.ROOT));
+    if (name == null) {
+      return false;
+    }
+    StringBuilder letters = new StringBuilder(name.length());
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (Character.isLetterOrDigit(c)) {
+        letters.append(Character.toLowerCase(c));
+      }
+    }
+    String folded = letters.toString();
+    for (String part : SECRET_NAME_PARTS) {
+      if (folded.contains(part)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Credentials masked; null stays null. */
@@ -81,14 +103,16 @@ public final class Redaction {
   }
 
   /**
-   * {@code scheme://user:pass@host}: everything from the scheme's {@code //} to the last '@'
-   * before the next token boundary (a password may hold '@' or '/'); bare {@code user:pass@host}
-   * tokens: everything up to their last '@'.
+   * {@code scheme://user:pass@host}: everything from the scheme's {@code //} to the line's last
+   * '@' (a password may hold '@', '/', and, where the line is not a URL parser's input but a
+   * supplier's hand-written one, spaces, quotes or '<>', which end a token); bare
+   * {@code user:pass@host} tokens: everything up to their last '@'.
    */
   static String maskUserinfo(String s) {
     StringBuilder out = new StringBuilder(s.length());
     int i = 0;
     int n = s.length();
+    int lineLastAt = s.lastIndexOf('@');
     while (i < n) {
       if (tokenBoundary(s.charAt(i))) {
         out.append(s.charAt(i++));
@@ -109,6 +133,16 @@ public final class Redaction {
           scheme = end;
         }
         end++;
+      }
+      if (scheme >= 0 && lineLastAt > end) {
+        // The rest of the line, up to its last '@', may be the password: no '@' comes after it,
+        // so the scan goes on after that '@' with nothing more to mask, still one pass.
+        out.append(s, i, scheme + 3).append(MASK);
+        i = lineLastAt;
+        while (i < n && !tokenBoundary(s.charAt(i))) {
+          out.append(s.charAt(i++));
+        }
+        continue;
       }
       if (lastAt < 0) {
         out.append(s, i, end);
@@ -308,7 +342,12 @@ public final class Redaction {
         return new int[] {from, to - 1};
       }
       // An address followed by ":port".
-      int colon = s.lastIndexOf(':', to - 1);
+      // Searched back to the run's start only: lastIndexOf went on to the input's start, once
+      // per run, quadratic on many short runs.
+      int colon = to - 1;
+      while (colon > from && s.charAt(colon) != ':') {
+        colon--;
+      }
       if (colon > from && colon < to - 1 && allDigits(s, colon + 1, to)
           && parser.parse(s, from, colon)) {
         return new int[] {from, colon};

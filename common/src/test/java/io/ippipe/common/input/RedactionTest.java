@@ -96,6 +96,11 @@ class RedactionTest {
       assertTrue(many < few * 8 * 4,
           "'" + unit + "' x8 took " + (double) many / few + "x the time");
     }
+    // Short runs: the search for a ":port" went back to the input's start from each of them.
+    long runsFew = timeMask("12 ".repeat(5_000), 5);
+    long runsMany = timeMask("12 ".repeat(40_000), 5);
+    assertTrue(runsMany < runsFew * 8 * 4,
+        "8x the short runs took " + (double) runsMany / runsFew + "x the time");
     long quadsSmall = timeMask("1.2.3.4:".repeat(20_000), 5);
     long quadsLarge = timeMask("1.2.3.4:".repeat(160_000), 5);
     assertTrue(quadsLarge < quadsSmall * 8 * 4,
@@ -172,5 +177,42 @@ class RedactionTest {
     assertEquals("from <ip>. Next", Redaction.maskAddresses("from 2a01:4f8::1. Next"));
     assertEquals("from <ip>.", Redaction.maskAddresses("from 203.0.113.9."));
     assertEquals("v1.2.", Redaction.maskAddresses("v1.2."));
+  }
+
+  @Test
+  void aPasswordHoldingSpacesQuotesOrBracketsIsMaskedToTheLineLastAt() {
+    // Whitespace, quotes and '<>' end a token, so the URL's token ended inside the password and
+    // the rest of it, up to the '@', stayed in clear.
+    for (String raw : new String[] {"http://bob:Xy<9k>Qz@1.2.3.4:80",
+        "x socks5://bob:Xy 9k Qz@1.2.3.4:1080 y", "http://bob:Xy\"9k'Qz@1.2.3.4:80",
+        "http://bob:Xy@9k Qz@1.2.3.4:80"}) {
+      String masked = Redaction.mask(raw);
+      for (String secret : new String[] {"bob", "Xy", "9k", "Qz"}) {
+        assertFalse(masked.contains(secret), raw + " -> " + masked);
+      }
+      assertTrue(masked.contains("***@1.2.3.4:"), raw + " -> " + masked);
+    }
+    // A URL with no '@' after it keeps its text.
+    assertEquals("GET http://x/p 200 <a>", Redaction.mask("GET http://x/p 200 <a>"));
+  }
+
+  @Test
+  void secretsAreRecognisedByWhatTheirNameSays() {
+    for (String name : new String[] {"pwd", "token", "secret", "api_key", "apiKey", "ProxyPassword",
+        "proxy_user", "login", "access-token", "client_secret", "user_pass"}) {
+      assertTrue(Redaction.isSecretName(name), name);
+    }
+    for (String name : new String[] {"ip", "port", "protocol", "country", "asn", "source",
+        "last_seen", "supplier", "city"}) {
+      assertFalse(Redaction.isSecretName(name), name);
+    }
+  }
+
+  @Test
+  void aCsvHeaderThatDoesNotParseKeepsNoField() {
+    // The header's unclosed quote left it without columns, so no column was masked.
+    CsvHeader broken = new CsvHeader("ip,port,\"password");
+    String redacted = broken.redact("10.0.0.1,8080,hunter2");
+    assertFalse(redacted.contains("hunter2"), redacted);
   }
 }
