@@ -328,11 +328,16 @@ public final class LogParser {
   }
 
   private static Parsed<Integer> httpStatus(String s) {
-    if (s.length() != 3 || !Character.isDigit(s.charAt(0)) || !Character.isDigit(s.charAt(1))
-        || !Character.isDigit(s.charAt(2))) {
+    // ASCII digits only: Character.isDigit and Integer.parseInt take any script's digits.
+    if (s.length() != 3 || !asciiDigit(s.charAt(0)) || !asciiDigit(s.charAt(1))
+        || !asciiDigit(s.charAt(2))) {
       return Parsed.reject(RejectReason.INVALID_NUMBER, "status is not three digits");
     }
-    return Parsed.ok(Integer.parseInt(s));
+    return Parsed.ok((s.charAt(0) - '0') * 100 + (s.charAt(1) - '0') * 10 + s.charAt(2) - '0');
+  }
+
+  private static boolean asciiDigit(char c) {
+    return c >= '0' && c <= '9';
   }
 
   private static Parsed<Long> nonNegative(String s, String field) {

@@ -2,6 +2,7 @@ package io.ippipe.common.input;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ippipe.common.error.RejectReason;
 import java.util.List;
@@ -43,5 +44,29 @@ class HostileValuesTest {
     // An array the limit allows is still one record per element.
     assertEquals(3, new InventoryParser(ProxyProtocol.HTTP).parseJson(
         "[{\"ip\":\"8.8.8.8\",\"port\":80},{\"ip\":\"8.8.4.4\",\"port\":80},0]").size());
+  }
+  @Test
+  void anHttpStatusInOtherScriptsDigitsIsRejected() {
+    // Integer.parseInt reads any Unicode digit: "\u0968\u0966\u0966" (Devanagari) was status 200.
+    String squid = "1795603708.914 380 59.65.93.36 TCP_MISS/%s 1879 GET http://x/p/1 c "
+        + "HIER_DIRECT/88.23.251.32 -";
+    LogParser logs = new LogParser();
+    assertEquals(200, logs.parseSquid(String.format(squid, "200")).value().httpStatus());
+    Parsed<GatewayRequest> p = logs.parseSquid(String.format(squid, "\u0968\u0966\u0966"));
+    assertEquals(RejectReason.INVALID_NUMBER, p.reason());
+  }
+
+  @Test
+  void aJsonArrayOverTheLimitIsRejectedBeforeItsRecordsAreBuilt() {
+    // The limit was checked on the whole tree: 1.4 million "{}" held ~110 MB at once.
+    String line = "[" + "{},".repeat(1_400_000) + "{}]";
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long before = threads.getCurrentThreadAllocatedBytes();
+    List<Parsed<ProxyEndpoint>> out = new InventoryParser(ProxyProtocol.HTTP).parseJson(line);
+    long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+    assertEquals(1, out.size());
+    assertEquals(RejectReason.MALFORMED_RECORD, out.get(0).reason());
+    assertTrue(allocated < 32L << 20, allocated / (1 << 20) + " MB allocated for one reject");
   }
 }
