@@ -575,6 +575,60 @@ class HostileInputTest {
   }
 
   /**
+   * Compressed files broken before their first line, in both feeds, with formats detected: a
+   * text file named .gz ("not a gzip file") and a bzip2 file cut inside its first block. Format
+   * detection on the driver threw, and the night failed before any task ran; now each is one
+   * TRUNCATED_INPUT reject and the good files beside them are read.
+   */
+  @Test
+  void aCompressedFileBrokenBeforeItsFirstLineIsOneRejectNotAFailedRun(@TempDir Path dir)
+      throws Exception {
+    Random r = new Random(25);
+    StringBuilder logs = new StringBuilder();
+    StringBuilder inventory = new StringBuilder();
+    for (int i = 0; i < 2_000; i++) {
+      logs.append("1764028800.").append(i % 1000).append(" 5 ").append(ip(r))
+          .append(" TCP_MISS/200 100 GET http://t.example/ - HIER_DIRECT/8.8.8.8 text/html\n");
+      inventory.append(ip(r)).append(':').append(1 + r.nextInt(65535)).append('\n');
+    }
+    org.apache.hadoop.io.compress.BZip2Codec bzip2 = new org.apache.hadoop.io.compress.BZip2Codec();
+    bzip2.setConf(new org.apache.hadoop.conf.Configuration(false));
+    Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+    for (String feed : List.of("req", "inv")) {
+      byte[] text = b((feed.equals("req") ? logs : inventory).toString());
+      java.io.ByteArrayOutputStream bz = new java.io.ByteArrayOutputStream();
+      try (java.io.OutputStream out = bzip2.createOutputStream(bz)) {
+        out.write(text);
+      }
+      files.put(feed + "/good.txt", text);
+      files.put(feed + "/misnamed.txt.gz", text);
+      files.put(feed + "/cut.txt.bz2", java.util.Arrays.copyOf(bz.toByteArray(), bz.size() / 2));
+    }
+    for (Map.Entry<String, byte[]> f : files.entrySet()) {
+      Files.createDirectories(dir.resolve(f.getKey()).getParent());
+      Files.write(dir.resolve(f.getKey()), f.getValue());
+    }
+    Path lake = dir.resolve("lake");
+    List<String> args = new ArrayList<>(List.of("ingest", "--date", DATE, "--out", lake.toString(),
+        "--inventory", dir.resolve("inv").toString(), "--requests", dir.resolve("req").toString()));
+    args.addAll(TestLakes.conf(dir));
+    CliTest.Run v = CliTest.run(args.toArray(new String[0]));
+    assertEquals(0, v.code(), v.err());
+
+    JsonNode metrics = new ObjectMapper().readTree(
+        lake.resolve("_metrics/dt=" + DATE + "/ingest.json").toFile());
+    for (String feed : List.of("inventory", "requests")) {
+      List<Row> cut = SharedSpark.get().read()
+          .parquet(lake + "/rejects/dt=" + DATE + "/dataset=" + feed)
+          .filter("reason = 'TRUNCATED_INPUT'").select("source_file").collectAsList();
+      assertEquals(2, cut.size(), feed + ": " + cut);
+      JsonNode d = metrics.path("datasets").path(feed);
+      assertEquals(2_002, d.path("recordsRead").asLong(), feed);
+      assertTrue(d.path("valid").asLong() > 1_900, feed + ": " + d.path("valid"));
+    }
+  }
+
+  /**
    * Numbers in Parquet columns of any numeric type read as the values they are: pandas writes an
    * integer column with a gap as float64 (port 8080.0), and an epoch timestamp as a double.
    * Cast to text they were "8080.0" and "1.764064800123E9": every row rejected.

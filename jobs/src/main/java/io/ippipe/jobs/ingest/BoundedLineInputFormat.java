@@ -1,5 +1,6 @@
 package io.ippipe.jobs.ingest;
 
+import io.ippipe.jobs.io.SourceStream;
 import java.io.IOException;
 import java.io.InputStream;
 import org.apache.hadoop.conf.Configuration;
@@ -134,6 +135,7 @@ public final class BoundedLineInputFormat extends FileInputFormat<LongWritable, 
     private FSDataInputStream fileIn;
     private boolean compressed;
     private boolean broken;
+    private boolean brokenReported;
     private long fileLength;
     private Decompressor decompressor;
     private int keepBytes;
@@ -151,6 +153,7 @@ public final class BoundedLineInputFormat extends FileInputFormat<LongWritable, 
       end = start + split.getLength();
       Path file = split.getPath();
       fileIn = file.getFileSystem(conf).open(file);
+      fileLength = file.getFileSystem(conf).getFileStatus(file).getLen();
       CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(file);
       if (codec != null) {
         if (start != 0) {
@@ -158,12 +161,18 @@ public final class BoundedLineInputFormat extends FileInputFormat<LongWritable, 
               + " compressed stream " + file);
         }
         compressed = true;
-        fileLength = file.getFileSystem(conf).getFileStatus(file).getLen();
         decompressor = CodecPool.getDecompressor(codec);
-        in = codec.createInputStream(fileIn, decompressor);
+        try {
+          in = codec.createInputStream(new SourceStream(fileIn, fileLength, file), decompressor);
+        } catch (IOException | RuntimeException e) {
+          // bzip2 reads its first block here: a file cut inside it has no line at all.
+          SourceStream.rethrowUnlessBrokenData(e);
+          in = InputStream.nullInputStream();
+          broken = true;
+        }
       } else {
         fileIn.seek(start);
-        in = fileIn;
+        in = new SourceStream(fileIn, fileLength, file);
       }
       lines = new Lines(in, bufferBytes);
       // A split after the first starts inside a line that the split before it reads whole:
@@ -177,35 +186,31 @@ public final class BoundedLineInputFormat extends FileInputFormat<LongWritable, 
     @Override
     public boolean nextKeyValue() throws IOException {
       // The line that starts at the split's end is this split's (the next one skips it).
-      if (!compressed && pos > end || broken) {
+      if (!compressed && pos > end || brokenReported) {
         return false;
       }
-      key.set(pos);
-      long consumed;
-      try {
-        consumed = lines.readLine(value, keepBytes);
-      } catch (IOException e) {
-        if (!compressed || !brokenData(e)) {
-          throw e;
+      long consumed = 0;
+      if (!broken) {
+        key.set(pos);
+        try {
+          consumed = lines.readLine(value, keepBytes);
+        } catch (IOException | RuntimeException e) {
+          if (!compressed) {
+            throw e;
+          }
+          SourceStream.rethrowUnlessBrokenData(e);
+          broken = true;
         }
+      }
+      if (broken) {
         // The unfinished line goes with the rest: only whole lines were read.
-        broken = true;
+        brokenReported = true;
         key.set(BROKEN_STREAM);
         value.clear();
         return true;
       }
       pos += consumed;
       return consumed > 0;
-    }
-
-    /**
-     * Whether a compressed read failed on the data itself (cut short, or not what the codec
-     * wrote), which no retry mends. Other I/O errors (a connection reset by object storage)
-     * fail the task, which Spark retries.
-     */
-    private static boolean brokenData(IOException e) {
-      return e instanceof java.io.EOFException || e instanceof java.util.zip.ZipException
-          || e.getCause() instanceof java.util.zip.DataFormatException;
     }
 
     @Override

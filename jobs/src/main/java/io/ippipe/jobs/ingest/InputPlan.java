@@ -41,8 +41,8 @@ record InputPlan(Feed feed, List<String> textFiles, List<String> parquetFiles,
         if (feed == Feed.INVENTORY) {
           InventoryFormat f = empty ? InventoryFormat.PLAIN : inventoryFormat;
           if (f == null) {
-            f = parquetFile ? InventoryFormat.PARQUET
-                : InventoryFormat.detect(LineReader.head(hadoop, file, 50));
+            f = parquetFile ? InventoryFormat.PARQUET : detect(hadoop, file,
+                InventoryFormat::detect, InventoryFormat.PLAIN);
           }
           if (f == null) {
             throw new ConfigException("Cannot detect the inventory format of " + file
@@ -56,7 +56,8 @@ record InputPlan(Feed feed, List<String> textFiles, List<String> parquetFiles,
         } else {
           LogFormat f = empty ? LogFormat.SQUID : logFormat;
           if (f == null) {
-            f = parquetFile ? LogFormat.PARQUET : LogFormat.detect(LineReader.head(hadoop, file, 50));
+            f = parquetFile ? LogFormat.PARQUET
+                : detect(hadoop, file, LogFormat::detect, LogFormat.SQUID);
           }
           if (f == null) {
             throw new ConfigException("Cannot detect the log format of " + file
@@ -77,6 +78,17 @@ record InputPlan(Feed feed, List<String> textFiles, List<String> parquetFiles,
       (format.equals("PARQUET") ? parquet : text).add(file);
     }
     return new InputPlan(feed, text, parquet, formats, headers);
+  }
+
+  /**
+   * The format its first lines show; {@code unread} for a compressed file broken before its
+   * first line, which, like an empty file, is no record of any format (its tasks reject the
+   * break as TRUNCATED_INPUT).
+   */
+  private static <F> F detect(Configuration hadoop, String file,
+      java.util.function.Function<List<String>, F> detector, F unread) throws Exception {
+    List<String> head = LineReader.head(hadoop, file, 50);
+    return head.isEmpty() ? unread : detector.apply(head);
   }
 
   Map<String, LogFormat> logFormats() {

@@ -12,50 +12,53 @@ import org.apache.hadoop.fs.Path;
 public final class LineReader {
   private LineReader() {}
 
-  /** Returns a list of a file's first lines, for format detection and CSV headers. */
+  /**
+   * A file's first lines, for format detection and CSV headers. A compressed file whose data
+   * breaks (cut short, corrupt, not of its codec) gives the lines before the break, none when
+   * it breaks before its first line: its tasks reject the break as TRUNCATED_INPUT, so it must
+   * not fail the run here. A failure of the file's stream itself still throws.
+   */
   public static List<String> head(Configuration conf, String file, int maxLines) throws Exception {
     Path path = new Path(file);
     org.apache.hadoop.fs.FileSystem fs = path.getFileSystem(conf);
     org.apache.hadoop.io.compress.CompressionCodec codec =
         new org.apache.hadoop.io.compress.CompressionCodecFactory(conf).getCodec(path);
     List<String> out = new ArrayList<>();
-    try (java.io.InputStream raw = fs.open(path);
-         java.io.InputStream in = codec == null ? raw : codec.createInputStream(raw);
-         java.io.BufferedReader reader = new java.io.BufferedReader(
-             new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8))) {
+    char[] buf = new char[256 * 1024];
+    int n = 0;
+    try (org.apache.hadoop.fs.FSDataInputStream raw = fs.open(path);
+         java.io.InputStream in = codec == null ? raw : codec.createInputStream(
+             new SourceStream(raw, fs.getFileStatus(path).getLen(), path))) {
+      java.io.Reader reader = new java.io.InputStreamReader(in,
+          java.nio.charset.StandardCharsets.UTF_8);
       // Cap the bytes read too: a first "line" of gigabytes must not fill the driver.
-      char[] buf = new char[256 * 1024];
-      int n = 0;
       while (n < buf.length) {
-        int got;
-        try {
-          // A few KB at a time, so that a compressed file cut short (the tasks reject its cut
-          // as TRUNCATED_INPUT) still shows the lines before the cut.
-          got = reader.read(buf, n, Math.min(8192, buf.length - n));
-        } catch (java.io.EOFException | java.util.zip.ZipException cut) {
-          if (n == 0) {
-            throw cut;
-          }
-          break;
-        }
+        // A few KB at a time, so that a compressed file broken further on still shows the
+        // lines before the break.
+        int got = reader.read(buf, n, Math.min(8192, buf.length - n));
         if (got < 0) {
           break;
         }
         n += got;
       }
-      if (n <= 0) {
-        return out;
+    } catch (java.io.IOException | RuntimeException broken) {
+      if (codec == null) {
+        throw broken;
       }
-      String chunk = new String(buf, 0, n);
-      if (chunk.startsWith("\ufeff")) {
-        chunk = chunk.substring(1);
+      SourceStream.rethrowUnlessBrokenData(broken);
+    }
+    if (n <= 0) {
+      return out;
+    }
+    String chunk = new String(buf, 0, n);
+    if (chunk.startsWith("\ufeff")) {
+      chunk = chunk.substring(1);
+    }
+    for (String line : chunk.split("\r\n|\n|\r", -1)) {
+      if (out.size() >= maxLines) {
+        break;
       }
-      for (String line : chunk.split("\r\n|\n|\r", -1)) {
-        if (out.size() >= maxLines) {
-          break;
-        }
-        out.add(line);
-      }
+      out.add(line);
     }
     return out;
   }

@@ -298,4 +298,124 @@ class BoundedLineInputFormatTest {
       assertEquals("line " + i, lines.get(i), "only whole lines before the break");
     }
   }
+
+  /** The keys and lines a reader gives for every split of {@code file}. */
+  private static List<String> readKeyed(Configuration conf, Path file, List<Long> keys)
+      throws Exception {
+    List<String> lines = new ArrayList<>();
+    for (InputSplit split : inputFormatSplits(conf, file, 1024)) {
+      try (RecordReader<LongWritable, Text> r = new BoundedLineInputFormat().createRecordReader(
+          split, new TaskAttemptContextImpl(conf, new TaskAttemptID()))) {
+        r.initialize(split, new TaskAttemptContextImpl(conf, new TaskAttemptID()));
+        while (r.nextKeyValue()) {
+          keys.add(r.getCurrentKey().get());
+          lines.add(r.getCurrentValue().toString());
+        }
+      }
+    }
+    return lines;
+  }
+
+  private static byte[] numberedLines(int n) {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      text.append("line ").append(i).append('\n');
+    }
+    return text.toString().getBytes(StandardCharsets.US_ASCII);
+  }
+
+  @Test
+  void everyKindOfBrokenCompressedFileEndsWithOneBrokenStreamRecord(@TempDir Path dir)
+      throws Exception {
+    // Hadoop's gzip and bzip2 readers throw plain IOExceptions ("gzip stream CRC failure",
+    // "not a gzip file", bzip2's "unexpected end of stream") that failed the task on every
+    // retry, and the night with it.
+    byte[] data = numberedLines(20_000);
+    byte[] gz = gzip(data);
+    byte[] flipped = gz.clone();
+    for (int i = gz.length / 2; i < gz.length / 2 + 64; i++) {
+      flipped[i] ^= 0x5a;
+    }
+    byte[] badCrc = gz.clone();
+    badCrc[gz.length - 6] ^= 0x01; // the trailer's CRC-32 of a whole, readable stream
+    org.apache.hadoop.io.compress.BZip2Codec bzip2 = new org.apache.hadoop.io.compress.BZip2Codec();
+    bzip2.setConf(new Configuration(false));
+    ByteArrayOutputStream bz = new ByteArrayOutputStream();
+    try (OutputStream out = bzip2.createOutputStream(bz)) {
+      out.write(data);
+    }
+    byte[] bz2 = bz.toByteArray();
+    java.util.Map<String, byte[]> broken = new java.util.LinkedHashMap<>();
+    broken.put("corrupt.log.gz", flipped);
+    broken.put("crc.log.gz", badCrc);
+    broken.put("plain.log.gz", data);
+    broken.put("cut.log.bz2", Arrays.copyOf(bz2, bz2.length / 2));
+    Configuration conf = conf(MB, 0);
+    for (var e : broken.entrySet()) {
+      Path file = dir.resolve(e.getKey());
+      Files.write(file, e.getValue());
+      List<Long> keys = new ArrayList<>();
+      List<String> lines = readKeyed(conf, file, keys);
+      assertEquals(BoundedLineInputFormat.BROKEN_STREAM, keys.get(keys.size() - 1), e.getKey());
+      assertEquals(1, keys.stream().filter(k -> k == BoundedLineInputFormat.BROKEN_STREAM).count(),
+          e.getKey());
+    }
+  }
+
+  @Test
+  void aSourceThatStopsEarlyFailsTheTaskForARetryInsteadOfARejectForever(@TempDir Path dir)
+      throws Exception {
+    // Object storage can end a read early; the codec saw an EOF and the file became a
+    // permanent TRUNCATED_INPUT though a retry would have read it whole.
+    Path gz = dir.resolve("whole.log.gz");
+    Files.write(gz, gzip(numberedLines(20_000)));
+    Configuration conf = conf(MB, 0);
+    conf.setClass("fs.file.impl", StopsEarlyFileSystem.class, org.apache.hadoop.fs.FileSystem.class);
+    conf.setBoolean("fs.file.impl.disable.cache", true);
+    java.io.IOException failed = org.junit.jupiter.api.Assertions.assertThrows(
+        java.io.IOException.class, () -> readKeyed(conf, gz, new ArrayList<>()));
+    assertTrue(String.valueOf(failed.getMessage()).contains("ended at byte"), failed.toString());
+  }
+
+  /** A local file system whose reads end (return -1) halfway through every file. */
+  public static final class StopsEarlyFileSystem extends org.apache.hadoop.fs.RawLocalFileSystem {
+    @Override
+    public org.apache.hadoop.fs.FSDataInputStream open(org.apache.hadoop.fs.Path f, int bufferSize)
+        throws java.io.IOException {
+      org.apache.hadoop.fs.FSDataInputStream whole = super.open(f, bufferSize);
+      long stop = getFileStatus(f).getLen() / 2;
+      return new org.apache.hadoop.fs.FSDataInputStream(new org.apache.hadoop.fs.FSInputStream() {
+        @Override
+        public int read() throws java.io.IOException {
+          return whole.getPos() >= stop ? -1 : whole.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws java.io.IOException {
+          long left = stop - whole.getPos();
+          return left <= 0 ? -1 : whole.read(b, off, (int) Math.min(len, left));
+        }
+
+        @Override
+        public void seek(long pos) throws java.io.IOException {
+          whole.seek(pos);
+        }
+
+        @Override
+        public long getPos() throws java.io.IOException {
+          return whole.getPos();
+        }
+
+        @Override
+        public boolean seekToNewSource(long targetPos) {
+          return false;
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+          whole.close();
+        }
+      });
+    }
+  }
 }
