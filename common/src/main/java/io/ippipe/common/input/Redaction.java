@@ -29,7 +29,7 @@ public final class Redaction {
    * they keep less, never a secret.
    */
   private static final String[] SECRET_NAME_PARTS = {"user", "login", "pass", "pwd", "secret",
-      "token", "auth", "cred", "apikey", "privatekey"};
+      "token", "cred", "apikey", "privatekey", "authorization"};
 
   /** Whether a JSON member, CSV column or Parquet field of this name holds a secret. */
   public static boolean isSecretName(String name) {
@@ -44,6 +44,11 @@ public final class Redaction {
       }
     }
     String folded = letters.toString();
+    // "auth" ends a secret's name ("proxy_auth", "basicAuth"), but starts the log's own flag
+    // "authenticated", which is no secret.
+    if (folded.endsWith("auth")) {
+      return true;
+    }
     for (String part : SECRET_NAME_PARTS) {
       if (folded.contains(part)) {
         return true;

@@ -199,11 +199,12 @@ class RedactionTest {
   @Test
   void secretsAreRecognisedByWhatTheirNameSays() {
     for (String name : new String[] {"pwd", "token", "secret", "api_key", "apiKey", "ProxyPassword",
-        "proxy_user", "login", "access-token", "client_secret", "user_pass"}) {
+        "proxy_user", "login", "access-token", "client_secret", "user_pass", "auth", "basicAuth",
+        "Proxy-Authorization"}) {
       assertTrue(Redaction.isSecretName(name), name);
     }
     for (String name : new String[] {"ip", "port", "protocol", "country", "asn", "source",
-        "last_seen", "supplier", "city"}) {
+        "last_seen", "supplier", "city", "authenticated", "author"}) {
       assertFalse(Redaction.isSecretName(name), name);
     }
   }
