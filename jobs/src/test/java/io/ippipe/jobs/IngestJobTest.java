@@ -58,6 +58,29 @@ class IngestJobTest {
     Faults.clear();
   }
 
+  /**
+   * An endpoint listed by several feeds keeps every file that listed it (listed_in, sorted),
+   * not only the first listing's: probe's credential ownership is resolved over all of them,
+   * so a feed whose path sorts first cannot take another supplier's endpoint from it.
+   */
+  @Test
+  void anEndpointListedByTwoFeedsKeepsBothFiles(@TempDir Path dir) throws Exception {
+    Path a = write(dir, "in/a-first/list.txt", "http://85.8.47.198:7080\n");
+    Path b = write(dir, "in/b-owner/list.txt", "http://85.8.47.198:7080\nhttp://93.184.216.34:443\n");
+    Path logs = write(dir, "in/requests/access.log", SQUID);
+    Path lake = dir.resolve("lake");
+    CliTest.Run r = ingest(dir, lake, List.of(a, b), List.of(logs), "validate.max_reject_rate=0.9");
+    assertEquals(0, r.code(), r.err());
+    String fa = "file:" + a.toAbsolutePath();
+    String fb = "file:" + b.toAbsolutePath();
+    assertEquals(List.of(
+        RowFactory.create("85.8.47.198", fa, 2, List.of(fa, fb)),
+        RowFactory.create("93.184.216.34", fb, 1, List.of(fb))),
+        table(lake, Tables.INVENTORY).orderBy("ip").select("ip", "source_file", "listed_count",
+            "listed_in").collectAsList().stream().map(row -> RowFactory.create(row.get(0),
+                row.get(1), row.get(2), row.getList(3))).toList());
+  }
+
   @Test
   void ingestsAFixtureExactly(@TempDir Path dir) throws Exception {
     Path inv = write(dir, "in/inventory/list.txt", INVENTORY);

@@ -37,7 +37,8 @@ class ProbeJobTest {
   static final StructType INVENTORY = new StructType()
       .add("ip", DataTypes.StringType, false).add("port", DataTypes.IntegerType, false)
       .add("protocol", DataTypes.StringType, false).add("supplier", DataTypes.StringType, true)
-      .add("source_file", DataTypes.StringType, true);
+      .add("source_file", DataTypes.StringType, true)
+      .add("listed_in", DataTypes.createArrayType(DataTypes.StringType), true);
 
   /** The feed each test supplier's endpoints come from, unless a row names its own. */
   static String feedOf(String supplier) {
@@ -51,14 +52,15 @@ class ProbeJobTest {
   static void inventory(Path lake, String date, List<Row> rows) {
     List<Row> full = new ArrayList<>();
     for (Row r : rows) {
-      full.add(r.size() == 5 ? r : RowFactory.create(r.get(0), r.get(1), r.get(2), r.get(3),
-          feedOf(r.getString(3))));
+      String file = r.size() >= 5 ? r.getString(4) : feedOf(r.getString(3));
+      full.add(RowFactory.create(r.get(0), r.get(1), r.get(2), r.get(3), file,
+          r.size() == 6 ? r.get(5) : List.of(file)));
     }
     org.apache.spark.sql.Dataset<Row> given = SharedSpark.get().createDataFrame(full, INVENTORY);
     List<org.apache.spark.sql.Column> columns = new ArrayList<>();
     for (org.apache.spark.sql.types.StructField f : Tables.INVENTORY.schema().fields()) {
       org.apache.spark.sql.Column c = switch (f.name()) {
-        case "ip", "port", "protocol", "supplier", "source_file" ->
+        case "ip", "port", "protocol", "supplier", "source_file", "listed_in" ->
             org.apache.spark.sql.functions.col(f.name());
         case "ip_version" -> org.apache.spark.sql.functions.lit(4);
         case "ip_bytes" -> org.apache.spark.sql.functions.lit(new byte[16]);
@@ -267,6 +269,44 @@ class ProbeJobTest {
         assertTrue(e.seen.stream().noneMatch(h -> h.toLowerCase().contains("authorization")),
             "the proxy (and so the judge behind it) saw " + e.seen);
       }
+    }
+  }
+
+  /**
+   * Ownership is resolved over every file that listed an endpoint: another feed listing the
+   * same endpoint from a path that sorts first (so ingest kept its listing) took the owner's
+   * credentials from it, and its probes failed as unauthenticated. An endpoint two declared
+   * suppliers' feeds both list gets neither's (the operator's word about it is ambiguous).
+   */
+  @Test
+  void anEndpointAnotherFeedListsFirstStillGetsItsOwnersCredentials(@TempDir Path dir)
+      throws Exception {
+    Path lake = dir.resolve("lake");
+    Path credentials = dir.resolve("proxy-credentials");
+    Files.writeString(credentials, "supplier.acme = alice:acme-probe-pass\n"
+        + "supplier.other = bob:other-probe-pass\n");
+    Files.setPosixFilePermissions(credentials, PosixFilePermissions.fromString("rw-------"));
+    String first = "file:/feeds/aaa/inventory.txt";
+    try (JudgeServer judge = JudgeServer.start("127.0.0.1", 0, "/judge", 1, ProbeFixtures.JUDGE_KEY);
+        Endpoint owned = new Endpoint(Behaviour.TRANSPARENT);
+        Endpoint contested = new Endpoint(Behaviour.TRANSPARENT)) {
+      inventory(lake, DAY1, List.of(
+          RowFactory.create("127.0.0.1", owned.port(), "http", "aaa", first,
+              List.of(first, feedOf("acme"))),
+          RowFactory.create("127.0.0.1", contested.port(), "http", "acme", feedOf("acme"),
+              List.of(feedOf("acme"), feedOf("other")))));
+      List<String> args = new ArrayList<>(List.of(probe(lake, DAY1, judge, credentials)));
+      args.addAll(List.of("--conf", "probe.credential_owners=acme=feed:file:/feeds/acme, "
+          + "other=feed:file:/feeds/other"));
+      CliTest.Run run = CliTest.run(args.toArray(new String[0]));
+      assertEquals(0, run.code(), run.err());
+      String basic = "Proxy-Authorization: Basic " + java.util.Base64.getEncoder()
+          .encodeToString("alice:acme-probe-pass".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      assertTrue(owned.seen.stream().anyMatch(h -> h.equalsIgnoreCase(basic)),
+          owned.seen.toString());
+      assertFalse(contested.seen.isEmpty());
+      assertTrue(contested.seen.stream().noneMatch(h -> h.toLowerCase().contains("authorization")),
+          contested.seen.toString());
     }
   }
 

@@ -82,18 +82,22 @@ public final class CredentialOwners implements Serializable {
   }
 
   /**
-   * The supplier that owns the endpoint at {@code ip} listed in {@code sourceFile}, or null when
-   * none does, or when declarations overlap and more than one does: credentials go to an
-   * endpoint only when the operator's word about it is unambiguous.
+   * The supplier that owns the endpoint at {@code ip} listed in the inventory files
+   * {@code listedIn} (every file that listed it, not only the listing ingest kept: a feed whose
+   * path sorts first must not take an endpoint from its owner), or null when none does, or when
+   * declarations overlap and more than one does: credentials go to an endpoint only when the
+   * operator's word about it is unambiguous.
    */
-  public String owner(String ip, String sourceFile) {
+  public String owner(String ip, java.util.Collection<String> listedIn) {
     String found = null;
     for (Feed f : feeds) {
-      if (sourceFile != null && within(sourceFile, f.prefix())) {
-        if (found != null && !found.equals(f.supplier())) {
-          return null;
+      for (String file : listedIn) {
+        if (file != null && within(file, f.prefix())) {
+          if (found != null && !found.equals(f.supplier())) {
+            return null;
+          }
+          found = f.supplier();
         }
-        found = f.supplier();
       }
     }
     for (Net n : nets) {

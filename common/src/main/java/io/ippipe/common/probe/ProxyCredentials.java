@@ -90,15 +90,15 @@ public final class ProxyCredentials implements Serializable {
 
   /**
    * The endpoint's own entry, else the entry of the supplier that owns it by
-   * probe.credential_owners (given the inventory file that listed it), else null. The row's
+   * probe.credential_owners (given every inventory file that listed it), else null. The row's
    * supplier ({@link ProbeTarget#supplier()}) plays no part.
    */
-  public UserPassword lookup(ProbeTarget target, String sourceFile) {
+  public UserPassword lookup(ProbeTarget target, java.util.List<String> listedIn) {
     UserPassword own = byEndpoint.get(target.endpoint());
     if (own != null) {
       return own;
     }
-    String owner = owners.owner(target.ip(), sourceFile);
+    String owner = owners.owner(target.ip(), listedIn);
     return owner == null ? null : bySupplier.get(owner);
   }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ippipe.common.error.ConfigException;
 import io.ippipe.common.input.ProxyProtocol;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -88,13 +89,16 @@ class ProbeModelTest {
         """, CredentialOwners.parse("acme=feed:/feeds/acme/"));
     String feed = "file:/feeds/acme/list.txt";
     ProbeTarget acme = new ProbeTarget("198.51.100.1", 3128, ProxyProtocol.HTTP, "acme");
-    assertEquals(new ProxyCredentials.UserPassword("alice", "pa:ss"), c.lookup(acme, feed));
+    assertEquals(new ProxyCredentials.UserPassword("alice", "pa:ss"),
+        c.lookup(acme, List.of(feed)));
     ProbeTarget bob = new ProbeTarget("203.0.113.5", 8080, ProxyProtocol.HTTP, "acme");
-    assertEquals("bob", c.lookup(bob, feed).user());
+    assertEquals("bob", c.lookup(bob, List.of(feed)).user());
     ProbeTarget v6 = new ProbeTarget("2001:db8::1", 1080, ProxyProtocol.SOCKS5, null);
-    assertEquals("carol", c.lookup(v6, null).user());
-    assertNull(c.lookup(new ProbeTarget("198.51.100.1", 1, ProxyProtocol.HTTP, "other"), null));
-    String shown = c + " " + c.lookup(bob, feed) + " " + bob.withCredentials(c.lookup(bob, feed));
+    assertEquals("carol", c.lookup(v6, List.of()).user());
+    assertNull(c.lookup(new ProbeTarget("198.51.100.1", 1, ProxyProtocol.HTTP, "other"),
+        List.of()));
+    String shown = c + " " + c.lookup(bob, List.of(feed)) + " "
+        + bob.withCredentials(c.lookup(bob, List.of(feed)));
     assertFalse(shown.contains("hunter2"), shown);
     ConfigException e = assertThrows(ConfigException.class,
         () -> ProxyCredentials.parse("supplier.x = nopassword-here", CredentialOwners.NONE));
@@ -153,17 +157,25 @@ class ProbeModelTest {
         "supplier.acme = alice:acme-pass\nsupplier.beta = bob:beta-pass\n", owners);
     ProbeTarget claimsAcme = new ProbeTarget("198.51.100.7", 8080, ProxyProtocol.HTTP, "acme");
     assertEquals("acme-pass",
-        creds.lookup(claimsAcme, "file:/data/feeds/acme/2026-11-30.csv").password());
+        creds.lookup(claimsAcme, List.of("file:/data/feeds/acme/2026-11-30.csv")).password());
     // The row's supplier column plays no part: another feed, a sibling directory, no feed.
     for (String feed : new String[] {"file:/data/feeds/hostile/x.csv",
         "file:/data/feeds/acme-evil/x.csv", "file:/data/feeds/acme.csv", null}) {
-      assertNull(creds.lookup(claimsAcme, feed), String.valueOf(feed));
+      assertNull(creds.lookup(claimsAcme, feed == null ? List.of() : List.of(feed)),
+          String.valueOf(feed));
     }
     ProbeTarget inBeta = new ProbeTarget("203.0.113.9", 1080, ProxyProtocol.SOCKS5, "acme");
-    assertEquals("beta-pass", creds.lookup(inBeta, "file:/data/feeds/hostile/x.csv").password());
-    assertEquals("beta-pass", creds.lookup(claimsAcme, "file:/data/beta.csv").password());
+    assertEquals("beta-pass",
+        creds.lookup(inBeta, List.of("file:/data/feeds/hostile/x.csv")).password());
+    assertEquals("beta-pass", creds.lookup(claimsAcme, List.of("file:/data/beta.csv")).password());
     // Declarations that disagree about an endpoint give it nobody's credentials.
-    assertNull(creds.lookup(inBeta, "file:/data/feeds/acme/x.csv"));
+    assertNull(creds.lookup(inBeta, List.of("file:/data/feeds/acme/x.csv")));
+    // Every file that listed the endpoint counts, whichever listing ingest kept: another feed's
+    // listing beside the owner's takes nothing from it; two owners' listings are ambiguous.
+    assertEquals("acme-pass", creds.lookup(claimsAcme, List.of("file:/data/feeds/aaa/x.csv",
+        "file:/data/feeds/acme/x.csv")).password());
+    assertNull(creds.lookup(claimsAcme, List.of("file:/data/beta.csv",
+        "file:/data/feeds/acme/x.csv")));
 
     ConfigException unowned = assertThrows(ConfigException.class, () -> ProxyCredentials.parse(
         "supplier.gamma = carol:gamma-pass\n", owners));

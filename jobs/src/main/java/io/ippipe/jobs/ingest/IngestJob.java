@@ -454,6 +454,10 @@ public final class IngestJob {
           .withColumn("occurrence", row_number().over(sameProxy.orderBy("source_file", "source_line",
               "record_index")))
           .withColumn("listed_count", count(lit(1)).over(sameProxy).cast(DataTypes.IntegerType))
+          // Every file that listed it: probe resolves credential ownership over all of them.
+          .withColumn("listed_in", functions.array_sort(
+              functions.collect_set("source_file").over(sameProxy))
+              .cast(DataTypes.createArrayType(DataTypes.StringType)))
           .persist(StorageLevel.MEMORY_AND_DISK());
       Map<String, Long> duplicates = new TreeMap<>();
       for (Row r : valid.filter(col("occurrence").gt(1)).groupBy("source_file").count().collectAsList()) {

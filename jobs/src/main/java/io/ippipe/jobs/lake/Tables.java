@@ -71,7 +71,8 @@ public final class Tables {
       + "ip_version INT NOT NULL, ip_bytes BINARY NOT NULL, port INT NOT NULL, "
       + "protocol STRING NOT NULL, proxy_type STRING, supplier STRING, claimed_country STRING, "
       + "has_credentials BOOLEAN NOT NULL, anonymity STRING, source_file STRING NOT NULL, "
-      + "source_line BIGINT NOT NULL, listed_count INT NOT NULL, " + PROXY_GEO,
+      + "source_line BIGINT NOT NULL, listed_count INT NOT NULL, "
+      + "listed_in ARRAY<STRING> NOT NULL, " + PROXY_GEO,
       List.of(Lake.DATE_COLUMN), false, "one row per distinct listed proxy endpoint");
 
   /** One row per rejected record; raw text with credentials and IP literals masked. */

@@ -142,7 +142,9 @@ public final class ProbeJob {
     RecheckPolicy policy = prepared.policy();
 
     Dataset<Row> inventory = lake.read(spark, Tables.INVENTORY, date)
-        .select("ip", "port", "protocol", "supplier", "source_file")
+        // An inventory written before listed_in names only its kept listing's file.
+        .select(col("ip"), col("port"), col("protocol"), col("supplier"),
+            coalesce(col("listed_in"), functions.array(col("source_file"))).as("listed_in"))
         .dropDuplicates("ip", "port", "protocol");
     Dataset<Row> state = prevState.isPresent()
         ? lake.read(spark, Tables.PROBE_STATE, prevState.get())
@@ -205,7 +207,7 @@ public final class ProbeJob {
     }
     long toCheck = maxChecks > 0 ? Math.min(dueCount, maxChecks) : dueCount;
     Dataset<Row> dueRows = due.select("ip", "port", "protocol", "supplier", "reason",
-            "source_file")
+            "listed_in")
         .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
     int partitions = config.get(Keys.PROBE_PARTITIONS) > 0 ? config.get(Keys.PROBE_PARTITIONS)
         : spark.sparkContext().defaultParallelism();

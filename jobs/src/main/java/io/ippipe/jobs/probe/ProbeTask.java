@@ -19,7 +19,7 @@ import org.apache.spark.sql.RowFactory;
 /**
  * One Spark task's checks, answered by the run's {@link Prober} (the network, or eval's
  * simulation). Input rows: ip, port, protocol, supplier,
- * reason, source_file (the inventory file that listed the endpoint: with its address, what
+ * reason, listed_in (every inventory file that listed the endpoint: with its address, what
  * probe.credential_owners decides its credentials by). Output: one {@link ProbeJob#PROBES} row
  * per attempt.
  */
@@ -41,7 +41,7 @@ final class ProbeTask implements MapPartitionsFunction<Row, Row> {
       Row r = rows.next();
       ProbeTarget t = new ProbeTarget(r.getString(0), r.getInt(1),
           ProxyProtocol.fromText(r.getString(2)), r.getString(3));
-      targets.add(t.withCredentials(creds.lookup(t, r.getString(5))));
+      targets.add(t.withCredentials(creds.lookup(t, r.getList(5))));
       reasons.put(key(t), r.getString(4));
     }
     if (targets.isEmpty()) {
