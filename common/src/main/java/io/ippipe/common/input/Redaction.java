@@ -62,12 +62,15 @@ public final class Redaction {
     if (raw == null) {
       return null;
     }
+    // JSON members first, on the text as written: the user info's mask can swallow quotes (it
+    // runs to the line's last '@'), and an odd number of them turned every later string inside
+    // out for the JSON masker, so that "password" read as a value and its value went unmasked.
     String out = raw;
-    if (out.indexOf('@') >= 0) {
-      out = maskUserinfo(out);
-    }
     if (out.indexOf('"') >= 0) {
       out = maskJsonSecrets(out);
+    }
+    if (out.indexOf('@') >= 0) {
+      out = maskUserinfo(out);
     }
     return out;
   }
@@ -129,20 +132,26 @@ public final class Redaction {
       int end = i;
       int lastAt = -1;
       int scheme = -1;
+      boolean anyScheme = false;
       while (end < n && !tokenBoundary(s.charAt(end))) {
         char c = s.charAt(end);
         if (c == '@') {
           lastAt = end;
-        } else if (c == ':' && scheme < 0 && lastAt < 0 && end + 2 < n
-            && s.charAt(end + 1) == '/' && s.charAt(end + 2) == '/') {
-          scheme = end;
+        } else if (c == ':' && end + 2 < n && s.charAt(end + 1) == '/'
+            && s.charAt(end + 2) == '/') {
+          anyScheme = true;
+          if (scheme < 0 && lastAt < 0) {
+            scheme = end;
+          }
         }
         end++;
       }
-      if (scheme >= 0 && lineLastAt > end) {
+      // A scheme after an '@' of the token ("ops@acme.net,...,http://bob:pa ss@h") is in the
+      // user info's span too: the mask then starts at the token's start, as a bare one does.
+      if (anyScheme && lineLastAt > end) {
         // The rest of the line, up to its last '@', may be the password: no '@' comes after it,
         // so the scan goes on after that '@' with nothing more to mask, still one pass.
-        out.append(s, i, scheme + 3).append(MASK);
+        out.append(s, i, scheme >= 0 ? scheme + 3 : i).append(MASK);
         i = lineLastAt;
         while (i < n && !tokenBoundary(s.charAt(i))) {
           out.append(s.charAt(i++));
@@ -174,14 +183,16 @@ public final class Redaction {
       }
       int close = stringEnd(s, i);
       out.append(s, i, close);
-      // Compared as the JSON parser reads it: "pass\u0077ord" is a password too.
-      String name = unescape(s, i + 1, Math.max(i + 1, close - 1));
+      int nameFrom = i + 1;
       i = close;
       int j = i;
       while (j < n && Character.isWhitespace(s.charAt(j))) {
         j++;
       }
-      if (j >= n || s.charAt(j) != ':' || !isSecretName(name)) {
+      // Compared as the JSON parser reads it: "pass\u0077ord" is a password too. Only a
+      // string a ':' follows is read as a name, so each character is read once however long.
+      if (j >= n || s.charAt(j) != ':'
+          || !isSecretName(unescape(s, nameFrom, Math.max(nameFrom, close - 1)))) {
         continue;
       }
       j++;
@@ -232,9 +243,6 @@ public final class Redaction {
 
   /** The text of a JSON string's body [from, to) with its escapes read, lower case. */
   private static String unescape(String s, int from, int to) {
-    if (to - from > 6 * 16) {
-      return ""; // longer than any secret's name with each character a six-character escape
-    }
     StringBuilder out = new StringBuilder(to - from);
     for (int i = from; i < to; i++) {
       char c = s.charAt(i);

@@ -216,4 +216,31 @@ class RedactionTest {
     String redacted = broken.redact("10.0.0.1,8080,hunter2");
     assertFalse(redacted.contains("hunter2"), redacted);
   }
+
+  @Test
+  void jsonSecretsAreMaskedWhateverAUrlBeforeThemHolds() {
+    // The URL's mask to the line's last '@' swallowed an odd number of quotes, and the JSON
+    // masker, run after it, read every later string inside out: "password" was a value.
+    for (String raw : new String[] {
+        "{\"url\": http://h/x, \"contact\": \"a@b\", \"password\": \"hunter2\"}",
+        "{\"url\":\"http://h/\", x@y, \"password\":\"hunter2\"}"}) {
+      String masked = Redaction.mask(raw);
+      assertFalse(masked.contains("hunter2"), raw + " -> " + masked);
+    }
+  }
+
+  @Test
+  void aUrlAfterAnAtInItsTokenIsMaskedToTheLineLastAt() {
+    // "ops@" before the scheme hid the "://", so the password's part before its space stayed.
+    String raw = "ops@acme.net,203.0.113.5,80x,http://bob:pa ss@203.0.113.5:8080,acme";
+    String masked = Redaction.mask(raw);
+    assertFalse(masked.contains("bob") || masked.contains(":pa"), raw + " -> " + masked);
+  }
+
+  @Test
+  void aLongSecretNameIsStillASecretName() {
+    // Names over 96 characters were read as no name at all.
+    String raw = "{\"ip\":\"10.0.0.1\",\"" + "x".repeat(100) + "_password\":\"hunter2\"}";
+    assertFalse(Redaction.mask(raw).contains("hunter2"), Redaction.mask(raw));
+  }
 }
