@@ -37,6 +37,11 @@ public final class InventoryParser {
    * costs a task; a line over it is one reject.
    */
   static final int MAX_RECORDS_PER_LINE = 200_000;
+  /**
+   * Objects, arrays and strings one JSON line's tree may cost: the smallest real records fill a
+   * 4 MB line with 310 000 of them; about 35 MB of nodes at most.
+   */
+  static final int MAX_NODES_PER_LINE = 400_000;
 
   /** Every field name the structured formats read, for selecting columns from Parquet input. */
   public static final java.util.List<String> FIELDS = concat(IP_FIELDS, PORT_FIELDS,
@@ -58,6 +63,7 @@ public final class InventoryParser {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final IpParser ipParser = new IpParser();
+  private final JsonLines trees = new JsonLines(MAX_NODES_PER_LINE);
   private final ProxyProtocol defaultProtocol;
 
   public InventoryParser(ProxyProtocol defaultProtocol) {
@@ -221,7 +227,9 @@ public final class InventoryParser {
         return List.of(Parsed.reject(RejectReason.MALFORMED_RECORD, "a JSON array of more than "
             + MAX_RECORDS_PER_LINE + " records on one line"));
       }
-      node = JSON.readTree(line);
+      node = trees.read(line);
+    } catch (JsonLines.TooLarge e) {
+      return List.of(Parsed.reject(RejectReason.MALFORMED_RECORD, e.getMessage()));
     } catch (JsonProcessingException e) {
       // The parser's message quotes input; say only where it failed.
       return List.of(Parsed.reject(RejectReason.INVALID_JSON,

@@ -2,7 +2,6 @@ package io.ippipe.common.input;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ippipe.common.error.RejectReason;
 import io.ippipe.common.ip.IpAddress;
 import io.ippipe.common.ip.IpParser;
@@ -28,7 +27,6 @@ public final class LogParser {
   static final long MIN_EPOCH_SECONDS = 788_918_400L;
   static final long MAX_EPOCH_SECONDS = 4_102_444_800L;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final DateTimeFormatter CLF_TIME =
       DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH);
 
@@ -47,6 +45,8 @@ public final class LogParser {
   }
 
   private final IpParser ipParser = new IpParser();
+  /** A log record is one flat object: a few dozen nodes; a line may cost no more than this. */
+  private final JsonLines trees = new JsonLines(10_000);
 
   public Parsed<GatewayRequest> parseLine(String line, LogFormat format) {
     if (line.isBlank()) {
@@ -207,7 +207,9 @@ public final class LogParser {
   public Parsed<GatewayRequest> parseJson(String line) {
     JsonNode node;
     try {
-      node = JSON.readTree(line);
+      node = trees.read(line);
+    } catch (JsonLines.TooLarge e) {
+      return Parsed.reject(RejectReason.MALFORMED_RECORD, e.getMessage());
     } catch (JsonProcessingException e) {
       return Parsed.reject(RejectReason.INVALID_JSON,
           "at column " + (e.getLocation() == null ? "?" : e.getLocation().getColumnNr()));

@@ -69,4 +69,27 @@ class HostileValuesTest {
     assertEquals(RejectReason.MALFORMED_RECORD, out.get(0).reason());
     assertTrue(allocated < 32L << 20, allocated / (1 << 20) + " MB allocated for one reject");
   }
+
+  @Test
+  void nestedJsonOfMillionsOfNodesIsRejectedBeforeItsTreeIsBuilt() {
+    // Only the top level was counted: [[{},{},...]] and {"a":[{},...]} built ~140 MB trees.
+    String objects = "{},".repeat(1_400_000) + "{}";
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    InventoryParser inventory = new InventoryParser(ProxyProtocol.HTTP);
+    LogParser logs = new LogParser();
+    for (String line : new String[] {"[[" + objects + "]]", "{\"a\":[" + objects + "]}"}) {
+      long before = threads.getCurrentThreadAllocatedBytes();
+      List<Parsed<ProxyEndpoint>> out = inventory.parseJson(line);
+      long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+      assertEquals(1, out.size());
+      assertFalse(out.get(0).isValid());
+      assertTrue(allocated < 48L << 20, allocated / (1 << 20) + " MB allocated for one reject");
+      before = threads.getCurrentThreadAllocatedBytes();
+      Parsed<GatewayRequest> log = logs.parseJson(line);
+      allocated = threads.getCurrentThreadAllocatedBytes() - before;
+      assertFalse(log.isValid());
+      assertTrue(allocated < 48L << 20, allocated / (1 << 20) + " MB allocated for one log reject");
+    }
+  }
 }
