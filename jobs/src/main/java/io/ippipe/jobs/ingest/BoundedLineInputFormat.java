@@ -144,7 +144,16 @@ public final class BoundedLineInputFormat extends FileInputFormat<LongWritable, 
 
     @Override
     public void initialize(InputSplit genericSplit, TaskAttemptContext context) throws IOException {
-      FileSplit split = (FileSplit) genericSplit;
+      try {
+        open((FileSplit) genericSplit, context);
+      } catch (IOException | RuntimeException e) {
+        // Spark closes only a reader that initialized: the file and decompressor go back here.
+        close();
+        throw e;
+      }
+    }
+
+    private void open(FileSplit split, TaskAttemptContext context) throws IOException {
       Configuration conf = context.getConfiguration();
       int max = conf.getInt(MAX_LINE_BYTES, 4 << 20);
       keepBytes = max == Integer.MAX_VALUE ? max : max + 1;
@@ -236,10 +245,13 @@ public final class BoundedLineInputFormat extends FileInputFormat<LongWritable, 
       try {
         if (in != null) {
           in.close();
-        } else if (fileIn != null) {
-          fileIn.close();
         }
       } finally {
+        if (fileIn != null) {
+          // Closed by the stream above but when that is a stand-in (a codec that failed on
+          // its first block); closing twice is harmless.
+          fileIn.close();
+        }
         if (decompressor != null) {
           CodecPool.returnDecompressor(decompressor);
           decompressor = null;

@@ -26,26 +26,32 @@ public final class LineReader {
     List<String> out = new ArrayList<>();
     char[] buf = new char[256 * 1024];
     int n = 0;
-    try (org.apache.hadoop.fs.FSDataInputStream raw = fs.open(path);
-         java.io.InputStream in = codec == null ? raw : codec.createInputStream(
-             new SourceStream(raw, fs.getFileStatus(path).getLen(), path))) {
-      java.io.Reader reader = new java.io.InputStreamReader(in,
-          java.nio.charset.StandardCharsets.UTF_8);
-      // Cap the bytes read too: a first "line" of gigabytes must not fill the driver.
-      while (n < buf.length) {
-        // A few KB at a time, so that a compressed file broken further on still shows the
-        // lines before the break.
-        int got = reader.read(buf, n, Math.min(8192, buf.length - n));
-        if (got < 0) {
-          break;
+    boolean broken = false;
+    // Opened outside the catch below: a file that cannot be opened is no broken data.
+    org.apache.hadoop.fs.FSDataInputStream raw = fs.open(path);
+    try (raw) {
+      long length = codec == null ? 0 : fs.getFileStatus(path).getLen();
+      try (java.io.InputStream in = codec == null ? raw
+          : codec.createInputStream(new SourceStream(raw, length, path))) {
+        java.io.Reader reader = new java.io.InputStreamReader(in,
+            java.nio.charset.StandardCharsets.UTF_8);
+        // Cap the bytes read too: a first "line" of gigabytes must not fill the driver.
+        while (n < buf.length) {
+          // A few KB at a time, so that a compressed file broken further on still shows the
+          // lines before the break.
+          int got = reader.read(buf, n, Math.min(8192, buf.length - n));
+          if (got < 0) {
+            break;
+          }
+          n += got;
         }
-        n += got;
+      } catch (java.io.IOException | RuntimeException e) {
+        if (codec == null) {
+          throw e;
+        }
+        SourceStream.rethrowUnlessBrokenData(e);
+        broken = true;
       }
-    } catch (java.io.IOException | RuntimeException broken) {
-      if (codec == null) {
-        throw broken;
-      }
-      SourceStream.rethrowUnlessBrokenData(broken);
     }
     if (n <= 0) {
       return out;
@@ -54,11 +60,11 @@ public final class LineReader {
     if (chunk.startsWith("\ufeff")) {
       chunk = chunk.substring(1);
     }
-    for (String line : chunk.split("\r\n|\n|\r", -1)) {
-      if (out.size() >= maxLines) {
-        break;
-      }
-      out.add(line);
+    String[] lines = chunk.split("\r\n|\n|\r", -1);
+    // The line the break cut is no line the tasks read: detection must not see it.
+    int whole = broken ? lines.length - 1 : lines.length;
+    for (int i = 0; i < whole && out.size() < maxLines; i++) {
+      out.add(lines[i]);
     }
     return out;
   }

@@ -51,8 +51,8 @@ public final class SourceStream extends FilterInputStream {
       return ended(file.read());
     } catch (Failure e) {
       throw e;
-    } catch (IOException e) {
-      throw new Failure("reading " + path + " failed: " + e, e);
+    } catch (IOException | RuntimeException e) {
+      throw failed(e);
     }
   }
 
@@ -62,9 +62,32 @@ public final class SourceStream extends FilterInputStream {
       return ended(file.read(b, off, len));
     } catch (Failure e) {
       throw e;
-    } catch (IOException e) {
-      throw new Failure("reading " + path + " failed: " + e, e);
+    } catch (IOException | RuntimeException e) {
+      throw failed(e);
     }
+  }
+
+  @Override
+  public long skip(long n) throws IOException {
+    try {
+      return file.skip(n);
+    } catch (IOException | RuntimeException e) {
+      throw failed(e);
+    }
+  }
+
+  @Override
+  public int available() throws IOException {
+    try {
+      return file.available();
+    } catch (IOException | RuntimeException e) {
+      throw failed(e);
+    }
+  }
+
+  /** Unchecked failures too: a file system client's own (a shut-down pool) are no data's. */
+  private Failure failed(Exception e) {
+    return new Failure("reading " + path + " failed: " + e, e);
   }
 
   private int ended(int n) throws IOException {

@@ -418,4 +418,97 @@ class BoundedLineInputFormatTest {
       });
     }
   }
+
+  @Test
+  void aCompressedFileBrokenAtItsOpenLeavesNoFileOpen(@TempDir Path dir) throws Exception {
+    // bzip2 reads its first block when its stream is made; when that failed, only the empty
+    // stream put in its place was closed, and the file stayed open: 200 reads, 172 descriptors.
+    org.apache.hadoop.io.compress.BZip2Codec bzip2 = new org.apache.hadoop.io.compress.BZip2Codec();
+    bzip2.setConf(new Configuration(false));
+    ByteArrayOutputStream bz = new ByteArrayOutputStream();
+    try (OutputStream out = bzip2.createOutputStream(bz)) {
+      out.write(numberedLines(20_000));
+    }
+    Path cut = dir.resolve("cut.log.bz2");
+    Files.write(cut, Arrays.copyOf(bz.toByteArray(), bz.size() / 2));
+    Configuration conf = conf(MB, 0);
+    readKeyed(conf, cut, new ArrayList<>());
+    long before = openFiles();
+    for (int i = 0; i < 50; i++) {
+      readKeyed(conf, cut, new ArrayList<>());
+    }
+    assertTrue(openFiles() - before < 10, (openFiles() - before) + " more files open");
+  }
+
+  private static long openFiles() throws Exception {
+    try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.count();
+    }
+  }
+
+  @Test
+  void anUncheckedFailureOfTheFileStreamFailsTheTask(@TempDir Path dir) throws Exception {
+    // Only IOExceptions were the stream's own: an unchecked one from a file system client was
+    // taken for broken data, a reject for ever and the file's other lines lost.
+    Path gz = dir.resolve("whole.log.gz");
+    Files.write(gz, gzip(numberedLines(20_000)));
+    Configuration conf = conf(MB, 0);
+    conf.setClass("fs.file.impl", FailsUncheckedFileSystem.class,
+        org.apache.hadoop.fs.FileSystem.class);
+    conf.setBoolean("fs.file.impl.disable.cache", true);
+    java.io.IOException failed = org.junit.jupiter.api.Assertions.assertThrows(
+        java.io.IOException.class, () -> readKeyed(conf, gz, new ArrayList<>()));
+    assertTrue(String.valueOf(failed.getMessage()).contains("connection pool shut down"),
+        failed.toString());
+  }
+
+  /** A local file system whose reads fail unchecked halfway through every file. */
+  public static final class FailsUncheckedFileSystem
+      extends org.apache.hadoop.fs.RawLocalFileSystem {
+    @Override
+    public org.apache.hadoop.fs.FSDataInputStream open(org.apache.hadoop.fs.Path f, int bufferSize)
+        throws java.io.IOException {
+      org.apache.hadoop.fs.FSDataInputStream whole = super.open(f, bufferSize);
+      long stop = getFileStatus(f).getLen() / 2;
+      return new org.apache.hadoop.fs.FSDataInputStream(new org.apache.hadoop.fs.FSInputStream() {
+        @Override
+        public int read() throws java.io.IOException {
+          check();
+          return whole.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws java.io.IOException {
+          check();
+          return whole.read(b, off, (int) Math.min(len, Math.max(1, stop - whole.getPos())));
+        }
+
+        private void check() throws java.io.IOException {
+          if (whole.getPos() >= stop) {
+            throw new IllegalStateException("connection pool shut down");
+          }
+        }
+
+        @Override
+        public void seek(long pos) throws java.io.IOException {
+          whole.seek(pos);
+        }
+
+        @Override
+        public long getPos() throws java.io.IOException {
+          return whole.getPos();
+        }
+
+        @Override
+        public boolean seekToNewSource(long targetPos) {
+          return false;
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+          whole.close();
+        }
+      });
+    }
+  }
 }
