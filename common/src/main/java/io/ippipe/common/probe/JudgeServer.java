@@ -97,6 +97,11 @@ public final class JudgeServer implements AutoCloseable {
     group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
   }
 
+  /** Headers whose values the judge's report withholds. */
+  private static final java.util.Set<String> CREDENTIAL_HEADERS = java.util.Set.of(
+      "proxy-authorization", "authorization", "cookie");
+  static final String WITHHELD = "[withheld]";
+
   /** The marker in a request target, or null. Accepts origin-form and absolute-form targets. */
   public static String marker(String requestTarget, String base) {
     String p = requestTarget;
@@ -137,7 +142,11 @@ public final class JudgeServer implements AutoCloseable {
     } else {
       Map<String, String> headers = new LinkedHashMap<>();
       for (Map.Entry<String, String> h : req.headers()) {
-        headers.merge(h.getKey(), h.getValue(), (a, b) -> a + ", " + b);
+        // A proxy that passes our credentials on must not have them sent back over one more
+        // hop in clear: that it did stays visible by the header's name.
+        String value = CREDENTIAL_HEADERS.contains(h.getKey().toLowerCase(java.util.Locale.ROOT))
+            ? WITHHELD : h.getValue();
+        headers.merge(h.getKey(), value, (a, b) -> a + ", " + b);
       }
       String origin = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress()
           .getHostAddress();

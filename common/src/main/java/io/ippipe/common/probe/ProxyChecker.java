@@ -342,11 +342,7 @@ public final class ProxyChecker {
       Boolean matches = exitIp == null ? null : sameAddress(exitIp, target.ip());
       Anonymity anonymity = null;
       if (report != null && outcome == ProbeOutcome.OK) {
-        Set<String> own = new HashSet<>(ownAddresses);
-        if (channel != null && channel.localAddress() instanceof InetSocketAddress local) {
-          own.add(local.getAddress().getHostAddress());
-        }
-        anonymity = Anonymity.classify(report.headers(), own);
+        anonymity = Anonymity.classify(report.headers(), ownNow());
       }
       result.complete(new ProbeResult(target, attemptNo, startedAtMs, outcome, connectMs,
           handshakeMs, ttfbMs, (end - startNanos) / 1e6, status, exitIp, matches, anonymity,
@@ -354,6 +350,31 @@ public final class ProxyChecker {
       if (channel != null) {
         channel.close();
       }
+    }
+
+    /** Our addresses: known ones, and the one this attempt's socket has. */
+    private Set<String> ownNow() {
+      Set<String> own = new HashSet<>(ownAddresses);
+      if (channel != null && channel.localAddress() instanceof InetSocketAddress local) {
+        own.add(local.getAddress().getHostAddress());
+      }
+      return own;
+    }
+
+    /**
+     * Whether the judge saw one of our addresses as the request's origin from an endpoint that
+     * is not one of ours: then no other host sent the request on (a proxy on our own host, as
+     * in tests on loopback, is one of ours and may).
+     */
+    private boolean sawUsDirectly(JudgeReport report) {
+      Set<String> own = ownNow();
+      boolean fromUs = false;
+      boolean targetOurs = false;
+      for (String a : own) {
+        fromUs |= report.origin() != null && sameAddress(a, report.origin());
+        targetOurs |= sameAddress(a, target.ip());
+      }
+      return fromUs && !targetOurs;
     }
 
     void connectFailed(Throwable cause) {
@@ -366,12 +387,18 @@ public final class ProxyChecker {
         }
         return;
       }
-      String message = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
-      if (cause instanceof ProxyConnectException && message.contains("timeout")) {
+      // Netty's message is "protocol, auth, proxy => destination, " and then its own word:
+      // "timeout", "status: " with the proxy's status line, or SOCKS5's "authStatus: ". The
+      // status line's reason phrase is the proxy's text ("403 timeout status: 407"), so only
+      // the first "status: " and its three digits are read, never words after them.
+      String message = String.valueOf(cause.getMessage());
+      int statusAt = message.indexOf(", status: ");
+      int status = statusAt < 0 ? -1 : statusCode(message, statusAt + ", status: ".length());
+      if (cause instanceof ProxyConnectException && statusAt < 0 && message.endsWith(", timeout")) {
         finish(ProbeOutcome.HANDSHAKE_TIMEOUT, null, null, "no handshake within "
             + settings.handshakeTimeoutMs() + " ms");
-      } else if (message.contains("status: 407") || message.contains("status: 401")
-          || message.contains("authstatus: failure")) {
+      } else if (status == 407 || status == 401 || message.startsWith("socks5,")
+          && message.toLowerCase(Locale.ROOT).contains(", authstatus: failure")) {
         finish(ProbeOutcome.AUTH_FAILED, null, null, "the proxy rejected the credentials");
       } else {
         finish(ProbeOutcome.HANDSHAKE_FAILED, null, null, describe(cause));
@@ -465,6 +492,11 @@ public final class ProxyChecker {
             // signature says the origin and headers are what the judge saw.
             finish(ProbeOutcome.JUDGE_MISMATCH, status, null, report.signature() == null
                 ? "200 with an unsigned judge report" : "200 with a forged judge report");
+          } else if (route != Route.DIRECT && sawUsDirectly(report)) {
+            // The judge takes absolute-form requests, so the judge itself listed as a proxy
+            // answered as one, signed, with our own address as the origin.
+            finish(ProbeOutcome.JUDGE_MISMATCH, status, null, "the judge saw our own address:"
+                + " the endpoint forwarded nothing through an address of its own");
           } else {
             finish(ProbeOutcome.OK, status, report, null);
           }
@@ -492,13 +524,38 @@ public final class ProxyChecker {
     return a.equalsIgnoreCase(b);
   }
 
-  /** The failure's class and message, cut short; messages of Netty's handlers hold no secrets. */
+  /** The three digits at {@code from}, or -1. */
+  private static int statusCode(String s, int from) {
+    if (from + 3 > s.length()) {
+      return -1;
+    }
+    int code = 0;
+    for (int i = from; i < from + 3; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      code = code * 10 + c - '0';
+    }
+    return from + 3 == s.length() || s.charAt(from + 3) == ' ' ? code : -1;
+  }
+
+  /**
+   * The failure's class and message, cut short, printable ASCII only: messages of Netty's
+   * handlers hold no secrets, but may quote the proxy's status line, whose escape sequences
+   * must not reach probes.detail and a terminal showing it.
+   */
   private static String describe(Throwable cause) {
     Throwable c = cause;
     while (c.getCause() != null && c.getMessage() == null) {
       c = c.getCause();
     }
     String text = c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage());
-    return text.length() > 200 ? text.substring(0, 200) : text;
+    StringBuilder out = new StringBuilder(Math.min(text.length(), 200));
+    for (int i = 0; i < text.length() && out.length() < 200; i++) {
+      char ch = text.charAt(i);
+      out.append(ch >= 0x20 && ch < 0x7f ? ch : '?');
+    }
+    return out.toString();
   }
 }

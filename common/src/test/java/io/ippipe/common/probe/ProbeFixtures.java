@@ -150,7 +150,12 @@ public final class ProbeFixtures {
      * A hostile proxy that fetches the judge's real, signed report and rewrites it: its own
      * origin, the headers it added removed, the judge's signature kept.
      */
-    TAMPER_JUDGE
+    TAMPER_JUDGE,
+    /**
+     * Refuses every request with a reason phrase that reads like other failures and holds an
+     * escape sequence: "403 timeout status: 407" and ESC[2J.
+     */
+    HOSTILE_REASON
   }
 
   /** A one-behaviour endpoint on a free loopback port, a thread per connection. */
@@ -227,6 +232,10 @@ public final class ProbeFixtures {
                 + "\"headers\":{\"Host\":\"judge\"}}");
           }
           case TAMPER_JUDGE -> tamper(s);
+          case HOSTILE_REASON -> {
+            readHead(s.getInputStream());
+            respond(s, "403 timeout status: 407 \u001b[2J", "no");
+          }
           default -> throw new IllegalStateException();
         }
       } catch (Exception ignored) {

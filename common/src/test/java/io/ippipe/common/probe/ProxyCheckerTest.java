@@ -213,6 +213,58 @@ class ProxyCheckerTest {
   }
 
   @Test
+  void theJudgeListedAsAProxyIsNoProxy() throws Exception {
+    // The judge takes absolute-form requests, so listed as an http proxy it answered our own
+    // request, signed, with our own address as the origin: ok and elite, a place in the pool.
+    try (JudgeServer second = JudgeServer.start("127.0.0.2", 0, "/judge", 1,
+        ProbeFixtures.JUDGE_KEY)) {
+      ProxyChecker c = new ProxyChecker(ProbeSettings.of(second.url(), 500, 1000, 1500, 0, 64,
+          64, 1000, 0, Set.of(), LOOPBACK_ALLOWED, ProbeFixtures.JUDGE_KEY),
+          ProxyChecker.sharedGroup(1));
+      int port = ((java.net.InetSocketAddress) second.channel().localAddress()).getPort();
+      ProbeResult r = c.check(new ProbeTarget("127.0.0.2", port, ProxyProtocol.HTTP, "test"))
+          .join().get(0);
+      assertEquals(ProbeOutcome.JUDGE_MISMATCH, r.outcome(), r.detail());
+      assertNull(r.anonymity());
+      // A real proxy in front of the same judge is still one.
+      ProbeResult ok = c.check(at(tinyproxy.port, ProxyProtocol.HTTP)).join().get(0);
+      assertEquals(ProbeOutcome.OK, ok.outcome(), ok.detail());
+    }
+  }
+
+  @Test
+  void aProxysReasonPhraseNeitherChoosesTheFailureNorReachesTheDetailAsIs() throws Exception {
+    // "403 timeout" was a handshake timeout (retried, "no handshake within"); "status: 407" in
+    // the phrase an auth failure; and the phrase's escape sequence went into probes.detail.
+    try (Endpoint e = new Endpoint(Behaviour.HOSTILE_REASON)) {
+      ProbeResult r = once(at(e.port(), ProxyProtocol.HTTPS));
+      assertEquals(ProbeOutcome.HANDSHAKE_FAILED, r.outcome(), r.detail());
+      assertTrue(r.detail().chars().allMatch(ch -> ch >= 0x20 && ch < 0x7f), r.detail());
+    }
+  }
+
+  @Test
+  void theJudgeSendsNoCredentialBackInItsReport() throws Exception {
+    // A proxy that passes our Proxy-Authorization on had the judge sign it and send it back.
+    java.net.URI url = java.net.URI.create(judge.url());
+    try (java.net.Socket s = new java.net.Socket(url.getHost(), url.getPort())) {
+      s.getOutputStream().write(("GET /judge/abcdefgh12345678 HTTP/1.1\r\nHost: judge\r\n"
+          + "Proxy-Authorization: Basic YWxpY2U6czNjcmV0\r\nAuthorization: Bearer tok123\r\n"
+          + "Cookie: sid=abc123\r\nConnection: close\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String response = new String(s.getInputStream().readAllBytes(),
+          java.nio.charset.StandardCharsets.UTF_8);
+      for (String secret : new String[] {"YWxpY2U6czNjcmV0", "tok123", "abc123"}) {
+        assertFalse(response.contains(secret), response);
+      }
+      JudgeReport report = JudgeReport.parse(response.substring(response.indexOf("\r\n\r\n") + 4));
+      assertTrue(ProbeFixtures.JUDGE_KEY.verifies(report), "still signed: " + report);
+      assertTrue(report.headers().keySet().stream().anyMatch(h -> h.equalsIgnoreCase(
+          "proxy-authorization")), "that it was forwarded is kept: " + report.headers());
+    }
+  }
+
+  @Test
   void ownAddressComesFromTheJudge() {
     ProxyChecker c = checker();
     assertEquals("127.0.0.1", c.discoverOwnAddress());
