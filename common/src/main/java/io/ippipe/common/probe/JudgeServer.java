@@ -20,7 +20,6 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +53,25 @@ public final class JudgeServer implements AutoCloseable {
    */
   public static JudgeServer start(String host, int port, String path, int threads, JudgeKey key)
       throws InterruptedException {
+    return start(host, port, path, threads, key, CONNECTION_DEADLINE_MS, CONNECTIONS_PER_SOURCE);
+  }
+
+  /**
+   * How long a connection may stay, however it trickles: a read timeout restarted on every byte,
+   * so a proxy sending a byte every 29 s held its connections for ever, thousands of them, until
+   * every check failed. A check asks once and the judge answers at once.
+   */
+  static final long CONNECTION_DEADLINE_MS = 30_000;
+  /**
+   * Connections one source address may hold at once, beyond which the judge closes new ones at
+   * once: far above what the checkers' per-host limits send through one proxy.
+   */
+  static final int CONNECTIONS_PER_SOURCE = 256;
+
+  static JudgeServer start(String host, int port, String path, int threads, JudgeKey key,
+      long deadlineMs, int perSource) throws InterruptedException {
     java.util.Objects.requireNonNull(key, "the judge signs every report: it needs probe.judge_key");
+    Map<java.net.InetAddress, Integer> open = new java.util.concurrent.ConcurrentHashMap<>();
     EventLoopGroup group = new NioEventLoopGroup(threads,
         new io.netty.util.concurrent.DefaultThreadFactory("ippipe-judge", true));
     String base = path.replaceAll("/+$", "");
@@ -64,7 +81,17 @@ public final class JudgeServer implements AutoCloseable {
           .childHandler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel c) {
-              c.pipeline().addLast(new ReadTimeoutHandler(30), new HttpServerCodec(),
+              java.net.InetAddress source = c.remoteAddress().getAddress();
+              int now = open.merge(source, 1, Integer::sum);
+              c.closeFuture().addListener(f -> open.computeIfPresent(source,
+                  (a, n) -> n <= 1 ? null : n - 1));
+              if (now > perSource) {
+                c.close();
+                return;
+              }
+              c.eventLoop().schedule(() -> c.close(), deadlineMs,
+                  java.util.concurrent.TimeUnit.MILLISECONDS);
+              c.pipeline().addLast(new HttpServerCodec(),
                   new HttpObjectAggregator(16 * 1024), new Echo(base, key, answered));
             }
           })
