@@ -52,7 +52,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -119,38 +118,130 @@ public final class ProxyChecker {
   /**
    * Runs every target's check, at most {@code concurrency} at once, at most
    * {@code perHostInFlight} per address and {@code perSupplierInFlight} per supplier, starts
-   * spaced by the rate limit. Blocks the calling thread (only it waits on the limits) until the
-   * last check ends; returns one result per attempt.
+   * spaced by the rate limit. Blocks the calling thread (only it starts checks) until the last
+   * check ends; returns one result per attempt.
+   *
+   * <p>A target whose address or supplier has no free slot waits in its address's queue while
+   * the next address's targets start: the starting thread once blocked on the busy address, so
+   * one host's stalling ports (all ports of a host share a task, and a feed can list many) held
+   * up every other host of the task behind them.
    */
   public List<ProbeResult> checkAll(Iterator<ProbeTarget> targets) throws InterruptedException {
     ConcurrentLinkedQueue<ProbeResult> results = new ConcurrentLinkedQueue<>();
-    int concurrency = settings.concurrency();
-    Semaphore inFlight = new Semaphore(concurrency);
-    Map<String, Semaphore> perHost = new HashMap<>();
-    Map<String, Semaphore> perSupplier = new HashMap<>();
+    Schedule schedule = new Schedule(targets);
     RateLimiter rate = new RateLimiter(settings.ratePerSecond());
     try {
-      while (targets.hasNext()) {
-        ProbeTarget t = targets.next();
-        Semaphore supplier = perSupplier.computeIfAbsent(
-            t.supplier() == null ? "" : t.supplier(), s -> new Semaphore(settings.perSupplierInFlight()));
-        Semaphore host = perHost.computeIfAbsent(t.ip(), h -> new Semaphore(settings.perHostInFlight()));
-        supplier.acquire();
-        host.acquire();
-        inFlight.acquire();
+      ProbeTarget t;
+      while ((t = schedule.next()) != null) {
         rate.acquire();
+        ProbeTarget started = t;
         check(t).whenComplete((attempts, error) -> {
-          results.addAll(attempts);
-          inFlight.release();
-          host.release();
-          supplier.release();
+          if (attempts != null) {
+            results.addAll(attempts);
+          }
+          schedule.ended(started);
         });
       }
     } finally {
-      // Every permit back means every check has ended, also when this thread was interrupted.
-      inFlight.acquireUninterruptibly(concurrency);
+      // Every check ended, also when this thread was interrupted.
+      schedule.awaitNoneInFlight();
     }
     return new ArrayList<>(results);
+  }
+
+  /** Which target starts next, under the three limits; shared by the starter and the ends. */
+  private final class Schedule {
+    /** Targets not started yet, by address, addresses in the order they came. */
+    private final Map<String, java.util.ArrayDeque<ProbeTarget>> waiting =
+        new java.util.LinkedHashMap<>();
+    /** Addresses with a target waiting and a free slot of their own, in turn. */
+    private final java.util.ArrayDeque<String> runnable = new java.util.ArrayDeque<>();
+    /** Addresses whose next target waits for its supplier, by supplier. */
+    private final Map<String, java.util.ArrayDeque<String>> blockedBySupplier = new HashMap<>();
+    /** Addresses in {@link #runnable} or {@link #blockedBySupplier}. */
+    private final Set<String> queued = new HashSet<>();
+    private final Map<String, Integer> perHost = new HashMap<>();
+    private final Map<String, Integer> perSupplier = new HashMap<>();
+    private int inFlight;
+    private int left;
+
+    Schedule(Iterator<ProbeTarget> targets) {
+      while (targets.hasNext()) {
+        ProbeTarget t = targets.next();
+        waiting.computeIfAbsent(t.ip(), h -> new java.util.ArrayDeque<>()).add(t);
+        left++;
+      }
+      runnable.addAll(waiting.keySet());
+      queued.addAll(waiting.keySet());
+    }
+
+    private String supplier(ProbeTarget t) {
+      return t.supplier() == null ? "" : t.supplier();
+    }
+
+    /** The next target to start, its slots taken; null when none is left. */
+    synchronized ProbeTarget next() throws InterruptedException {
+      while (true) {
+        if (left == 0) {
+          return null;
+        }
+        String host = inFlight < settings.concurrency() ? runnable.poll() : null;
+        if (host == null) {
+          wait();
+          continue;
+        }
+        queued.remove(host);
+        java.util.ArrayDeque<ProbeTarget> queue = waiting.get(host);
+        ProbeTarget t = queue.peek();
+        String supplier = supplier(t);
+        if (perSupplier.getOrDefault(supplier, 0) >= settings.perSupplierInFlight()) {
+          blockedBySupplier.computeIfAbsent(supplier, k -> new java.util.ArrayDeque<>()).add(host);
+          queued.add(host);
+          continue;
+        }
+        queue.poll();
+        left--;
+        inFlight++;
+        int hostNow = perHost.merge(host, 1, Integer::sum);
+        perSupplier.merge(supplier, 1, Integer::sum);
+        if (!queue.isEmpty() && hostNow < settings.perHostInFlight()) {
+          runnable.add(host);
+          queued.add(host);
+        }
+        return t;
+      }
+    }
+
+    /** A started check ended: its slots are free, and who waited for them may start. */
+    synchronized void ended(ProbeTarget t) {
+      inFlight--;
+      String host = t.ip();
+      String supplier = supplier(t);
+      perHost.merge(host, -1, Integer::sum);
+      perSupplier.merge(supplier, -1, Integer::sum);
+      java.util.ArrayDeque<String> blocked = blockedBySupplier.remove(supplier);
+      if (blocked != null) {
+        runnable.addAll(blocked);
+      }
+      if (!waiting.get(host).isEmpty() && queued.add(host)) {
+        runnable.add(host);
+      }
+      notifyAll();
+    }
+
+    synchronized void awaitNoneInFlight() {
+      boolean interrupted = false;
+      while (inFlight > 0) {
+        try {
+          wait();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /** One check: attempts until one is not retryable or probe.retries are spent. */

@@ -174,8 +174,13 @@ public final class ProbeFixtures {
     private final List<Socket> held = java.util.Collections.synchronizedList(new ArrayList<>());
 
     public Endpoint(Behaviour behaviour) throws IOException {
+      this(behaviour, LOOPBACK);
+    }
+
+    /** On another loopback address (127.0.0.2: another host, as the checker's limits see it). */
+    public Endpoint(Behaviour behaviour, InetAddress address) throws IOException {
       this.behaviour = behaviour;
-      this.server = new ServerSocket(0, 512, LOOPBACK);
+      this.server = new ServerSocket(0, 512, address);
       threads.submit(this::acceptLoop);
     }
 
@@ -305,7 +310,9 @@ public final class ProbeFixtures {
       out.append("Via: 1.1 fake-transparent-proxy\r\n");
       out.append("X-Forwarded-For: ").append(client.getInetAddress().getHostAddress()).append("\r\n");
       out.append("Connection: close\r\n\r\n");
-      try (Socket upstream = new Socket(target.getHost(), target.getPort())) {
+      // From the endpoint's own address, as a proxy on another host would be seen by the judge.
+      try (Socket upstream = new Socket(target.getHost(), target.getPort(),
+          server.getInetAddress(), 0)) {
         upstream.getOutputStream().write(out.toString().getBytes(StandardCharsets.ISO_8859_1));
         upstream.getInputStream().transferTo(client.getOutputStream());
       }

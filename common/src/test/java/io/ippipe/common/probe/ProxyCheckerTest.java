@@ -265,6 +265,39 @@ class ProxyCheckerTest {
   }
 
   @Test
+  void oneHostsStallingPortsHoldUpNoOtherHost() throws Exception {
+    // The starting thread waited on the busy host's slots: six ports of one host that never
+    // answer, two at a time, kept a working proxy on another host waiting 3 s behind them.
+    List<Endpoint> stalling = new ArrayList<>();
+    try (Endpoint other = new Endpoint(Behaviour.TRANSPARENT,
+        java.net.InetAddress.getByName("127.0.0.2"))) {
+      List<ProbeTarget> targets = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        stalling.add(new Endpoint(Behaviour.BLACKHOLE));
+        targets.add(at(stalling.get(i).port(), ProxyProtocol.HTTP));
+      }
+      targets.add(new ProbeTarget("127.0.0.2", other.port(), ProxyProtocol.HTTP, "test"));
+      ProxyChecker c = new ProxyChecker(ProbeSettings.of(judge.url(), 500, 1000, 1500, 0, 64, 2,
+          64, 0, Set.of(), LOOPBACK_ALLOWED, ProbeFixtures.JUDGE_KEY), ProxyChecker.sharedGroup(1));
+      long started = System.currentTimeMillis();
+      List<ProbeResult> results = c.checkAll(targets.iterator());
+      assertEquals(7, results.size());
+      ProbeResult good = results.stream().filter(r -> r.target().ip().equals("127.0.0.2"))
+          .findFirst().orElseThrow();
+      assertEquals(ProbeOutcome.OK, good.outcome(), good.detail());
+      assertTrue(good.startedAtMs() - started < 1_000,
+          "the other host's check started " + (good.startedAtMs() - started) + " ms in");
+      // The busy host's own limit still holds: its six ports took three rounds.
+      assertTrue(results.stream().filter(r -> r.target().ip().equals("127.0.0.1"))
+          .mapToLong(ProbeResult::startedAtMs).max().orElseThrow() - started >= 2 * 1_400);
+    } finally {
+      for (Endpoint e : stalling) {
+        e.close();
+      }
+    }
+  }
+
+  @Test
   void ownAddressComesFromTheJudge() {
     ProxyChecker c = checker();
     assertEquals("127.0.0.1", c.discoverOwnAddress());
