@@ -63,10 +63,25 @@ public final class JudgeServer implements AutoCloseable {
    */
   static final long CONNECTION_DEADLINE_MS = 30_000;
   /**
-   * Connections one source address may hold at once, beyond which the judge closes new ones at
-   * once: far above what the checkers' per-host limits send through one proxy.
+   * Connections one source address (an IPv6 source's /64) may hold at once, beyond which the
+   * judge closes new ones at once: far above what the checkers' per-host limits send through
+   * one proxy. No cap over all sources: the process's open-file limit is that.
    */
   static final int CONNECTIONS_PER_SOURCE = 256;
+
+  /** What a source is counted as: an IPv4 address, or an IPv6 address's /64 (one host's). */
+  private static java.net.InetAddress sourceKey(java.net.InetAddress a) {
+    if (a instanceof java.net.Inet6Address) {
+      byte[] b = a.getAddress();
+      java.util.Arrays.fill(b, 8, 16, (byte) 0);
+      try {
+        return java.net.InetAddress.getByAddress(b);
+      } catch (java.net.UnknownHostException impossible) {
+        return a;
+      }
+    }
+    return a;
+  }
 
   static JudgeServer start(String host, int port, String path, int threads, JudgeKey key,
       long deadlineMs, int perSource) throws InterruptedException {
@@ -81,7 +96,7 @@ public final class JudgeServer implements AutoCloseable {
           .childHandler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel c) {
-              java.net.InetAddress source = c.remoteAddress().getAddress();
+              java.net.InetAddress source = sourceKey(c.remoteAddress().getAddress());
               int now = open.merge(source, 1, Integer::sum);
               c.closeFuture().addListener(f -> open.computeIfPresent(source,
                   (a, n) -> n <= 1 ? null : n - 1));
@@ -89,8 +104,10 @@ public final class JudgeServer implements AutoCloseable {
                 c.close();
                 return;
               }
-              c.eventLoop().schedule(() -> c.close(), deadlineMs,
-                  java.util.concurrent.TimeUnit.MILLISECONDS);
+              io.netty.util.concurrent.ScheduledFuture<?> deadline = c.eventLoop().schedule(
+                  () -> c.close(), deadlineMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+              // Cancelled at close, so a closed channel is not held in the queue for 30 s.
+              c.closeFuture().addListener(f -> deadline.cancel(false));
               c.pipeline().addLast(new HttpServerCodec(),
                   new HttpObjectAggregator(16 * 1024), new Echo(base, key, answered));
             }
@@ -128,6 +145,9 @@ public final class JudgeServer implements AutoCloseable {
   private static final java.util.Set<String> CREDENTIAL_HEADERS = java.util.Set.of(
       "proxy-authorization", "authorization", "cookie");
   static final String WITHHELD = "[withheld]";
+  /** The report's own entry for a request received in absolute form. */
+  static final String TARGET_FORM_HEADER = "ippipe-request-target";
+  static final String ABSOLUTE_FORM = "absolute-form";
 
   /** The marker in a request target, or null. Accepts origin-form and absolute-form targets. */
   public static String marker(String requestTarget, String base) {
@@ -174,6 +194,12 @@ public final class JudgeServer implements AutoCloseable {
         String value = CREDENTIAL_HEADERS.contains(h.getKey().toLowerCase(java.util.Locale.ROOT))
             ? WITHHELD : h.getValue();
         headers.merge(h.getKey(), value, (a, b) -> a + ", " + b);
+      }
+      // Signed with the rest: whether we were addressed as a proxy (a proxy forwards in origin
+      // form), so that the judge listed as a proxy is told from a proxy. Never the sender's.
+      headers.keySet().removeIf(name -> name.equalsIgnoreCase(TARGET_FORM_HEADER));
+      if (!req.uri().startsWith("/")) {
+        headers.put(TARGET_FORM_HEADER, ABSOLUTE_FORM);
       }
       String origin = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress()
           .getHostAddress();

@@ -133,14 +133,20 @@ public final class ProxyChecker {
     try {
       ProbeTarget t;
       while ((t = schedule.next()) != null) {
-        rate.acquire();
         ProbeTarget started = t;
-        check(t).whenComplete((attempts, error) -> {
-          if (attempts != null) {
-            results.addAll(attempts);
-          }
+        try {
+          rate.acquire();
+          check(t).whenComplete((attempts, error) -> {
+            if (attempts != null) {
+              results.addAll(attempts);
+            }
+            schedule.ended(started);
+          });
+        } catch (InterruptedException | RuntimeException e) {
+          // Its slots go back, or the wait for the checks in flight below never ends.
           schedule.ended(started);
-        });
+          throw e;
+        }
       }
     } finally {
       // Every check ended, also when this thread was interrupted.
@@ -219,9 +225,14 @@ public final class ProxyChecker {
       String supplier = supplier(t);
       perHost.merge(host, -1, Integer::sum);
       perSupplier.merge(supplier, -1, Integer::sum);
-      java.util.ArrayDeque<String> blocked = blockedBySupplier.remove(supplier);
+      // One waiting address per freed slot: all of them went back to the queue, and the
+      // starter polled and re-blocked each again under the lock, quadratic in the addresses.
+      java.util.ArrayDeque<String> blocked = blockedBySupplier.get(supplier);
       if (blocked != null) {
-        runnable.addAll(blocked);
+        runnable.add(blocked.poll());
+        if (blocked.isEmpty()) {
+          blockedBySupplier.remove(supplier);
+        }
       }
       if (!waiting.get(host).isEmpty() && queued.add(host)) {
         runnable.add(host);
@@ -453,11 +464,20 @@ public final class ProxyChecker {
     }
 
     /**
-     * Whether the judge saw one of our addresses as the request's origin from an endpoint that
-     * is not one of ours: then no other host sent the request on (a proxy on our own host, as
-     * in tests on loopback, is one of ours and may).
+     * Whether the judge got our request in absolute form, from one of our addresses, through an
+     * endpoint that is not one of ours: then no other host sent it on, the endpoint is the
+     * judge (a proxy on our own host, as in tests on loopback, is one of ours and may).
      */
     private boolean sawUsDirectly(JudgeReport report) {
+      // Only a request the judge got in absolute form, as a proxy gets it: a judge behind a
+      // load balancer that rewrites sources sees every proxy's request from one address,
+      // which the direct request taught us as ours.
+      boolean addressedAsProxy = report.headers().entrySet().stream().anyMatch(h ->
+          h.getKey().equalsIgnoreCase(JudgeServer.TARGET_FORM_HEADER)
+              && JudgeServer.ABSOLUTE_FORM.equals(h.getValue()));
+      if (!addressedAsProxy) {
+        return false;
+      }
       Set<String> own = ownNow();
       boolean fromUs = false;
       boolean targetOurs = false;
@@ -479,7 +499,8 @@ public final class ProxyChecker {
         return;
       }
       // Netty's message is "protocol, auth, proxy => destination, " and then its own word:
-      // "timeout", "status: " with the proxy's status line, or SOCKS5's "authStatus: ". The
+      // "timeout", "status: " with the proxy's status line, or SOCKS5's "authStatus: " (any
+      // status but SUCCESS a refusal: Netty names only 0xFF FAILURE, 0x01 is "UNKNOWN(1)"). The
       // status line's reason phrase is the proxy's text ("403 timeout status: 407"), so only
       // the first "status: " and its three digits are read, never words after them.
       String message = String.valueOf(cause.getMessage());
@@ -489,7 +510,7 @@ public final class ProxyChecker {
         finish(ProbeOutcome.HANDSHAKE_TIMEOUT, null, null, "no handshake within "
             + settings.handshakeTimeoutMs() + " ms");
       } else if (status == 407 || status == 401 || message.startsWith("socks5,")
-          && message.toLowerCase(Locale.ROOT).contains(", authstatus: failure")) {
+          && message.contains(", authStatus: ") && !message.contains(", authStatus: SUCCESS")) {
         finish(ProbeOutcome.AUTH_FAILED, null, null, "the proxy rejected the credentials");
       } else {
         finish(ProbeOutcome.HANDSHAKE_FAILED, null, null, describe(cause));

@@ -155,7 +155,9 @@ public final class ProbeFixtures {
      * Refuses every request with a reason phrase that reads like other failures and holds an
      * escape sequence: "403 timeout status: 407" and ESC[2J.
      */
-    HOSTILE_REASON
+    HOSTILE_REASON,
+    /** A SOCKS5 proxy that asks for a password and refuses it with status 0x01, as most do. */
+    SOCKS5_AUTH_REFUSED
   }
 
   /** A one-behaviour endpoint on a free loopback port, a thread per connection. */
@@ -179,10 +181,19 @@ public final class ProbeFixtures {
 
     /** On another loopback address (127.0.0.2: another host, as the checker's limits see it). */
     public Endpoint(Behaviour behaviour, InetAddress address) throws IOException {
+      this(behaviour, address, address);
+    }
+
+    /** Forwarding from {@code upstreamFrom}, as a load balancer before the judge shows them. */
+    public Endpoint(Behaviour behaviour, InetAddress address, InetAddress upstreamFrom)
+        throws IOException {
       this.behaviour = behaviour;
       this.server = new ServerSocket(0, 512, address);
+      this.upstreamFrom = upstreamFrom;
       threads.submit(this::acceptLoop);
     }
+
+    private final InetAddress upstreamFrom;
 
     public int port() {
       return server.getLocalPort();
@@ -237,6 +248,17 @@ public final class ProbeFixtures {
                 + "\"headers\":{\"Host\":\"judge\"}}");
           }
           case TAMPER_JUDGE -> tamper(s);
+          case SOCKS5_AUTH_REFUSED -> {
+            java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+            in.readFully(new byte[in.readUnsignedShort() & 0xFF]); // version, then the methods
+            s.getOutputStream().write(new byte[] {5, 2});
+            in.readUnsignedByte();
+            in.readFully(new byte[in.readUnsignedByte()]);
+            in.readFully(new byte[in.readUnsignedByte()]);
+            s.getOutputStream().write(new byte[] {1, 1});
+            s.getOutputStream().flush();
+            s.close();
+          }
           case HOSTILE_REASON -> {
             readHead(s.getInputStream());
             respond(s, "403 timeout status: 407 \u001b[2J", "no");
@@ -311,8 +333,7 @@ public final class ProbeFixtures {
       out.append("X-Forwarded-For: ").append(client.getInetAddress().getHostAddress()).append("\r\n");
       out.append("Connection: close\r\n\r\n");
       // From the endpoint's own address, as a proxy on another host would be seen by the judge.
-      try (Socket upstream = new Socket(target.getHost(), target.getPort(),
-          server.getInetAddress(), 0)) {
+      try (Socket upstream = new Socket(target.getHost(), target.getPort(), upstreamFrom, 0)) {
         upstream.getOutputStream().write(out.toString().getBytes(StandardCharsets.ISO_8859_1));
         upstream.getInputStream().transferTo(client.getOutputStream());
       }

@@ -233,6 +233,29 @@ class ProxyCheckerTest {
   }
 
   @Test
+  void aProxyWhoseRequestsReachTheJudgeFromOurAddressIsStillAProxy() throws Exception {
+    // A judge behind a load balancer that rewrites sources sees every request from one
+    // address, which the direct request taught us as ours: origin-form requests, forwarded by a
+    // proxy, are not the judge answering as a proxy.
+    try (Endpoint behindBalancer = new Endpoint(Behaviour.TRANSPARENT,
+        java.net.InetAddress.getByName("127.0.0.2"), java.net.InetAddress.getByName("127.0.0.1"))) {
+      ProbeResult r = checker().check(new ProbeTarget("127.0.0.2", behindBalancer.port(),
+          ProxyProtocol.HTTP, "test")).join().get(0);
+      assertEquals(ProbeOutcome.OK, r.outcome(), r.detail());
+    }
+  }
+
+  @Test
+  void aSocks5PasswordRefusedWithAnyStatusIsAnAuthFailure() throws Exception {
+    // Netty names only status 0xFF FAILURE; the usual 0x01 read "UNKNOWN(1)": handshake_failed.
+    try (Endpoint e = new Endpoint(Behaviour.SOCKS5_AUTH_REFUSED)) {
+      ProbeResult r = once(at(e.port(), ProxyProtocol.SOCKS5)
+          .withCredentials(new ProxyCredentials.UserPassword("alice", "wrong")));
+      assertEquals(ProbeOutcome.AUTH_FAILED, r.outcome(), r.detail());
+    }
+  }
+
+  @Test
   void aProxysReasonPhraseNeitherChoosesTheFailureNorReachesTheDetailAsIs() throws Exception {
     // "403 timeout" was a handshake timeout (retried, "no handshake within"); "status: 407" in
     // the phrase an auth failure; and the phrase's escape sequence went into probes.detail.
