@@ -529,6 +529,16 @@ class HostileInputTest {
     assertEquals(1, SharedSpark.get().read().parquet(lake + "/requests/dt=" + DATE).count());
   }
 
+  /** {@code n} valid Squid log lines and {@code n} plain inventory lines. */
+  private static void squidAndPlainLines(Random r, int n, StringBuilder logs,
+      StringBuilder inventory) {
+    for (int i = 0; i < n; i++) {
+      logs.append("1764028800.").append(i % 1000).append(" 5 ").append(ip(r))
+          .append(" TCP_MISS/200 100 GET http://t.example/ - HIER_DIRECT/8.8.8.8 text/html\n");
+      inventory.append(ip(r)).append(':').append(1 + r.nextInt(65535)).append('\n');
+    }
+  }
+
   /**
    * A gzip file cut short (a log copied mid-rotation) in both feeds: the lines before the cut are
    * read, the cut is one TRUNCATED_INPUT reject of its file, and the run goes on. The task failed
@@ -539,11 +549,7 @@ class HostileInputTest {
     Random r = new Random(24);
     StringBuilder logs = new StringBuilder();
     StringBuilder inventory = new StringBuilder();
-    for (int i = 0; i < 20_000; i++) {
-      logs.append("1764028800.").append(i % 1000).append(" 5 ").append(ip(r))
-          .append(" TCP_MISS/200 100 GET http://t.example/ - HIER_DIRECT/8.8.8.8 text/html\n");
-      inventory.append(ip(r)).append(':').append(1 + r.nextInt(65535)).append('\n');
-    }
+    squidAndPlainLines(r, 20_000, logs, inventory);
     Path req = dir.resolve("req/cut.log.gz");
     Path inv = dir.resolve("inv/cut.txt.gz");
     Files.createDirectories(req.getParent());
@@ -586,11 +592,7 @@ class HostileInputTest {
     Random r = new Random(25);
     StringBuilder logs = new StringBuilder();
     StringBuilder inventory = new StringBuilder();
-    for (int i = 0; i < 2_000; i++) {
-      logs.append("1764028800.").append(i % 1000).append(" 5 ").append(ip(r))
-          .append(" TCP_MISS/200 100 GET http://t.example/ - HIER_DIRECT/8.8.8.8 text/html\n");
-      inventory.append(ip(r)).append(':').append(1 + r.nextInt(65535)).append('\n');
-    }
+    squidAndPlainLines(r, 2_000, logs, inventory);
     org.apache.hadoop.io.compress.BZip2Codec bzip2 = new org.apache.hadoop.io.compress.BZip2Codec();
     bzip2.setConf(new org.apache.hadoop.conf.Configuration(false));
     Map<String, byte[]> files = new java.util.LinkedHashMap<>();

@@ -377,23 +377,29 @@ class BoundedLineInputFormatTest {
     assertTrue(String.valueOf(failed.getMessage()).contains("ended at byte"), failed.toString());
   }
 
-  /** A local file system whose reads end (return -1) halfway through every file. */
-  public static final class StopsEarlyFileSystem extends org.apache.hadoop.fs.RawLocalFileSystem {
+  /**
+   * A local file system whose every file's stream reads well up to its middle, then does what
+   * {@link #atMiddle} says: the faults of object storage, on local files.
+   */
+  public abstract static class FaultAtMiddle extends org.apache.hadoop.fs.RawLocalFileSystem {
+    /** What a read at or past the middle gets instead of bytes. */
+    abstract int atMiddle() throws java.io.IOException;
+
     @Override
     public org.apache.hadoop.fs.FSDataInputStream open(org.apache.hadoop.fs.Path f, int bufferSize)
         throws java.io.IOException {
       org.apache.hadoop.fs.FSDataInputStream whole = super.open(f, bufferSize);
-      long stop = getFileStatus(f).getLen() / 2;
+      long middle = getFileStatus(f).getLen() / 2;
       return new org.apache.hadoop.fs.FSDataInputStream(new org.apache.hadoop.fs.FSInputStream() {
         @Override
         public int read() throws java.io.IOException {
-          return whole.getPos() >= stop ? -1 : whole.read();
+          return whole.getPos() >= middle ? atMiddle() : whole.read();
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws java.io.IOException {
-          long left = stop - whole.getPos();
-          return left <= 0 ? -1 : whole.read(b, off, (int) Math.min(len, left));
+          long left = middle - whole.getPos();
+          return left <= 0 ? atMiddle() : whole.read(b, off, (int) Math.min(len, left));
         }
 
         @Override
@@ -416,6 +422,14 @@ class BoundedLineInputFormatTest {
           whole.close();
         }
       });
+    }
+  }
+
+  /** Reads end (return -1) halfway through every file. */
+  public static final class StopsEarlyFileSystem extends FaultAtMiddle {
+    @Override
+    int atMiddle() {
+      return -1;
     }
   }
 
@@ -462,53 +476,11 @@ class BoundedLineInputFormatTest {
         failed.toString());
   }
 
-  /** A local file system whose reads fail unchecked halfway through every file. */
-  public static final class FailsUncheckedFileSystem
-      extends org.apache.hadoop.fs.RawLocalFileSystem {
+  /** Reads fail unchecked halfway through every file. */
+  public static final class FailsUncheckedFileSystem extends FaultAtMiddle {
     @Override
-    public org.apache.hadoop.fs.FSDataInputStream open(org.apache.hadoop.fs.Path f, int bufferSize)
-        throws java.io.IOException {
-      org.apache.hadoop.fs.FSDataInputStream whole = super.open(f, bufferSize);
-      long stop = getFileStatus(f).getLen() / 2;
-      return new org.apache.hadoop.fs.FSDataInputStream(new org.apache.hadoop.fs.FSInputStream() {
-        @Override
-        public int read() throws java.io.IOException {
-          check();
-          return whole.read();
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws java.io.IOException {
-          check();
-          return whole.read(b, off, (int) Math.min(len, Math.max(1, stop - whole.getPos())));
-        }
-
-        private void check() throws java.io.IOException {
-          if (whole.getPos() >= stop) {
-            throw new IllegalStateException("connection pool shut down");
-          }
-        }
-
-        @Override
-        public void seek(long pos) throws java.io.IOException {
-          whole.seek(pos);
-        }
-
-        @Override
-        public long getPos() throws java.io.IOException {
-          return whole.getPos();
-        }
-
-        @Override
-        public boolean seekToNewSource(long targetPos) {
-          return false;
-        }
-
-        @Override
-        public void close() throws java.io.IOException {
-          whole.close();
-        }
-      });
+    int atMiddle() {
+      throw new IllegalStateException("connection pool shut down");
     }
   }
 }
