@@ -233,14 +233,24 @@ live_before=$(cat "$work/interrupted/live/CURRENT")
   > "$work/interrupted.log" 2>&1 &
 run_pid=$!
 ippipe_wait_for "$work/interrupted.log" "== score" 1 300
-sleep 6
+# Killed as soon as score's write has begun in its staging directory: a fixed sleep after the
+# stage's start let a fast machine finish score first (6.1 s against a 6 s sleep).
+staging="$work/interrupted/_staging/dt=$date/score"
+writing=0
+for _ in $(seq 1 3000); do
+  [[ -n "$(find "$staging" \( -name _temporary -o -name 'part-*' \) -print -quit 2>/dev/null)" ]] \
+    && { writing=1; break; }
+  kill -0 "$run_pid" 2>/dev/null || break
+  sleep 0.1
+done
 kill -9 "$run_pid" 2>/dev/null || true
+[[ $writing == 1 ]] || { echo "cluster-smoke: score's write never showed in $staging" >&2; exit 1; }
 wait "$run_pid" 2>/dev/null || true
 [[ -f "$work/interrupted/_runs/dt=$date/score.json" ]] \
   && { echo "cluster-smoke: score is marked done after a kill in the middle of it" >&2; exit 1; }
 [[ "$(cat "$work/interrupted/live/CURRENT")" == "$live_before" ]] \
   || { echo "cluster-smoke: the live pool changed although the run died before publish" >&2; exit 1; }
-echo "   killed during score: no score marker, the live pool still $live_before"
+echo "   killed during score's write: no score marker, the live pool still $live_before"
 "$here/ippipe" $(run_args "$work/interrupted") "${conf[@]}" --master 'local[2]' > "$work/rerun.log" 2>&1
 grep -E "== (ingest|probe|score|publish)" "$work/rerun.log" | sed 's/^/   rerun: /'
 [[ "$(cat "$work/interrupted/live/CURRENT")" == "$live_before" ]] \
