@@ -110,6 +110,11 @@ class HostileInputTest {
         (v, r) -> b(v.replaceFirst(IP, "http://alice:p/" + SECRET + "@$0"))));
     k.add(new Kind("credentials after a scheme inside the password",
         (v, r) -> b(v.replaceFirst(IP, "alice:" + SECRET + "@x://p@$0"))));
+    k.add(new Kind("credentials with spaces, quotes and brackets in the password",
+        (v, r) -> b(v.replaceFirst(IP, "http://alice:p <" + SECRET + "> \"q@$0"))));
+    k.add(new Kind("a JSON password after a URL whose mask swallows a quote",
+        (v, r) -> b(v.startsWith("{") ? "{\"url\": http://h/x, \"c\": \"a@b\", \"password\": \""
+            + SECRET + "\"," + v.substring(1) : v)));
     return k;
   }
 

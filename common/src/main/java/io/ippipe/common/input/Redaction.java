@@ -169,53 +169,59 @@ public final class Redaction {
     return out.toString();
   }
 
-  /** The value of every JSON member named like a secret, whatever its type. */
+  /**
+   * The value of every JSON member named like a secret, whatever its type. Names are found
+   * between any two consecutive quotes followed by a ':', not by tracking which quotes open a
+   * string: a reject's line is often no valid JSON, and one stray quote before a secret member
+   * ({@code "ip":"a"b"}) turned every later string inside out, so that "password" read as a
+   * value and its value went out in clear. In valid JSON the text between a string's closing
+   * quote and the next one is punctuation, never a name, so nothing is masked there that is not
+   * a secret's value. Each character is read a bounded number of times.
+   */
   static String maskJsonSecrets(String s) {
-    StringBuilder out = new StringBuilder(s.length());
-    int i = 0;
     int n = s.length();
-    while (i < n) {
-      char c = s.charAt(i);
-      if (c != '"') {
-        out.append(c);
-        i++;
-        continue;
+    StringBuilder out = null;
+    int copied = 0;
+    int i = s.indexOf('"');
+    while (i >= 0) {
+      int j = s.indexOf('"', i + 1);
+      if (j < 0) {
+        break;
       }
-      int close = stringEnd(s, i);
-      out.append(s, i, close);
-      int nameFrom = i + 1;
-      i = close;
-      int j = i;
-      while (j < n && Character.isWhitespace(s.charAt(j))) {
-        j++;
+      int k = j + 1;
+      while (k < n && Character.isWhitespace(s.charAt(k))) {
+        k++;
       }
       // Compared as the JSON parser reads it: "pass\u0077ord" is a password too. Only a
-      // string a ':' follows is read as a name, so each character is read once however long.
-      if (j >= n || s.charAt(j) != ':'
-          || !isSecretName(unescape(s, nameFrom, Math.max(nameFrom, close - 1)))) {
+      // string a ':' follows is read as a name.
+      if (k >= n || s.charAt(k) != ':' || !isSecretName(unescape(s, i + 1, j))) {
+        i = j;
         continue;
       }
-      j++;
-      while (j < n && Character.isWhitespace(s.charAt(j))) {
-        j++;
+      k++;
+      while (k < n && Character.isWhitespace(s.charAt(k))) {
+        k++;
       }
-      out.append(s, i, j);
       int valueEnd;
-      if (j < n && s.charAt(j) == '"') {
-        valueEnd = stringEnd(s, j);
-      } else if (j < n && (s.charAt(j) == '[' || s.charAt(j) == '{')) {
+      if (k < n && s.charAt(k) == '"') {
+        valueEnd = stringEnd(s, k);
+      } else if (k < n && (s.charAt(k) == '[' || s.charAt(k) == '{')) {
         // An array or object of secrets (["alice", "hunter2"]) goes whole.
-        valueEnd = structureEnd(s, j);
+        valueEnd = structureEnd(s, k);
       } else {
-        valueEnd = j;
+        valueEnd = k;
         while (valueEnd < n && ",}] \t\r\n".indexOf(s.charAt(valueEnd)) < 0) {
           valueEnd++;
         }
       }
-      out.append('"').append(MASK).append('"');
-      i = valueEnd;
+      if (out == null) {
+        out = new StringBuilder(n);
+      }
+      out.append(s, copied, k).append('"').append(MASK).append('"');
+      copied = valueEnd;
+      i = valueEnd < n ? s.indexOf('"', valueEnd) : -1;
     }
-    return out.toString();
+    return out == null ? s : out.append(s, copied, n).toString();
   }
 
   /**

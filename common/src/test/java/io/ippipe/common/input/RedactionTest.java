@@ -223,7 +223,10 @@ class RedactionTest {
     // masker, run after it, read every later string inside out: "password" was a value.
     for (String raw : new String[] {
         "{\"url\": http://h/x, \"contact\": \"a@b\", \"password\": \"hunter2\"}",
-        "{\"url\":\"http://h/\", x@y, \"password\":\"hunter2\"}"}) {
+        "{\"url\":\"http://h/\", x@y, \"password\":\"hunter2\"}",
+        // One stray quote anywhere before the secret, no URL needed.
+        "{\"ip\":\"a\"b\",\"password\":\"hunter2\"}",
+        "{\"ip\":\"http://alice:p <x> \"q@1.2.3.4\",\"port\":1,\"password\":\"hunter2\"}"}) {
       String masked = Redaction.mask(raw);
       assertFalse(masked.contains("hunter2"), raw + " -> " + masked);
     }
