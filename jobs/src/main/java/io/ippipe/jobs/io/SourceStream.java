@@ -12,6 +12,10 @@ import org.apache.hadoop.fs.Path;
  * what the codec wrote), which no retry mends. An end before the file's length is the stream's
  * failure too: object storage can end a read early, and the codec took that for a cut file, a
  * reject for ever that a retry would have read whole (and plain text lost its last lines).
+ *
+ * <p>It takes the file's listed length for the bytes its stream delivers. A store that lists
+ * another length (S3 client-side-encrypted objects read without length compensation) would
+ * fail every retry of such a file: none is known to be used with ippipe.
  */
 public final class SourceStream extends FilterInputStream {
   /** A failure of the file's own stream. */
