@@ -78,11 +78,12 @@ if [[ -x /usr/bin/tinyproxy ]]; then
   echo "== probe: checks through real proxies on loopback to an ippipe judge on loopback (docs/probe.md)"
   pdir="$(mktemp -d)"; pids=()
   trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "$pdir"' EXIT
-  jport=$(ippipe_free_port); tport=$(ippipe_free_port); dport=$(ippipe_free_port)
+  jport=$(ippipe_free_port); jport2=$(ippipe_free_port); tport=$(ippipe_free_port); dport=$(ippipe_free_port)
   # The judge signs its answers and the checks accept only signed ones: one key for both.
   "$here/ippipe" keygen --scheme master --out "$pdir/keys/judge.key" > /dev/null
   jkey="probe.judge_key=file:$pdir/keys/judge.key"
-  "$here/ippipe" judge --port "$jport" --exit-after 600 --conf "$jkey" > "$pdir/judge.log" 2>&1 & pids+=($!)
+  # Two ports: each check asks for one at random, which a relay to one port cannot follow.
+  "$here/ippipe" judge --port "$jport,$jport2" --exit-after 600 --conf "$jkey" > "$pdir/judge.log" 2>&1 & pids+=($!)
   printf 'Port %s\nListen 127.0.0.1\nAllow 127.0.0.1\nLogLevel Warning\n' "$tport" > "$pdir/tinyproxy.conf"
   /usr/bin/tinyproxy -d -c "$pdir/tinyproxy.conf" > "$pdir/tinyproxy.log" 2>&1 & pids+=($!)
   checks=("$tport http" "$tport https")
@@ -97,7 +98,7 @@ if [[ -x /usr/bin/tinyproxy ]]; then
   ippipe_wait_for "$pdir/judge.log" "judge listening" 1 30 || true
   for c in "${checks[@]}"; do
     set -- $c
-    "$here/ippipe" ip probe "127.0.0.1:$1" --protocol "$2" --judge "http://127.0.0.1:$jport/judge" \
+    "$here/ippipe" ip probe "127.0.0.1:$1" --protocol "$2" --judge "http://127.0.0.1:$jport/judge,http://127.0.0.1:$jport2/judge" \
       --conf probe.allow_networks=127.0.0.0/8 --conf "$jkey" | sed 's/^/  /' || echo "  ($2 check failed)"
   done
 else

@@ -96,7 +96,7 @@ class ProbeJobTest {
   static String[] probe(Path lake, String date, JudgeServer judge, Path credentials,
       String... extra) throws java.io.IOException {
     List<String> args = new ArrayList<>(List.of("probe", "--date", date, "--out", lake.toString(),
-        "--judge", judge.url(), "--conf", "probe.allow_networks=127.0.0.0/8",
+        "--judge", String.join(",", judge.urls()), "--conf", "probe.allow_networks=127.0.0.0/8",
         "--conf", "probe.judge_key=file:" + ProbeFixtures.judgeKeyFile(credentials.getParent()),
         "--conf", "probe.credentials=file:" + credentials,
         "--conf", "probe.credential_owners=locked=feed:" + feedOf("locked"),
@@ -114,7 +114,9 @@ class ProbeJobTest {
     Path credentials = dir.resolve("proxy-credentials");
     Files.writeString(credentials, "supplier.locked = alice:s3cret-probe-pass\n");
     Files.setPosixFilePermissions(credentials, PosixFilePermissions.fromString("rw-------"));
-    try (JudgeServer judge = JudgeServer.start("127.0.0.1", 0, "/judge", 1, ProbeFixtures.JUDGE_KEY);
+    // The judge on two ports, as docs/probe.md deploys it: every real proxy reaches either.
+    try (JudgeServer judge = JudgeServer.start("127.0.0.1", List.of(0, 0), "/judge", 1,
+            ProbeFixtures.JUDGE_KEY);
         Daemon tinyproxy = ProbeFixtures.tinyproxy(dir, null);
         Daemon locked = ProbeFixtures.tinyproxy(dir, "alice s3cret-probe-pass");
         Daemon dante = ProbeFixtures.dante(dir);
@@ -209,6 +211,10 @@ class ProbeJobTest {
     CliTest.Run https = CliTest.run("probe", "--date", DAY1, "--out", lake.toString(),
         "--judge", "https://judge.example.net/");
     assertEquals(2, https.code());
+    CliTest.Run samePort = CliTest.run("probe", "--date", DAY1, "--out", lake.toString(),
+        "--judge", "http://127.0.0.1:9/judge,http://127.0.0.2:9/judge");
+    assertEquals(2, samePort.code());
+    assertTrue(samePort.err().contains("probe.judge_url lists port 9 twice"), samePort.err());
     Path open = dir.resolve("creds");
     Files.writeString(open, "supplier.x = a:b\n");
     Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rw-r--r--"));
@@ -229,6 +235,24 @@ class ProbeJobTest {
     assertTrue(unowned.err().contains("supplier(s) x")
         && unowned.err().contains("probe.credential_owners"), unowned.err());
     assertFalse(Files.exists(lake.resolve("probes")));
+  }
+
+  @Test
+  void theJudgeListensOnEveryPortItIsGivenAndPrintsTheirUrlsAsProbeJudgeUrl(@TempDir Path dir)
+      throws Exception {
+    String key = "probe.judge_key=file:" + ProbeFixtures.judgeKeyFile(dir);
+    CliTest.Run two = CliTest.run("judge", "--port", "0,0", "--exit-after", "1", "--conf", key);
+    assertEquals(0, two.code(), two.err());
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+        "judge listening: (http://127\\.0\\.0\\.1:(\\d+)/judge),"
+        + "(http://127\\.0\\.0\\.1:(\\d+)/judge)\n").matcher(two.out());
+    assertTrue(m.find(), two.out());
+    assertFalse(m.group(2).equals(m.group(4)), two.out());
+    assertEquals(2, io.ippipe.common.probe.JudgeUrl.parseList(m.group(1) + "," + m.group(3))
+        .size());
+    CliTest.Run twice = CliTest.run("judge", "--port", "8899,8899", "--conf", key);
+    assertEquals(2, twice.code());
+    assertTrue(twice.err().contains("--port lists 8899 twice"), twice.err());
   }
 
   /**

@@ -88,7 +88,8 @@ class SecretLeakTest {
         "http://127.0.0.1:9/judge", "--conf", "probe.credentials=supplier.acme = alice:"
             + INLINE_PROBE_PASSWORD);
     for (String judge : new String[] {"http://alice:" + URL_PASSWORD + "@127.0.0.1:9/judge",
-        "http://alice:" + URL_PASSWORD + "^@127.0.0.1:9/judge"}) {
+        "http://alice:" + URL_PASSWORD + "^@127.0.0.1:9/judge",
+        "http://127.0.0.1:9/judge,http://alice:" + URL_PASSWORD + "@127.0.0.1:10/judge"}) {
       bothModes(2, "probe", "--date", "2026-11-25", "--out", lake, "--judge", judge);
       bothModes(2, "ip", "probe", "203.0.113.5:8080", "--judge", judge);
     }

@@ -324,7 +324,9 @@ public final class Keys {
   public static final ConfigKey<String> PROBE_JUDGE_URL = key(
       "probe.judge_url", "",
       "The judge the checks reach through each proxy: http://HOST[:PORT][/PATH] of an "
-          + "'ippipe judge'. Required when run.stages has probe.",
+          + "'ippipe judge', or several, comma-separated, differing by port: each check asks for "
+          + "one at random, which a fake proxy relaying to one port cannot follow. Required when "
+          + "run.stages has probe.",
       Parsers.text(), Keys::urlShown);
   public static final ConfigKey<Integer> PROBE_CONCURRENCY = key(
       "probe.concurrency", "512", "Checks in flight at once in each Spark task.",

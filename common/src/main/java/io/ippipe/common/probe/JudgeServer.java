@@ -23,26 +23,29 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The judge: a tiny HTTP echo server that checks reach through a proxy. {@code GET /PATH/MARKER}
  * answers 200 with a {@link JudgeReport}: the marker, the address the request came from (the
- * proxy's exit) and every header received, signed with probe.judge_key ({@link JudgeKey}) so
+ * proxy's exit), every header received and the port it came in on, signed with probe.judge_key ({@link JudgeKey}) so
  * that a proxy cannot answer in its place. Anything else is 404. It keeps no state and logs
  * nothing per request, so operators can run it next to their checkers at any rate.
  */
 public final class JudgeServer implements AutoCloseable {
   private final EventLoopGroup group;
-  private final Channel channel;
+  private final List<Channel> channels;
   private final String path;
   private final AtomicLong answered;
 
-  private JudgeServer(EventLoopGroup group, Channel channel, String path, AtomicLong answered) {
+  private JudgeServer(EventLoopGroup group, List<Channel> channels, String path,
+      AtomicLong answered) {
     this.group = group;
-    this.channel = channel;
+    this.channels = channels;
     this.path = path;
     this.answered = answered;
   }
@@ -53,7 +56,16 @@ public final class JudgeServer implements AutoCloseable {
    */
   public static JudgeServer start(String host, int port, String path, int threads, JudgeKey key)
       throws InterruptedException {
-    return start(host, port, path, threads, key, CONNECTION_DEADLINE_MS, CONNECTIONS_PER_SOURCE);
+    return start(host, List.of(port), path, threads, key);
+  }
+
+  /**
+   * Binds {@code host} on each of {@code ports} (0: any free port), one judge behind them all: the
+   * checks ask for one port at random, and each report signs the port it came in on.
+   */
+  public static JudgeServer start(String host, List<Integer> ports, String path, int threads,
+      JudgeKey key) throws InterruptedException {
+    return start(host, ports, path, threads, key, CONNECTION_DEADLINE_MS, CONNECTIONS_PER_SOURCE);
   }
 
   /**
@@ -85,6 +97,14 @@ public final class JudgeServer implements AutoCloseable {
 
   static JudgeServer start(String host, int port, String path, int threads, JudgeKey key,
       long deadlineMs, int perSource) throws InterruptedException {
+    return start(host, List.of(port), path, threads, key, deadlineMs, perSource);
+  }
+
+  static JudgeServer start(String host, List<Integer> ports, String path, int threads,
+      JudgeKey key, long deadlineMs, int perSource) throws InterruptedException {
+    if (ports.isEmpty()) {
+      throw new IllegalArgumentException("the judge needs a port");
+    }
     java.util.Objects.requireNonNull(key, "the judge signs every report: it needs probe.judge_key");
     Map<java.net.InetAddress, Integer> open = new java.util.concurrent.ConcurrentHashMap<>();
     EventLoopGroup group = new NioEventLoopGroup(threads,
@@ -92,7 +112,8 @@ public final class JudgeServer implements AutoCloseable {
     String base = path.replaceAll("/+$", "");
     AtomicLong answered = new AtomicLong();
     try {
-      Channel ch = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+      ServerBootstrap server = new ServerBootstrap().group(group)
+          .channel(NioServerSocketChannel.class)
           .childHandler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel c) {
@@ -111,33 +132,65 @@ public final class JudgeServer implements AutoCloseable {
               c.pipeline().addLast(new HttpServerCodec(),
                   new HttpObjectAggregator(16 * 1024), new Echo(base, key, answered));
             }
-          })
-          .bind(host, port).sync().channel();
-      return new JudgeServer(group, ch, base, answered);
+          });
+      List<Channel> channels = new ArrayList<>();
+      for (int port : ports) {
+        channels.add(server.bind(host, port).sync().channel());
+      }
+      return new JudgeServer(group, List.copyOf(channels), base, answered);
     } catch (RuntimeException | InterruptedException e) {
       group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
       throw e;
     }
   }
 
+  /** The first port. */
   public int port() {
-    return ((InetSocketAddress) channel.localAddress()).getPort();
+    return ports().get(0);
   }
 
-  /** The URL checkers use as probe.judge_url. */
+  /** Every port, in the order given. */
+  public List<Integer> ports() {
+    return channels.stream().map(c -> ((InetSocketAddress) c.localAddress()).getPort()).toList();
+  }
+
+  /** The first port's URL. */
   public String url() {
-    InetSocketAddress a = (InetSocketAddress) channel.localAddress();
-    String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
-    return "http://" + Endpoints.hostPort(host, a.getPort()) + path;
+    return urls().get(0);
   }
 
+  /** One URL per port: probe.judge_url is all of them, comma-separated. */
+  public List<String> urls() {
+    return channels.stream().map(c -> {
+      InetSocketAddress a = (InetSocketAddress) c.localAddress();
+      String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1"
+          : a.getAddress().getHostAddress();
+      return "http://" + Endpoints.hostPort(host, a.getPort()) + path;
+    }).toList();
+  }
+
+  /** The first port's channel. */
   public Channel channel() {
-    return channel;
+    return channels.get(0);
+  }
+
+  /** Waits until every port is closed, or {@code millis} passed (0: for ever). */
+  public void awaitClose(long millis) throws InterruptedException {
+    long end = System.currentTimeMillis() + millis;
+    for (Channel c : channels) {
+      if (millis <= 0) {
+        c.closeFuture().sync();
+      } else if (!c.closeFuture().await(Math.max(1, end - System.currentTimeMillis()))) {
+        return;
+      }
+    }
   }
 
   @Override
   public void close() {
-    channel.close().syncUninterruptibly();
+    for (Channel c : channels) {
+      c.close().syncUninterruptibly();
+    }
     group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
   }
 
@@ -148,6 +201,11 @@ public final class JudgeServer implements AutoCloseable {
   /** The report's own entry for a request received in absolute form. */
   static final String TARGET_FORM_HEADER = "ippipe-request-target";
   static final String ABSOLUTE_FORM = "absolute-form";
+  /**
+   * The report's own entry for the port the request reached the judge on: a fake proxy that takes
+   * every request to one port of the judge shows by it (docs/probe.md).
+   */
+  static final String PORT_HEADER = "ippipe-judge-port";
 
   /** The marker in a request target, or null. Accepts origin-form and absolute-form targets. */
   public static String marker(String requestTarget, String base) {
@@ -197,10 +255,13 @@ public final class JudgeServer implements AutoCloseable {
       }
       // Signed with the rest: whether we were addressed as a proxy (a proxy forwards in origin
       // form), so that the judge listed as a proxy is told from a proxy. Never the sender's.
-      headers.keySet().removeIf(name -> name.equalsIgnoreCase(TARGET_FORM_HEADER));
+      headers.keySet().removeIf(name -> name.equalsIgnoreCase(TARGET_FORM_HEADER)
+          || name.equalsIgnoreCase(PORT_HEADER));
       if (!req.uri().startsWith("/")) {
         headers.put(TARGET_FORM_HEADER, ABSOLUTE_FORM);
       }
+      headers.put(PORT_HEADER, String.valueOf(
+          ((InetSocketAddress) ctx.channel().localAddress()).getPort()));
       String origin = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress()
           .getHostAddress();
       byte[] body = JudgeReport.signed(marker, origin, headers, key).toJson()

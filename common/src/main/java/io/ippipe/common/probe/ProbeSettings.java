@@ -1,6 +1,5 @@
 package io.ippipe.common.probe;
 
-import io.ippipe.common.input.Endpoints;
 import io.ippipe.common.config.Keys;
 import io.ippipe.common.config.PipelineConfig;
 import io.ippipe.common.error.ConfigException;
@@ -8,7 +7,7 @@ import io.ippipe.common.ip.IpParser;
 import io.ippipe.common.ip.Networks;
 import java.util.LinkedHashSet;
 import java.io.Serializable;
-import java.net.URI;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -16,6 +15,8 @@ import java.util.Set;
  * the probe.* keys on the driver (where a bad value fails the run before anything is read) and
  * shipped to the executors with the task.
  *
+ * @param judges the judge's addresses (probe.judge_url); with more than one, each check asks
+ *     for one at random and its report must come from that port
  * @param concurrency checks in flight at once per task
  * @param perHostInFlight checks in flight at once per proxy address (many ports share a host)
  * @param perSupplierInFlight checks in flight at once per supplier
@@ -25,7 +26,7 @@ import java.util.Set;
  *     (probe.allow_networks); any other special-purpose address is refused
  * @param judgeKey verifies the judge's signed reports (probe.judge_key)
  */
-public record ProbeSettings(String judgeHost, int judgePort, String judgePath, int connectTimeoutMs,
+public record ProbeSettings(List<JudgeUrl> judges, int connectTimeoutMs,
     int handshakeTimeoutMs, int responseTimeoutMs, int retries, int concurrency,
     int perHostInFlight, int perSupplierInFlight, double ratePerSecond, Set<String> ownAddresses,
     Networks allowNetworks, JudgeKey judgeKey) implements Serializable {
@@ -33,6 +34,10 @@ public record ProbeSettings(String judgeHost, int judgePort, String judgePath, i
   public static final int MAX_RESPONSE_BYTES = 64 * 1024;
 
   public ProbeSettings {
+    judges = List.copyOf(judges);
+    if (judges.isEmpty()) {
+      throw new IllegalArgumentException("no judge");
+    }
     ownAddresses = Set.copyOf(ownAddresses);
     java.util.Objects.requireNonNull(allowNetworks);
     java.util.Objects.requireNonNull(judgeKey, "checks verify the judge's signature: set "
@@ -47,7 +52,8 @@ public record ProbeSettings(String judgeHost, int judgePort, String judgePath, i
     String url = c.get(Keys.PROBE_JUDGE_URL);
     if (url.isBlank()) {
       throw new ConfigException("probe needs a judge: set probe.judge_url to an 'ippipe judge' "
-          + "the proxies can reach, e.g. probe.judge_url=http://judge.example.net:8899/judge");
+          + "the proxies can reach, e.g. probe.judge_url=http://judge.example.net:8899/judge,"
+          + "http://judge.example.net:8900/judge");
     }
     Set<String> own = new LinkedHashSet<>();
     IpParser parser = new IpParser();
@@ -67,51 +73,19 @@ public record ProbeSettings(String judgeHost, int judgePort, String judgePath, i
         c.get(Keys.PROBE_ALLOW_NETWORKS), judgeKey);
   }
 
-  /** Parses probe.judge_url: http://HOST[:PORT][/PATH]; the checks append /MARKER. */
-  public static URI judgeUri(String text) {
-    URI uri;
-    // Messages show the URL with its user info masked: it may carry a password.
-    String shown = Keys.urlShown(text.strip());
-    try {
-      uri = new URI(text.strip());
-    } catch (java.net.URISyntaxException e) {
-      throw new ConfigException("probe.judge_url '" + shown + "' is not a URL: " + e.getReason());
-    }
-    if (!"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
-      throw new ConfigException("probe.judge_url must be an http:// URL with a host, e.g. "
-          + "http://judge.example.net:8899/judge (run one with: ippipe judge --port 8899); got '"
-          + shown + "'");
-    }
-    if (uri.getRawUserInfo() != null || uri.getQuery() != null || uri.getFragment() != null) {
-      throw new ConfigException("probe.judge_url takes no user info, query or fragment: '"
-          + shown + "'");
-    }
-    return uri;
-  }
-
-  /** Settings with the judge taken from {@code judgeUrl} and everything else as given. */
-  public static ProbeSettings of(String judgeUrl, int connectTimeoutMs, int handshakeTimeoutMs,
+  /** Settings with the judges taken from {@code judgeUrls} and everything else as given. */
+  public static ProbeSettings of(String judgeUrls, int connectTimeoutMs, int handshakeTimeoutMs,
       int responseTimeoutMs, int retries, int concurrency, int perHostInFlight,
       int perSupplierInFlight, double ratePerSecond, Set<String> ownAddresses,
       Networks allowNetworks, JudgeKey judgeKey) {
-    URI uri = judgeUri(judgeUrl);
-    String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/judge"
-        : uri.getRawPath().replaceAll("/+$", "");
-    return new ProbeSettings(uri.getHost().replaceAll("^\\[|\\]$", ""),
-        uri.getPort() < 0 ? 80 : uri.getPort(), path.isEmpty() ? "/judge" : path,
-        connectTimeoutMs, handshakeTimeoutMs, responseTimeoutMs, retries, concurrency,
-        perHostInFlight, perSupplierInFlight, ratePerSecond, ownAddresses, allowNetworks,
-        judgeKey);
+    return new ProbeSettings(JudgeUrl.parseList(judgeUrls), connectTimeoutMs, handshakeTimeoutMs,
+        responseTimeoutMs, retries, concurrency, perHostInFlight, perSupplierInFlight,
+        ratePerSecond, ownAddresses, allowNetworks, judgeKey);
   }
 
   public ProbeSettings withRatePerSecond(double rate) {
-    return new ProbeSettings(judgeHost, judgePort, judgePath, connectTimeoutMs, handshakeTimeoutMs,
+    return new ProbeSettings(judges, connectTimeoutMs, handshakeTimeoutMs,
         responseTimeoutMs, retries, concurrency, perHostInFlight, perSupplierInFlight, rate,
         ownAddresses, allowNetworks, judgeKey);
-  }
-
-  /** Host:port as it goes into a Host header or an absolute URI. */
-  public String judgeAuthority() {
-    return Endpoints.hostPort(judgeHost, judgePort);
   }
 }

@@ -105,8 +105,8 @@ public final class ProxyChecker {
    * when the judge cannot be reached directly (then only local and configured addresses count).
    */
   public String discoverOwnAddress() {
-    ProbeTarget self = new ProbeTarget(settings.judgeHost(), settings.judgePort(),
-        ProxyProtocol.HTTP, null);
+    JudgeUrl judge = settings.judges().get(0);
+    ProbeTarget self = new ProbeTarget(judge.host(), judge.port(), ProxyProtocol.HTTP, null);
     ProbeResult r = attempt(self, 1, Route.DIRECT).join();
     if (r.outcome() == ProbeOutcome.OK && r.exitIp() != null) {
       ownAddresses.add(r.exitIp());
@@ -303,7 +303,7 @@ public final class ProxyChecker {
   }
 
   private CompletableFuture<ProbeResult> attempt(ProbeTarget target, int attemptNo, Route route) {
-    Attempt a = new Attempt(target, attemptNo, route, newMarker());
+    Attempt a = new Attempt(target, attemptNo, route, newMarker(), judgeFor(route));
     InetSocketAddress proxyAddress = new InetSocketAddress(literal(target.ip()), target.port());
     Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, settings.connectTimeoutMs())
@@ -330,9 +330,9 @@ public final class ProxyChecker {
       // The proxy handler connects to the proxy and names the judge in its handshake; a judge
       // given by name is resolved by the proxy, as a client of that proxy would have it.
       b.resolver(NoopAddressResolverGroup.INSTANCE);
-      remote = isLiteral(settings.judgeHost())
-          ? new InetSocketAddress(literal(settings.judgeHost()), settings.judgePort())
-          : InetSocketAddress.createUnresolved(settings.judgeHost(), settings.judgePort());
+      remote = isLiteral(a.judge.host())
+          ? new InetSocketAddress(literal(a.judge.host()), a.judge.port())
+          : InetSocketAddress.createUnresolved(a.judge.host(), a.judge.port());
     } else {
       remote = proxyAddress;
     }
@@ -372,6 +372,17 @@ public final class ProxyChecker {
     }
   }
 
+  /**
+   * The judge address an attempt asks for: one of probe.judge_url's at random, drawn like the
+   * marker, so that a proxy cannot know it before it reads our request. The direct request
+   * asks the first, which {@link #discoverOwnAddress} named as its target.
+   */
+  private JudgeUrl judgeFor(Route route) {
+    List<JudgeUrl> judges = settings.judges();
+    return route == Route.DIRECT || judges.size() == 1 ? judges.get(0)
+        : judges.get(random.nextInt(judges.size()));
+  }
+
   private String newMarker() {
     byte[] bytes = new byte[16];
     random.nextBytes(bytes);
@@ -406,6 +417,7 @@ public final class ProxyChecker {
     final int attemptNo;
     final Route route;
     final String marker;
+    final JudgeUrl judge;
     final long startedAtMs = System.currentTimeMillis();
     final CompletableFuture<ProbeResult> result = new CompletableFuture<>();
     final AtomicBoolean finished = new AtomicBoolean();
@@ -418,11 +430,12 @@ public final class ProxyChecker {
     io.netty.util.concurrent.Future<Channel> handshake;
     ScheduledFuture<?> responseTimer;
 
-    Attempt(ProbeTarget target, int attemptNo, Route route, String marker) {
+    Attempt(ProbeTarget target, int attemptNo, Route route, String marker, JudgeUrl judge) {
       this.target = target;
       this.attemptNo = attemptNo;
       this.route = route;
       this.marker = marker;
+      this.judge = judge;
     }
 
     Double ms(long from, long to) {
@@ -488,6 +501,24 @@ public final class ProxyChecker {
       return fromUs && !targetOurs;
     }
 
+    /**
+     * The port the signed report says the judge was reached on when it is not the one asked for,
+     * else null. Only with several judge ports: one port behind a port-translating balancer
+     * would differ on every check, and a relay to the only port cannot be told from a proxy.
+     */
+    private String reachedOn(JudgeReport report) {
+      if (settings.judges().size() < 2) {
+        return null;
+      }
+      String port = null;
+      for (Map.Entry<String, String> h : report.headers().entrySet()) {
+        if (h.getKey().equalsIgnoreCase(JudgeServer.PORT_HEADER)) {
+          port = h.getValue();
+        }
+      }
+      return String.valueOf(judge.port()).equals(port) ? null : port == null ? "unknown" : port;
+    }
+
     void connectFailed(Throwable cause) {
       if (tcpNanos < 0) {
         if (cause instanceof io.netty.channel.ConnectTimeoutException) {
@@ -520,10 +551,10 @@ public final class ProxyChecker {
     void connected() {
       handshakeNanos = System.nanoTime();
       FullHttpRequest request;
-      String path = settings.judgePath() + "/" + marker;
+      String path = judge.path() + "/" + marker;
       if (route == Route.HTTP_FORWARD) {
         request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET,
-            "http://" + settings.judgeAuthority() + path);
+            "http://" + judge.authority() + path);
         if (target.hasCredentials()) {
           String basic = Base64.getEncoder().encodeToString(
               (target.username() + ":" + target.password()).getBytes(StandardCharsets.UTF_8));
@@ -532,7 +563,7 @@ public final class ProxyChecker {
       } else {
         request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path);
       }
-      request.headers().set(HttpHeaderNames.HOST, settings.judgeAuthority());
+      request.headers().set(HttpHeaderNames.HOST, judge.authority());
       request.headers().set(HttpHeaderNames.USER_AGENT, USER_AGENT);
       request.headers().set(HttpHeaderNames.ACCEPT, "application/json");
       request.headers().set(HttpHeaderNames.CONNECTION, "close");
@@ -604,6 +635,10 @@ public final class ProxyChecker {
             // signature says the origin and headers are what the judge saw.
             finish(ProbeOutcome.JUDGE_MISMATCH, status, null, report.signature() == null
                 ? "200 with an unsigned judge report" : "200 with a forged judge report");
+          } else if (reachedOn(report) != null) {
+            finish(ProbeOutcome.JUDGE_MISMATCH, status, null, "the judge was reached on port "
+                + reachedOn(report) + ", not the requested " + judge.port()
+                + ": the endpoint does not go where it is asked");
           } else if (route != Route.DIRECT && sawUsDirectly(report)) {
             // The judge takes absolute-form requests, so the judge itself listed as a proxy
             // answered as one, signed, with our own address as the origin.

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -70,6 +71,34 @@ class JudgeServerTest {
         for (Socket s : held) {
           s.close();
         }
+      }
+    }
+  }
+
+  /** The judge's report of {@code GET /judge/MARKER} sent straight to {@code port}. */
+  private static JudgeReport ask(int port, String extraHeader) throws IOException {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.getOutputStream().write(("GET /judge/0123456789abcdef HTTP/1.1\r\nHost: j\r\n"
+          + extraHeader + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      return JudgeReport.parse(response.substring(response.indexOf("\r\n\r\n") + 4));
+    }
+  }
+
+  @Test
+  void theReportSignsThePortTheJudgeWasReachedOn() throws Exception {
+    try (JudgeServer judge = JudgeServer.start("127.0.0.1", List.of(0, 0), "/judge", 1,
+        ProbeFixtures.JUDGE_KEY)) {
+      assertEquals(2, judge.ports().size());
+      assertEquals(List.of("http://127.0.0.1:" + judge.ports().get(0) + "/judge",
+          "http://127.0.0.1:" + judge.ports().get(1) + "/judge"), judge.urls());
+      for (int port : judge.ports()) {
+        // A sender's own entry of that name is dropped: the port is the judge's word alone.
+        JudgeReport r = ask(port, JudgeServer.PORT_HEADER + ": 1\r\n");
+        assertTrue(ProbeFixtures.JUDGE_KEY.verifies(r), r.toString());
+        assertEquals(String.valueOf(port), r.headers().get(JudgeServer.PORT_HEADER), r.toString());
+        assertEquals(1, r.headers().keySet().stream()
+            .filter(h -> h.equalsIgnoreCase(JudgeServer.PORT_HEADER)).count(), r.toString());
       }
     }
   }

@@ -157,7 +157,17 @@ public final class ProbeFixtures {
      */
     HOSTILE_REASON,
     /** A SOCKS5 proxy that asks for a password and refuses it with status 0x01, as most do. */
-    SOCKS5_AUTH_REFUSED
+    SOCKS5_AUTH_REFUSED,
+    /**
+     * A fake proxy that relays every byte to one fixed port (the judge's), whatever was asked:
+     * a socat or a TCP load balancer listed as an http proxy.
+     */
+    RELAY,
+    /**
+     * A fake https proxy: answers any CONNECT with 200, then relays the tunnel to one fixed port
+     * (the judge's), wherever the CONNECT asked to go.
+     */
+    FAKE_CONNECT
   }
 
   /** A one-behaviour endpoint on a free loopback port, a thread per connection. */
@@ -187,6 +197,17 @@ public final class ProbeFixtures {
     /** Forwarding from {@code upstreamFrom}, as a load balancer before the judge shows them. */
     public Endpoint(Behaviour behaviour, InetAddress address, InetAddress upstreamFrom)
         throws IOException {
+      this(behaviour, address, upstreamFrom, -1);
+    }
+
+    /** A {@link Behaviour#RELAY} or {@link Behaviour#FAKE_CONNECT} to loopback {@code port}. */
+    public static Endpoint relayTo(Behaviour behaviour, int port) throws IOException {
+      return new Endpoint(behaviour, LOOPBACK, LOOPBACK, port);
+    }
+
+    private Endpoint(Behaviour behaviour, InetAddress address, InetAddress upstreamFrom,
+        int relayPort) throws IOException {
+      this.relayPort = relayPort;
       this.behaviour = behaviour;
       this.server = new ServerSocket(0, 512, address);
       this.upstreamFrom = upstreamFrom;
@@ -194,6 +215,7 @@ public final class ProbeFixtures {
     }
 
     private final InetAddress upstreamFrom;
+    private final int relayPort;
 
     public int port() {
       return server.getLocalPort();
@@ -259,6 +281,15 @@ public final class ProbeFixtures {
             s.getOutputStream().flush();
             s.close();
           }
+          case RELAY -> relay(s, s.getInputStream());
+          case FAKE_CONNECT -> {
+            InputStream in = new java.io.BufferedInputStream(s.getInputStream());
+            seen.add(headLine(in));
+            s.getOutputStream().write("HTTP/1.1 200 Connection established\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            relay(s, in);
+          }
           case HOSTILE_REASON -> {
             readHead(s.getInputStream());
             respond(s, "403 timeout status: 407 \u001b[2J", "no");
@@ -272,6 +303,40 @@ public final class ProbeFixtures {
           open.decrementAndGet();
         }
       }
+    }
+
+    /** Pipes {@code client} (read from {@code in}) and loopback:relayPort both ways to the end. */
+    private void relay(Socket client, InputStream in) throws IOException {
+      try (client; Socket upstream = new Socket(LOOPBACK, relayPort)) {
+        java.util.concurrent.Future<?> back = threads.submit(() -> {
+          try {
+            upstream.getInputStream().transferTo(client.getOutputStream());
+          } catch (IOException gone) {
+            // either side went away
+          }
+          return null;
+        });
+        in.transferTo(upstream.getOutputStream());
+        upstream.shutdownOutput();
+        try {
+          back.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception late) {
+          // closed below either way
+        }
+      }
+    }
+
+    /** A request head read byte by byte, so that nothing after it is consumed; its first line. */
+    private static String headLine(InputStream in) throws IOException {
+      StringBuilder head = new StringBuilder();
+      while (!head.toString().endsWith("\r\n\r\n")) {
+        int b = in.read();
+        if (b < 0) {
+          throw new IOException("closed in the head");
+        }
+        head.append((char) b);
+      }
+      return head.substring(0, head.indexOf("\r\n"));
     }
 
     private List<String> readHead(InputStream in) throws IOException {

@@ -68,15 +68,24 @@ class ProbeModelTest {
   void judgeUrlIsCheckedUpFront() {
     ProbeSettings s = ProbeSettings.of("http://judge.example.net:8899/j/", 1, 1, 1, 0, 1, 1, 1, 0,
         Set.of(), io.ippipe.common.ip.Networks.NONE, ProbeFixtures.JUDGE_KEY);
-    assertEquals("judge.example.net", s.judgeHost());
-    assertEquals(8899, s.judgePort());
-    assertEquals("/j", s.judgePath());
-    assertEquals("/judge", ProbeSettings.of("http://[2001:db8::1]", 1, 1, 1, 0, 1, 1, 1, 0,
-        Set.of(), io.ippipe.common.ip.Networks.NONE, ProbeFixtures.JUDGE_KEY).judgePath());
+    assertEquals(List.of(new JudgeUrl("judge.example.net", 8899, "/j")), s.judges());
+    assertEquals("judge.example.net:8899", s.judges().get(0).authority());
+    assertEquals(List.of(new JudgeUrl("2001:db8::1", 80, "/judge")), ProbeSettings.of(
+        "http://[2001:db8::1]", 1, 1, 1, 0, 1, 1, 1, 0, Set.of(),
+        io.ippipe.common.ip.Networks.NONE, ProbeFixtures.JUDGE_KEY).judges());
+    assertEquals("[2001:db8::1]:80", JudgeUrl.parse("http://[2001:db8::1]").authority());
+    // Several ports of one judge: each check asks for one at random (docs/probe.md).
+    assertEquals(List.of(new JudgeUrl("j.example.net", 8899, "/judge"),
+        new JudgeUrl("j.example.net", 8900, "/judge")), JudgeUrl.parseList(
+        " http://j.example.net:8899/judge , http://j.example.net:8900/judge"));
     for (String bad : new String[] {"https://j/", "ftp://j", "judge:80", "http://u:p@j/x",
-        "http://j/x?q=1"}) {
-      assertThrows(ConfigException.class, () -> ProbeSettings.judgeUri(bad), bad);
+        "http://j/x?q=1", "http://j:8899/a,", "http://j:8899/a,http://k:8899/b",
+        "http://j/a,http://j:80/b"}) {
+      ConfigException e = assertThrows(ConfigException.class, () -> JudgeUrl.parseList(bad), bad);
+      assertTrue(e.getMessage().startsWith("probe.judge_url"), e.getMessage());
     }
+    assertTrue(assertThrows(ConfigException.class, () -> JudgeUrl.parseList(
+        "http://j:8899/a,http://k:8899/b")).getMessage().contains("port 8899 twice"));
   }
 
   @Test

@@ -233,6 +233,53 @@ class ProxyCheckerTest {
   }
 
   @Test
+  void aFakeProxyThatTakesEveryRequestToOneJudgePortIsAJudgeMismatch() throws Exception {
+    // A relay (socat, a TCP balancer) listed as an http proxy, or a fake https proxy that opens
+    // every CONNECT to the judge, delivered our request, the judge signed it and the check
+    // passed: a place in the pool for a host that goes nowhere else. With the judge listed on
+    // two ports, each check asks for one at random, and the judge signs the port it was reached
+    // on: a check asking for the other port finds it out.
+    try (JudgeServer twoPorts = JudgeServer.start("127.0.0.1", List.of(0, 0), "/judge", 1,
+            ProbeFixtures.JUDGE_KEY);
+        Endpoint relay = Endpoint.relayTo(Behaviour.RELAY, twoPorts.ports().get(0));
+        Endpoint fakeConnect = Endpoint.relayTo(Behaviour.FAKE_CONNECT,
+            twoPorts.ports().get(0))) {
+      ProxyChecker c = new ProxyChecker(ProbeSettings.of(String.join(",", twoPorts.urls()), 500,
+          1000, 1500, 0, 64, 64, 1000, 0, Set.of(), LOOPBACK_ALLOWED, ProbeFixtures.JUDGE_KEY),
+          ProxyChecker.sharedGroup(1));
+      String wrongPort = "the judge was reached on port " + twoPorts.ports().get(0)
+          + ", not the requested " + twoPorts.ports().get(1)
+          + ": the endpoint does not go where it is asked";
+      for (ProbeTarget fake : List.of(at(relay.port(), ProxyProtocol.HTTP),
+          at(fakeConnect.port(), ProxyProtocol.HTTPS))) {
+        int ok = 0;
+        int caught = 0;
+        for (int i = 0; i < 24; i++) {
+          ProbeResult r = c.check(fake).join().get(0);
+          if (r.outcome() == ProbeOutcome.OK) {
+            ok++;
+          } else {
+            assertEquals(ProbeOutcome.JUDGE_MISMATCH, r.outcome(), r.detail());
+            assertEquals(wrongPort, r.detail());
+            assertNull(r.anonymity());
+            caught++;
+          }
+        }
+        // Half its checks, at random: which port a check asks for is not the proxy's to know.
+        assertTrue(caught > 0 && ok > 0, fake + ": " + ok + " ok, " + caught + " caught");
+      }
+      // Real proxies go where they are asked, to either port, every time.
+      for (ProbeTarget real : List.of(at(tinyproxy.port, ProxyProtocol.HTTP),
+          at(tinyproxy.port, ProxyProtocol.HTTPS), at(dante.port, ProxyProtocol.SOCKS5))) {
+        for (int i = 0; i < 8; i++) {
+          ProbeResult r = c.check(real).join().get(0);
+          assertEquals(ProbeOutcome.OK, r.outcome(), real + ": " + r.detail());
+        }
+      }
+    }
+  }
+
+  @Test
   void aProxyWhoseRequestsReachTheJudgeFromOurAddressIsStillAProxy() throws Exception {
     // A judge behind a load balancer that rewrites sources sees every request from one
     // address, which the direct request taught us as ours: origin-form requests, forwarded by a

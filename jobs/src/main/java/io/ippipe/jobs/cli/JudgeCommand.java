@@ -2,6 +2,7 @@ package io.ippipe.jobs.cli;
 
 import io.ippipe.common.error.ConfigException;
 import io.ippipe.common.probe.JudgeServer;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -15,8 +16,11 @@ import picocli.CommandLine.Option;
 final class JudgeCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin CommonOptions common;
 
-  @Option(names = "--port", required = true, description = "TCP port; 0 picks a free one.")
-  int port;
+  @Option(names = "--port", required = true, split = ",", paramLabel = "PORT[,PORT...]",
+      description = "TCP port, or several, comma-separated, to list them all in probe.judge_url:"
+          + " each check then asks for one at random, which a fake proxy relaying to one port"
+          + " cannot follow (docs/probe.md). 0 picks a free one.")
+  List<Integer> ports;
 
   @Option(names = "--bind", defaultValue = "127.0.0.1",
       description = "Address to listen on (default ${DEFAULT-VALUE}; 0.0.0.0 to serve proxies"
@@ -35,8 +39,13 @@ final class JudgeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (port < 0 || port > 65535) {
-      throw new ConfigException("--port must be 0..65535, got " + port);
+    for (int port : ports) {
+      if (port < 0 || port > 65535) {
+        throw new ConfigException("--port must be 0..65535, got " + port);
+      }
+      if (port != 0 && ports.indexOf(port) != ports.lastIndexOf(port)) {
+        throw new ConfigException("--port lists " + port + " twice");
+      }
     }
     if (!path.startsWith("/")) {
       throw new ConfigException("--path must start with /, got '" + path + "'");
@@ -47,18 +56,19 @@ final class JudgeCommand implements Callable<Integer> {
             io.ippipe.jobs.io.Sessions.hadoopConf(common.master), common.resolve(java.util.Map.of()));
     JudgeServer judge;
     try {
-      judge = JudgeServer.start(bind, port, path, Math.max(1, threads), key);
+      judge = JudgeServer.start(bind, ports, path, Math.max(1, threads), key);
     } catch (Exception e) {
-      throw new ConfigException("Cannot listen on " + bind + ":" + port + ": " + e.getMessage());
+      throw new ConfigException("Cannot listen on " + bind + " port " + ports.stream()
+          .map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")) + ": "
+          + e.getMessage());
     }
     Runtime.getRuntime().addShutdownHook(new Thread(judge::close, "judge-shutdown"));
-    System.out.println("judge listening: " + judge.url());
+    // The whole line is the value of probe.judge_url.
+    System.out.println("judge listening: " + String.join(",", judge.urls()));
     System.out.flush();
+    judge.awaitClose(TimeUnit.SECONDS.toMillis(exitAfter));
     if (exitAfter > 0) {
-      judge.channel().closeFuture().await(TimeUnit.SECONDS.toMillis(exitAfter));
       judge.close();
-    } else {
-      judge.channel().closeFuture().sync();
     }
     return 0;
   }

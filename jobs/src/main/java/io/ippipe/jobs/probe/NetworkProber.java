@@ -30,7 +30,7 @@ final class NetworkProber implements Prober {
   @Override
   public List<ProbeResult> checkAll(List<ProbeTarget> targets) throws InterruptedException {
     ProxyChecker checker = new ProxyChecker(settings, ProxyChecker.sharedGroup(ioThreads));
-    String judge = settings.judgeAuthority() + settings.judgePath();
+    String judge = settings.judges().get(0).toString();
     String own = OWN_ADDRESS.computeIfAbsent(judge,
         j -> Objects.requireNonNullElse(checker.discoverOwnAddress(), ""));
     if (!own.isEmpty()) {

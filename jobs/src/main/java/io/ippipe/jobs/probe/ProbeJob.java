@@ -79,7 +79,7 @@ public final class ProbeJob {
   public static Prepared prepare(Configuration hadoop, PipelineConfig config) {
     String judgeUrl = config.get(Keys.PROBE_JUDGE_URL);
     if (!judgeUrl.isBlank()) {
-      ProbeSettings.judgeUri(judgeUrl);
+      io.ippipe.common.probe.JudgeUrl.parseList(judgeUrl);
     }
     RecheckPolicy policy = RecheckPolicy.from(config);
     String spec = config.get(Keys.PROBE_CREDENTIALS);
