@@ -111,6 +111,7 @@ public final class JudgeServer implements AutoCloseable {
         new io.netty.util.concurrent.DefaultThreadFactory("ippipe-judge", true));
     String base = path.replaceAll("/+$", "");
     AtomicLong answered = new AtomicLong();
+    List<Channel> channels = new ArrayList<>();
     try {
       ServerBootstrap server = new ServerBootstrap().group(group)
           .channel(NioServerSocketChannel.class)
@@ -133,13 +134,17 @@ public final class JudgeServer implements AutoCloseable {
                   new HttpObjectAggregator(16 * 1024), new Echo(base, key, answered));
             }
           });
-      List<Channel> channels = new ArrayList<>();
       for (int port : ports) {
         channels.add(server.bind(host, port).sync().channel());
       }
       return new JudgeServer(group, List.copyOf(channels), base, answered);
-    } catch (RuntimeException | InterruptedException e) {
-      group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // Netty rethrows the bind's BindException undeclared: whatever failed, no port bound
+      // before it stays open answering, and no event loop stays behind.
+      for (Channel c : channels) {
+        c.close().syncUninterruptibly();
+      }
+      group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
       throw e;
     }
   }
@@ -176,11 +181,15 @@ public final class JudgeServer implements AutoCloseable {
 
   /** Waits until every port is closed, or {@code millis} passed (0: for ever). */
   public void awaitClose(long millis) throws InterruptedException {
-    long end = System.currentTimeMillis() + millis;
+    long start = System.nanoTime();
+    long budget = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(millis); // saturates
     for (Channel c : channels) {
       if (millis <= 0) {
         c.closeFuture().sync();
-      } else if (!c.closeFuture().await(Math.max(1, end - System.currentTimeMillis()))) {
+        continue;
+      }
+      long left = budget - (System.nanoTime() - start);
+      if (left <= 0 || !c.closeFuture().await(left, java.util.concurrent.TimeUnit.NANOSECONDS)) {
         return;
       }
     }

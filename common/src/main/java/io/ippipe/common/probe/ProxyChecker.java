@@ -502,8 +502,8 @@ public final class ProxyChecker {
     }
 
     /**
-     * The port the signed report says the judge was reached on when it is not the one asked for,
-     * else null. Only with several judge ports: one port behind a port-translating balancer
+     * The port the signed report says the judge was reached on when it is not the one asked for
+     * ("" when it names none), else null. Only with several judge ports: one port behind a port-translating balancer
      * would differ on every check, and a relay to the only port cannot be told from a proxy.
      */
     private String reachedOn(JudgeReport report) {
@@ -516,7 +516,7 @@ public final class ProxyChecker {
           port = h.getValue();
         }
       }
-      return String.valueOf(judge.port()).equals(port) ? null : port == null ? "unknown" : port;
+      return String.valueOf(judge.port()).equals(port) ? null : port == null ? "" : port;
     }
 
     void connectFailed(Throwable cause) {
@@ -636,9 +636,11 @@ public final class ProxyChecker {
             finish(ProbeOutcome.JUDGE_MISMATCH, status, null, report.signature() == null
                 ? "200 with an unsigned judge report" : "200 with a forged judge report");
           } else if (reachedOn(report) != null) {
-            finish(ProbeOutcome.JUDGE_MISMATCH, status, null, "the judge was reached on port "
-                + reachedOn(report) + ", not the requested " + judge.port()
-                + ": the endpoint does not go where it is asked");
+            finish(ProbeOutcome.JUDGE_MISMATCH, status, null, reachedOn(report).isEmpty()
+                ? "the judge's report names no port: a judge older than this checker, which "
+                    + "probe.judge_url may list under one URL only until it is upgraded"
+                : "the judge was reached on port " + reachedOn(report) + ", not the requested "
+                    + judge.port() + ": the endpoint does not go where it is asked");
           } else if (route != Route.DIRECT && sawUsDirectly(report)) {
             // The judge takes absolute-form requests, so the judge itself listed as a proxy
             // answered as one, signed, with our own address as the origin.

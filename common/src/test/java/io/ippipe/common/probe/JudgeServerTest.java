@@ -93,13 +93,44 @@ class JudgeServerTest {
       assertEquals(List.of("http://127.0.0.1:" + judge.ports().get(0) + "/judge",
           "http://127.0.0.1:" + judge.ports().get(1) + "/judge"), judge.urls());
       for (int port : judge.ports()) {
-        // A sender's own entry of that name is dropped: the port is the judge's word alone.
-        JudgeReport r = ask(port, JudgeServer.PORT_HEADER + ": 1\r\n");
+        // A sender's own entry of that name, in any case, is dropped: the port is the judge's
+        // word alone.
+        JudgeReport r = ask(port, "Ippipe-Judge-Port: 1\r\nIPPIPE-JUDGE-PORT: 2\r\n");
         assertTrue(ProbeFixtures.JUDGE_KEY.verifies(r), r.toString());
         assertEquals(String.valueOf(port), r.headers().get(JudgeServer.PORT_HEADER), r.toString());
         assertEquals(1, r.headers().keySet().stream()
             .filter(h -> h.equalsIgnoreCase(JudgeServer.PORT_HEADER)).count(), r.toString());
       }
     }
+  }
+
+  @Test
+  void aJudgeThatCannotBindEveryPortKeepsNoneOpen() throws Exception {
+    try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getByName("127.0.0.1"))) {
+      int free;
+      try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1,
+          java.net.InetAddress.getByName("127.0.0.1"))) {
+        free = probe.getLocalPort();
+      }
+      Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+          () -> JudgeServer.start("127.0.0.1", List.of(free, busy.getLocalPort()), "/judge", 1,
+              ProbeFixtures.JUDGE_KEY));
+      assertTrue(e instanceof java.net.BindException, e.toString());
+      // The port bound before the failure is closed again, not left answering.
+      Thread.sleep(200);
+      org.junit.jupiter.api.Assertions.assertThrows(java.net.ConnectException.class,
+          () -> new Socket("127.0.0.1", free).close());
+      long end = System.nanoTime() + 3_000_000_000L;
+      while (judgeThreads() > 0 && System.nanoTime() < end) {
+        Thread.sleep(50);
+      }
+      assertEquals(0, judgeThreads(), "an event loop is left");
+    }
+  }
+
+  private static long judgeThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith("ippipe-judge") && t.isAlive()).count();
   }
 }

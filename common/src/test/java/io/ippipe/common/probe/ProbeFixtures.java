@@ -167,7 +167,9 @@ public final class ProbeFixtures {
      * A fake https proxy: answers any CONNECT with 200, then relays the tunnel to one fixed port
      * (the judge's), wherever the CONNECT asked to go.
      */
-    FAKE_CONNECT
+    FAKE_CONNECT,
+    /** A judge from before reports signed the port: a signed report of what it got, no port. */
+    OLD_JUDGE
   }
 
   /** A one-behaviour endpoint on a free loopback port, a thread per connection. */
@@ -289,6 +291,15 @@ public final class ProbeFixtures {
                 .getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().flush();
             relay(s, in);
+          }
+          case OLD_JUDGE -> {
+            List<String> head = readHead(s.getInputStream());
+            java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+            for (String h : head.subList(1, head.size())) {
+              headers.put(h.substring(0, h.indexOf(':')), h.substring(h.indexOf(':') + 1).strip());
+            }
+            respond(s, "200 OK", JudgeReport.signed(markerOf(head),
+                s.getInetAddress().getHostAddress(), headers, JUDGE_KEY).toJson());
           }
           case HOSTILE_REASON -> {
             readHead(s.getInputStream());

@@ -244,8 +244,10 @@ class ProxyCheckerTest {
         Endpoint relay = Endpoint.relayTo(Behaviour.RELAY, twoPorts.ports().get(0));
         Endpoint fakeConnect = Endpoint.relayTo(Behaviour.FAKE_CONNECT,
             twoPorts.ports().get(0))) {
-      ProxyChecker c = new ProxyChecker(ProbeSettings.of(String.join(",", twoPorts.urls()), 500,
-          1000, 1500, 0, 64, 64, 1000, 0, Set.of(), LOOPBACK_ALLOWED, ProbeFixtures.JUDGE_KEY),
+      // 72 checks one after another through thread-per-connection relays: a generous response
+      // timeout, so that a busy machine does not turn one into a response_timeout.
+      ProxyChecker c = new ProxyChecker(ProbeSettings.of(String.join(",", twoPorts.urls()), 2000,
+          3000, 5000, 0, 64, 64, 1000, 0, Set.of(), LOOPBACK_ALLOWED, ProbeFixtures.JUDGE_KEY),
           ProxyChecker.sharedGroup(1));
       String wrongPort = "the judge was reached on port " + twoPorts.ports().get(0)
           + ", not the requested " + twoPorts.ports().get(1)
@@ -276,6 +278,29 @@ class ProxyCheckerTest {
           assertEquals(ProbeOutcome.OK, r.outcome(), real + ": " + r.detail());
         }
       }
+    }
+  }
+
+  @Test
+  void aJudgeThatSignsNoPortFailsEveryCheckWhenSeveralPortsAreListedAndSaysWhy()
+      throws Exception {
+    try (Endpoint oldA = new Endpoint(Behaviour.OLD_JUDGE);
+        Endpoint oldB = new Endpoint(Behaviour.OLD_JUDGE)) {
+      String a = "http://127.0.0.1:" + oldA.port() + "/judge";
+      String b = "http://127.0.0.1:" + oldB.port() + "/judge";
+      ProxyChecker several = new ProxyChecker(ProbeSettings.of(a + "," + b, 500, 1000, 1500, 0,
+          64, 64, 1000, 0, Set.of(), LOOPBACK_ALLOWED, ProbeFixtures.JUDGE_KEY),
+          ProxyChecker.sharedGroup(1));
+      for (int i = 0; i < 4; i++) {
+        ProbeResult r = several.check(at(tinyproxy.port, ProxyProtocol.HTTP)).join().get(0);
+        assertEquals(ProbeOutcome.JUDGE_MISMATCH, r.outcome(), r.detail());
+        assertTrue(r.detail().startsWith("the judge's report names no port"), r.detail());
+      }
+      // Listed under one URL, as before, it still serves.
+      ProxyChecker one = new ProxyChecker(ProbeSettings.of(a, 500, 1000, 1500, 0, 64, 64, 1000,
+          0, Set.of(), LOOPBACK_ALLOWED, ProbeFixtures.JUDGE_KEY), ProxyChecker.sharedGroup(1));
+      ProbeResult r = one.check(at(tinyproxy.port, ProxyProtocol.HTTP)).join().get(0);
+      assertEquals(ProbeOutcome.OK, r.outcome(), r.detail());
     }
   }
 

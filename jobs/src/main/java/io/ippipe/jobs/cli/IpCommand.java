@@ -438,7 +438,8 @@ final class IpCommand implements Runnable {
         description = "http, https (CONNECT), socks4 or socks5 (default ${DEFAULT-VALUE}).")
     String protocol;
 
-    @Option(names = "--judge", paramLabel = "URL", description = "Sets probe.judge_url.")
+    @Option(names = "--judge", paramLabel = "URL[,URL...]",
+      description = "Sets probe.judge_url: the judge's URL, or one per port, comma-separated.")
     String judge;
 
     @Option(names = "--supplier", description = "Supplier, for its probe.credentials entry.")

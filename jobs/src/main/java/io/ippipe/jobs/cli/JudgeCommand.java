@@ -18,8 +18,8 @@ final class JudgeCommand implements Callable<Integer> {
 
   @Option(names = "--port", required = true, split = ",", paramLabel = "PORT[,PORT...]",
       description = "TCP port, or several, comma-separated, to list them all in probe.judge_url:"
-          + " each check then asks for one at random, which a fake proxy relaying to one port"
-          + " cannot follow (docs/probe.md). 0 picks a free one.")
+          + " each check then asks for one at random, which a fake proxy relaying every request"
+          + " to one port unread cannot follow (docs/probe.md). 0 picks a free one.")
   List<Integer> ports;
 
   @Option(names = "--bind", defaultValue = "127.0.0.1",

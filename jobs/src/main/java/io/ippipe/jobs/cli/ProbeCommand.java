@@ -23,7 +23,8 @@ final class ProbeCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "Output root (the lake).")
   String out;
 
-  @Option(names = "--judge", paramLabel = "URL", description = "Sets probe.judge_url.")
+  @Option(names = "--judge", paramLabel = "URL[,URL...]",
+      description = "Sets probe.judge_url: the judge's URL, or one per port, comma-separated.")
   String judge;
 
   @Override
