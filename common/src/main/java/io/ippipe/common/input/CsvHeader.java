@@ -4,7 +4,6 @@ import io.ippipe.common.ip.IpParser;
 import java.io.Serializable;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -30,7 +29,7 @@ public final class CsvHeader implements Serializable {
     List<String> parsed = Csv.split(this.headerLine, ',');
     this.columns = parsed == null ? List.of() : parsed;
     for (int i = 0; i < columns.size(); i++) {
-      index.putIfAbsent(columns.get(i).strip().toLowerCase(Locale.ROOT), i);
+      index.putIfAbsent(CaseFold.lower(columns.get(i).strip()), i);
       if (Redaction.isSecretName(columns.get(i))) {
         secretColumns.add(i);
       }

@@ -309,7 +309,7 @@ public final class LogParser {
     Integer proxyPort = port.value() == null ? null : port.value().intValue();
     return Parsed.ok(request(ts.value(), client.value(), proxy, proxyPort, text[3], text[2],
         status.value().intValue(), elapsed.value(), bytes.value() == null ? 0 : bytes.value(),
-        text[0], text[1] == null ? null : text[1].toLowerCase(Locale.ROOT), authenticated, exit));
+        text[0], text[1] == null ? null : CaseFold.lower(text[1]), authenticated, exit));
   }
 
   private static GatewayRequest request(long ts, IpAddress client, IpAddress proxy,
@@ -452,6 +452,6 @@ public final class LogParser {
         s = s.substring(0, colon);
       }
     }
-    return s.isEmpty() ? null : InventoryParser.truncate(s.toLowerCase(Locale.ROOT), 255);
+    return s.isEmpty() ? null : InventoryParser.truncate(CaseFold.lower(s), 255);
   }
 }

@@ -15,7 +15,7 @@ public enum ProxyProtocol {
     if (s == null) {
       return null;
     }
-    switch (s.trim().toLowerCase(Locale.ROOT)) {
+    switch (CaseFold.lower(s.trim())) {
       case "http": return HTTP;
       case "https": return HTTPS;
       case "socks4": return SOCKS4;

@@ -15,7 +15,7 @@ public enum ProxyType {
       return null;
     }
     try {
-      return valueOf(s.trim().toUpperCase(Locale.ROOT));
+      return valueOf(CaseFold.upper(s.trim()));
     } catch (IllegalArgumentException e) {
       return null;
     }

@@ -1,7 +1,6 @@
 package io.ippipe.common.input;
 
 import io.ippipe.common.ip.IpParser;
-import java.util.Locale;
 
 /**
  * Masks what raw input must not keep before it is stored anywhere (the rejects' raw text):
@@ -268,7 +267,7 @@ public final class Redaction {
         out.append(e);
       }
     }
-    return out.toString().toLowerCase(Locale.ROOT);
+    return CaseFold.lower(out.toString());
   }
 
   /** The index after the JSON string starting at the quote {@code open} (or the input's end). */
