@@ -661,13 +661,7 @@ class HostileInputTest {
         .coalesce(1).write().parquet(req.toString());
 
     Path lake = dir.resolve("lake");
-    List<String> args = new ArrayList<>(List.of("ingest", "--date", DATE, "--out", lake.toString(),
-        "--inventory", inv.toString(), "--requests", req.toString()));
-    args.addAll(TestLakes.conf(dir, "validate.max_reject_rate=1.0"));
-    CliTest.Run v = CliTest.run(args.toArray(new String[0]));
-    assertEquals(0, v.code(), v.err());
-    JsonNode metrics = new ObjectMapper().readTree(
-        lake.resolve("_metrics/dt=" + DATE + "/ingest.json").toFile());
+    JsonNode metrics = ingestParquet(dir, lake, inv, req);
     assertEquals(2, metrics.path("datasets").path("inventory").path("valid").asLong(),
         "the whole ports; 80.5 is no port");
     assertEquals(3, metrics.path("datasets").path("requests").path("valid").asLong());
@@ -676,5 +670,64 @@ class HostileInputTest {
     assertEquals(java.sql.Timestamp.from(java.time.Instant.parse("2025-11-25T10:00:00.123Z")),
         first.get(0).getTimestamp(0));
     assertEquals(8080, first.get(0).getInt(1));
+  }
+
+  /**
+   * One feed's Parquet files need not agree on their columns' types: a supplier's port is an
+   * integer in one file, text in the next (pandas), a list in a broken export. Read as one
+   * dataset they were read by the first file's schema, and the others failed their tasks
+   * ("Parquet column cannot be converted") and the night with them.
+   */
+  @Test
+  void parquetFilesOfOneFeedNeedNotAgreeOnTypes(@TempDir Path dir) throws Exception {
+    Path inv = dir.resolve("inv-parquet");
+    java.util.function.BiConsumer<String, org.apache.spark.sql.Dataset<Row>> file =
+        (name, rows) -> rows.coalesce(1).write().parquet(inv.resolve(name).toString());
+    file.accept("int", SharedSpark.get().createDataFrame(List.of(RowFactory.create("8.8.8.8",
+        8080)), new StructType().add("ip", DataTypes.StringType).add("port", DataTypes.IntegerType)));
+    file.accept("text", SharedSpark.get().createDataFrame(List.of(RowFactory.create("8.8.4.4",
+        "3128", "socks5")), new StructType().add("ip", DataTypes.StringType)
+        .add("port", DataTypes.StringType).add("protocol", DataTypes.StringType)));
+    file.accept("nested", SharedSpark.get().sql("SELECT '1.1.1.1' AS ip, array(1, 2) AS port, "
+        + "named_struct('a', 1) AS protocol"));
+    file.accept("no-address", SharedSpark.get().sql("SELECT 80 AS port"));
+    StructType reqA = new StructType().add("ts", DataTypes.LongType)
+        .add("client_ip", DataTypes.StringType).add("proxy_ip", DataTypes.StringType)
+        .add("proxy_port", DataTypes.IntegerType).add("status", DataTypes.IntegerType);
+    StructType reqB = new StructType().add("ts", DataTypes.StringType)
+        .add("client_ip", DataTypes.StringType).add("proxy_ip", DataTypes.StringType)
+        .add("proxy_port", DataTypes.StringType).add("status", DataTypes.StringType);
+    Path req = dir.resolve("req-parquet");
+    SharedSpark.get().createDataFrame(List.of(RowFactory.create(1764064800L, "9.9.9.9",
+        "8.8.8.8", 8080, 200)), reqA).coalesce(1).write().parquet(req.resolve("a").toString());
+    SharedSpark.get().createDataFrame(List.of(RowFactory.create("1764064801", "9.9.9.9",
+        "8.8.4.4", "3128", "403")), reqB).coalesce(1).write().parquet(req.resolve("b").toString());
+
+    Path lake = dir.resolve("lake");
+    JsonNode metrics = ingestParquet(dir, lake, inv, req);
+    JsonNode inventory = metrics.path("datasets").path("inventory");
+    assertEquals(4, inventory.path("recordsRead").asLong(), inventory.toString());
+    assertEquals(2, inventory.path("valid").asLong(), inventory.toString());
+    assertEquals(2, inventory.path("rejected").asLong(), inventory.toString());
+    assertEquals(2, metrics.path("datasets").path("requests").path("valid").asLong(),
+        metrics.toString());
+    // Each reject says which field and why, with the value as the file holds it.
+    List<Row> rejects = TestLakes.table(lake, io.ippipe.jobs.lake.Tables.REJECTS, "inventory")
+        .orderBy("source_file").select("reason", "raw").collectAsList();
+    assertEquals(2, rejects.size(), rejects.toString());
+    for (Row r : rejects) {
+      assertTrue(r.getString(0) != null && !r.getString(0).isEmpty(), r.toString());
+    }
+  }
+
+  /** Ingests the two Parquet inputs into {@code lake}, asserts exit 0, returns its metrics. */
+  private static JsonNode ingestParquet(Path dir, Path lake, Path inv, Path req) throws Exception {
+    List<String> args = new ArrayList<>(List.of("ingest", "--date", DATE, "--out", lake.toString(),
+        "--inventory", inv.toString(), "--requests", req.toString()));
+    args.addAll(TestLakes.conf(dir, "validate.max_reject_rate=1.0"));
+    CliTest.Run v = CliTest.run(args.toArray(new String[0]));
+    assertEquals(0, v.code(), v.err());
+    return new ObjectMapper().readTree(lake.resolve("_metrics/dt=" + DATE + "/ingest.json")
+        .toFile());
   }
 }

@@ -323,7 +323,7 @@ public final class IngestJob {
           .mapPartitionsWithInputSplit(pass.text(), false).rdd());
     }
     if (!plan.parquetFiles().isEmpty()) {
-      ParquetInput.Rows input = ParquetInput.read(spark, Feed.REQUESTS, plan.parquetFiles(),
+      ParquetInput.Rows input = ParquetInput.read(spark, Feed.REQUESTS, plan.parquetGroups(),
           LogParser.FIELDS, LogParser::isAddressField);
       parts.add(input.rows().queryExecution().toRdd().toJavaRDD()
           .mapPartitions(pass.parquet(input.fields())).rdd());
@@ -426,7 +426,7 @@ public final class IngestJob {
           .mapPartitionsWithInputSplit(pass.text(), false).rdd());
     }
     if (!plan.parquetFiles().isEmpty()) {
-      ParquetInput.Rows input = ParquetInput.read(spark, Feed.INVENTORY, plan.parquetFiles(),
+      ParquetInput.Rows input = ParquetInput.read(spark, Feed.INVENTORY, plan.parquetGroups(),
           InventoryParser.FIELDS, InventoryParser::isAddressField);
       parts.add(input.rows().queryExecution().toRdd().toJavaRDD()
           .mapPartitions(pass.parquet(input.fields())).rdd());

@@ -20,7 +20,8 @@ import org.apache.hadoop.conf.Configuration;
  * headers, and a readable footer for every Parquet file. Any problem is a ConfigException.
  */
 record InputPlan(Feed feed, List<String> textFiles, List<String> parquetFiles,
-    Map<String, String> formatByFile, Map<String, CsvHeader> csvHeaders) {
+    Map<String, String> formatByFile, Map<String, CsvHeader> csvHeaders,
+    Map<String, String> parquetSchemas) {
 
   static InputPlan of(Configuration hadoop, PipelineConfig config, Feed feed, List<String> paths) {
     List<String> files = InputFiles.list(hadoop, feed.text(), paths);
@@ -28,6 +29,7 @@ record InputPlan(Feed feed, List<String> textFiles, List<String> parquetFiles,
     Map<String, CsvHeader> headers = new HashMap<>();
     List<String> text = new ArrayList<>();
     List<String> parquet = new ArrayList<>();
+    Map<String, String> schemas = new HashMap<>();
     InventoryFormat inventoryFormat = config.get(Keys.VALIDATE_INVENTORY_FORMAT);
     LogFormat logFormat = config.get(Keys.VALIDATE_REQUESTS_FORMAT);
     for (String file : files) {
@@ -72,12 +74,24 @@ record InputPlan(Feed feed, List<String> textFiles, List<String> parquetFiles,
             + e.getMessage(), e);
       }
       if (format.equals("PARQUET")) {
-        InputFiles.checkParquetFooter(hadoop, file);
+        schemas.put(file, InputFiles.parquetSchema(hadoop, file));
       }
       formats.put(file, format);
       (format.equals("PARQUET") ? parquet : text).add(file);
     }
-    return new InputPlan(feed, text, parquet, formats, headers);
+    return new InputPlan(feed, text, parquet, formats, headers, schemas);
+  }
+
+  /**
+   * The Parquet files grouped by the schema their footers state, in the order listed: each
+   * group is read by its own schema. Read as one, every file was read by one file's schema,
+   * and a file whose column had another type (a port as text, a list) failed its task.
+   */
+  List<List<String>> parquetGroups() {
+    Map<String, List<String>> groups = new java.util.LinkedHashMap<>();
+    parquetFiles.forEach(f -> groups.computeIfAbsent(parquetSchemas.get(f), s -> new ArrayList<>())
+        .add(f));
+    return List.copyOf(groups.values());
   }
 
   /**

@@ -99,12 +99,14 @@ public final class InputFiles {
   /**
    * Reads a Parquet file's footer on the driver, so that a truncated or corrupt file fails the
    * run before anything is written, with its name, instead of as a task failure deep in a stage.
+   * Returns the file's schema as the footer states it, so that files of one feed that disagree
+   * on their columns' types can each be read by their own.
    */
-  public static void checkParquetFooter(Configuration conf, String file) {
+  public static String parquetSchema(Configuration conf, String file) {
     Path path = new Path(file);
     try (org.apache.parquet.hadoop.ParquetFileReader reader = org.apache.parquet.hadoop.ParquetFileReader.open(
         org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(path, conf))) {
-      reader.getFooter();
+      return reader.getFooter().getFileMetaData().getSchema().toString();
     } catch (IOException | RuntimeException e) {
       String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       throw new ConfigException("Cannot read Parquet input " + file + ": it is corrupt or not "
