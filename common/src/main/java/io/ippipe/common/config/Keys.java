@@ -325,9 +325,8 @@ public final class Keys {
       "probe.judge_url", "",
       "The judge the checks reach through each proxy: http://HOST[:PORT][/PATH] of an "
           + "'ippipe judge', or several, comma-separated, differing by port: each check asks for "
-          + "one at random, which a fake proxy relaying every request to one port without reading it "
-          + "cannot follow. Required when "
-          + "run.stages has probe.",
+          + "one at random, which a fake proxy relaying every request to one port without "
+          + "reading it cannot follow. Required when run.stages has probe.",
       Parsers.text(), Keys::urlShown);
   public static final ConfigKey<Integer> PROBE_CONCURRENCY = key(
       "probe.concurrency", "512", "Checks in flight at once in each Spark task.",

@@ -32,8 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The judge: a tiny HTTP echo server that checks reach through a proxy. {@code GET /PATH/MARKER}
  * answers 200 with a {@link JudgeReport}: the marker, the address the request came from (the
- * proxy's exit), every header received and the port it came in on, signed with probe.judge_key ({@link JudgeKey}) so
- * that a proxy cannot answer in its place. Anything else is 404. It keeps no state and logs
+ * proxy's exit), every header received and the port it came in on, signed with probe.judge_key
+ * ({@link JudgeKey}) so that a proxy cannot answer in its place. Anything else is 404. It keeps no state and logs
  * nothing per request, so operators can run it next to their checkers at any rate.
  */
 public final class JudgeServer implements AutoCloseable {
@@ -93,11 +93,6 @@ public final class JudgeServer implements AutoCloseable {
       }
     }
     return a;
-  }
-
-  static JudgeServer start(String host, int port, String path, int threads, JudgeKey key,
-      long deadlineMs, int perSource) throws InterruptedException {
-    return start(host, List.of(port), path, threads, key, deadlineMs, perSource);
   }
 
   static JudgeServer start(String host, List<Integer> ports, String path, int threads,

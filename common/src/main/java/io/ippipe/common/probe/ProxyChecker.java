@@ -503,8 +503,9 @@ public final class ProxyChecker {
 
     /**
      * The port the signed report says the judge was reached on when it is not the one asked for
-     * ("" when it names none), else null. Only with several judge ports: one port behind a port-translating balancer
-     * would differ on every check, and a relay to the only port cannot be told from a proxy.
+     * ("" when it names none), else null. Only with several judge ports: one port behind a
+     * port-translating balancer would differ on every check, and a relay to the only port
+     * cannot be told from a proxy.
      */
     private String reachedOn(JudgeReport report) {
       if (settings.judges().size() < 2) {
@@ -627,6 +628,8 @@ public final class ProxyChecker {
           finish(ProbeOutcome.BAD_RESPONSE, status, null, "HTTP " + status);
         } else {
           JudgeReport report = JudgeReport.parse(resp.content().toString(StandardCharsets.UTF_8));
+          // Believed only once the signature verifies, below.
+          String elsewhere = report == null ? null : reachedOn(report);
           if (report == null || !marker.equals(report.marker())) {
             finish(ProbeOutcome.JUDGE_MISMATCH, status, null,
                 report == null ? "200 without a judge report" : "200 with another marker");
@@ -635,11 +638,11 @@ public final class ProxyChecker {
             // signature says the origin and headers are what the judge saw.
             finish(ProbeOutcome.JUDGE_MISMATCH, status, null, report.signature() == null
                 ? "200 with an unsigned judge report" : "200 with a forged judge report");
-          } else if (reachedOn(report) != null) {
-            finish(ProbeOutcome.JUDGE_MISMATCH, status, null, reachedOn(report).isEmpty()
+          } else if (elsewhere != null) {
+            finish(ProbeOutcome.JUDGE_MISMATCH, status, null, elsewhere.isEmpty()
                 ? "the judge's report names no port: a judge older than this checker, which "
                     + "probe.judge_url may list under one URL only until it is upgraded"
-                : "the judge was reached on port " + reachedOn(report) + ", not the requested "
+                : "the judge was reached on port " + elsewhere + ", not the requested "
                     + judge.port() + ": the endpoint does not go where it is asked");
           } else if (route != Route.DIRECT && sawUsDirectly(report)) {
             // The judge takes absolute-form requests, so the judge itself listed as a proxy

@@ -40,7 +40,7 @@ class JudgeServerTest {
   @Test
   void aTricklingConnectionIsClosedAtItsDeadline() throws Exception {
     // The read timeout restarted on every byte: a byte every 29 s held a connection for ever.
-    try (JudgeServer judge = JudgeServer.start("127.0.0.1", 0, "/judge", 1,
+    try (JudgeServer judge = JudgeServer.start("127.0.0.1", List.of(0), "/judge", 1,
             ProbeFixtures.JUDGE_KEY, 1_000, 4);
         Socket s = new Socket("127.0.0.1", judge.port())) {
       assertTrue(closedWithin(s, 6_000, true), "still open while trickling");
@@ -49,7 +49,7 @@ class JudgeServerTest {
 
   @Test
   void oneSourceHoldsAtMostItsShareOfConnections() throws Exception {
-    try (JudgeServer judge = JudgeServer.start("127.0.0.1", 0, "/judge", 1,
+    try (JudgeServer judge = JudgeServer.start("127.0.0.1", List.of(0), "/judge", 1,
         ProbeFixtures.JUDGE_KEY, 60_000, 4)) {
       List<Socket> held = new ArrayList<>();
       try {
