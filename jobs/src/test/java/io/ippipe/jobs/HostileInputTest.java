@@ -720,6 +720,120 @@ class HostileInputTest {
     }
   }
 
+  @Test
+  void aParquetFileWithACorruptPageIsOneRejectNotAFailedRun(@TempDir Path dir) throws Exception {
+    // A footer that reads but a page that does not (found with a page header overwritten):
+    // Spark's error failed the task on every retry, and the night with it.
+    Path inv = dir.resolve("inv-parquet");
+    Path req = dir.resolve("req-parquet");
+    long invRows = 3_000;
+    long reqRows = 3_000;
+    Path invFile = parquetOfRowGroups(SharedSpark.get().sql("SELECT concat('8.8.', "
+        + "cast(floor(id / 250) AS STRING), '.', cast(id % 250 + 1 AS STRING)) AS ip, "
+        + "8080 AS port FROM range(" + invRows + ")"), inv);
+    Path reqFile = parquetOfRowGroups(SharedSpark.get().sql("SELECT 1764064800 + id AS ts, "
+        + "'9.9.9.9' AS client_ip, '8.8.8.8' AS proxy_ip, 8080 AS proxy_port, 200 AS status "
+        + "FROM range(" + reqRows + ")"), req);
+    long invLost = corruptLastRowGroup(invFile);
+    long reqLost = corruptLastRowGroup(reqFile);
+
+    Path lake = dir.resolve("lake");
+    JsonNode metrics = ingestParquet(dir, lake, inv, req);
+    for (String feed : List.of("inventory", "requests")) {
+      long rows = feed.equals("inventory") ? invRows : reqRows;
+      long lost = feed.equals("inventory") ? invLost : reqLost;
+      JsonNode m = metrics.path("datasets").path(feed);
+      // The rows before the break are read and valid; the rest is one reject, as a cut gzip.
+      assertEquals(rows - lost + 1, m.path("recordsRead").asLong(), m.toString());
+      assertEquals(rows - lost, m.path("valid").asLong(), m.toString());
+      assertEquals(1, m.path("rejected").asLong(), m.toString());
+      List<Row> rejects = TestLakes.table(lake, io.ippipe.jobs.lake.Tables.REJECTS, feed)
+          .select("reason", "detail", "source_line").collectAsList();
+      assertEquals(1, rejects.size(), rejects.toString());
+      assertEquals("TRUNCATED_INPUT", rejects.get(0).getString(0));
+      assertTrue(rejects.get(0).getString(1).contains(String.format(java.util.Locale.ROOT, "%,d of its %,d rows", lost,
+          rows)), rejects.toString());
+      assertEquals(rows + 1, rejects.get(0).getLong(2), rejects.toString());
+    }
+  }
+
+  @Test
+  void aParquetFileThatFailsOnceFailsTheRunInsteadOfLosingItsRows(@TempDir Path dir)
+      throws Exception {
+    // Skipping the rest of a file is right for a corrupt one only: a file whose read failed
+    // in the pass but reads whole on a second try lost its rows to the storage, not to its
+    // data, and a reject would drop them for ever.
+    Path req = dir.resolve("req-parquet");
+    Path reqFile = parquetOfRowGroups(SharedSpark.get().sql("SELECT 1764064800 + id AS ts, "
+        + "'9.9.9.9' AS client_ip, '8.8.8.8' AS proxy_ip, 8080 AS proxy_port, 200 AS status "
+        + "FROM range(3000)"), req);
+    byte[] whole = Files.readAllBytes(reqFile);
+    corruptLastRowGroup(reqFile);
+    Path inv = dir.resolve("inv.txt");
+    Files.writeString(inv, "8.8.8.8:8080\n");
+    io.ippipe.jobs.run.Faults.at("ingest.requests.before-reconcile", written -> {
+      try {
+        Files.write(reqFile, whole);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    try {
+      List<String> args = new ArrayList<>(List.of("ingest", "--date", DATE, "--out",
+          dir.resolve("lake").toString(), "--inventory", inv.toString(), "--requests",
+          req.toString()));
+      args.addAll(TestLakes.conf(dir, "validate.max_reject_rate=1.0"));
+      CliTest.Run r = CliTest.run(args.toArray(new String[0]));
+      assertTrue(r.code() != 0, r.err());
+      assertTrue(r.err().contains(reqFile.getFileName().toString())
+          && r.err().contains("read whole on a second try"), r.err());
+      assertFalse(Files.exists(dir.resolve("lake/requests/dt=" + DATE)),
+          "a day that lost rows was committed");
+    } finally {
+      io.ippipe.jobs.run.Faults.clear();
+    }
+  }
+
+  /** {@code rows} as the one Parquet file of {@code dir}, in row groups of a few hundred rows. */
+  private static Path parquetOfRowGroups(org.apache.spark.sql.Dataset<Row> rows, Path dir)
+      throws Exception {
+    rows.coalesce(1).write().option("parquet.block.size", 4096)
+        .option("parquet.enable.dictionary", "false").parquet(dir.toString());
+    // The local file system's checksum side files would catch the damage before Parquet does;
+    // object storage has none.
+    try (var files = Files.list(dir)) {
+      for (Path crc : files.filter(f -> f.getFileName().toString().endsWith(".crc")).toList()) {
+        Files.delete(crc);
+      }
+    }
+    try (var files = Files.list(dir)) {
+      return files.filter(f -> f.toString().endsWith(".parquet")).findFirst().orElseThrow();
+    }
+  }
+
+  /**
+   * Overwrites the first page header of the file's last row group with bytes that are no page
+   * header (the footer stays intact); returns that row group's rows.
+   */
+  private static long corruptLastRowGroup(Path file) throws Exception {
+    List<org.apache.parquet.hadoop.metadata.BlockMetaData> blocks;
+    try (var reader = org.apache.parquet.hadoop.ParquetFileReader.open(
+        org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(
+            new org.apache.hadoop.fs.Path(file.toString()),
+            new org.apache.hadoop.conf.Configuration()))) {
+      blocks = reader.getFooter().getBlocks();
+    }
+    assertTrue(blocks.size() >= 3, "row groups: " + blocks.size());
+    org.apache.parquet.hadoop.metadata.BlockMetaData last = blocks.get(blocks.size() - 1);
+    try (var f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+      f.seek(last.getColumns().get(0).getStartingPos());
+      byte[] junk = new byte[16];
+      java.util.Arrays.fill(junk, (byte) 0xFF);
+      f.write(junk);
+    }
+    return last.getRowCount();
+  }
+
   /** Ingests the two Parquet inputs into {@code lake}, asserts exit 0, returns its metrics. */
   private static JsonNode ingestParquet(Path dir, Path lake, Path inv, Path req) throws Exception {
     List<String> args = new ArrayList<>(List.of("ingest", "--date", DATE, "--out", lake.toString(),

@@ -34,6 +34,7 @@ import java.io.IOException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -365,6 +366,17 @@ public final class IngestJob {
     List<String> rejectFiles = new ArrayList<>();
     counts.tasks.values().stream().filter(c -> c.rejectFile() != null)
         .forEach(c -> rejectFiles.add(rejectDir + "/" + c.rejectFile()));
+    // A corrupt Parquet file's unread rows: one reject of its own, after the tasks' files.
+    List<ParquetInput.Unread> unread = ParquetInput.unread(spark, plan, recordsPerFile(counts),
+        LogParser.FIELDS);
+    for (int i = 0; i < unread.size(); i++) {
+      ParquetInput.Unread u = unread.get(i);
+      try (RejectFile file = new RejectFile(rejectDir, tasks + i, 0, hadoop)) {
+        file.write(u.file(), -1, u.rows(), 0, RejectReason.TRUNCATED_INPUT, u.detail(), null);
+        rejectFiles.add(rejectDir + "/" + file.name());
+      }
+      countReject(counts, u);
+    }
     LineNumbers numbers = new LineNumbers(counts.splitLines);
     List<String> evidenceFiles = new ArrayList<>();
     counts.tasks.values().stream().filter(c -> c.evidenceFile() != null)
@@ -379,7 +391,8 @@ public final class IngestJob {
           ? spark.createDataFrame(List.of(), RejectFile.SCHEMA)
           : spark.read().schema(RejectFile.SCHEMA).json(rejectFiles.toArray(new String[0]));
       return writeRejects(spark, config, Feed.REQUESTS, rawRejects, numbers,
-          counts.tasks.values().stream().mapToLong(IngestTally.TaskCounts::rejects).sum(), out);
+          counts.tasks.values().stream().mapToLong(IngestTally.TaskCounts::rejects).sum()
+              + unread.size(), out);
     });
     // The evidence of every written request that named a proxy, merged per endpoint: its
     // attempts must add up to those requests, which the footers count without reading them.
@@ -444,6 +457,20 @@ public final class IngestJob {
       parsed.queryExecution().toRdd().toJavaRDD()
           .foreachPartition(it -> it.forEachRemaining(r -> { }));
       IngestTally.Counts counts = tally.value().copy();
+      List<Row> unreadRows = new ArrayList<>();
+      for (ParquetInput.Unread u : ParquetInput.unread(spark, plan, recordsPerFile(counts),
+          InventoryParser.FIELDS)) {
+        Object[] reject = new Object[ParsedRows.INVENTORY.size()];
+        reject[ParsedRows.INVENTORY_FILE] = u.file();
+        reject[ParsedRows.INVENTORY_SPLIT_START] = -1L;
+        reject[ParsedRows.INVENTORY.fieldIndex("index_in_split")] = u.rows();
+        reject[ParsedRows.INVENTORY_RECORD_INDEX] = 0;
+        reject[ParsedRows.INVENTORY_REASON] = RejectReason.TRUNCATED_INPUT.name();
+        reject[ParsedRows.INVENTORY.fieldIndex("reason_code")] = RejectReason.TRUNCATED_INPUT.code();
+        reject[ParsedRows.INVENTORY.fieldIndex("detail")] = u.detail();
+        unreadRows.add(RowFactory.create(reject));
+        countReject(counts, u);
+      }
       LineNumbers numbers = new LineNumbers(counts.splitLines);
       Map<String, IngestTally.FileCounts> files = counts.files;
       Dataset<Row> numbered = numbered(spark, parsed, numbers);
@@ -479,7 +506,9 @@ public final class IngestJob {
 
       long rejected = files.values().stream().mapToLong(IngestTally.FileCounts::rejectedTotal).sum();
       Map<String, Long> rejectsWritten = writeRejects(spark, config, Feed.INVENTORY,
-          parsed.filter(col("reason").isNotNull()), numbers, rejected, out);
+          parsed.filter(col("reason").isNotNull())
+              .union(spark.createDataFrame(unreadRows, ParsedRows.INVENTORY)),
+          numbers, rejected, out);
       io.ippipe.jobs.run.Faults.hit("ingest.inventory.before-reconcile",
           out.partition(Tables.INVENTORY));
       long committed = Footers.rows(hadoop, out.partition(Tables.INVENTORY));
@@ -494,6 +523,19 @@ public final class IngestJob {
     } finally {
       parsed.unpersist();
     }
+  }
+
+  private static Map<String, Long> recordsPerFile(IngestTally.Counts counts) {
+    Map<String, Long> out = new HashMap<>();
+    counts.files.forEach((file, c) -> out.put(file, c.records));
+    return out;
+  }
+
+  /** The one reject standing for a corrupt Parquet file's unread rows, in the file's counts. */
+  private static void countReject(IngestTally.Counts counts, ParquetInput.Unread unread) {
+    IngestTally.FileCounts c = counts.file(unread.file());
+    c.records++;
+    c.rejected.merge(RejectReason.TRUNCATED_INPUT.name(), 1L, Long::sum);
   }
 
   /** Rows with {@code source_line}: split rows by their split's first line, Parquet rows by index. */

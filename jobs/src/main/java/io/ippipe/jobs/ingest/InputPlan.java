@@ -21,7 +21,7 @@ import org.apache.hadoop.conf.Configuration;
  */
 record InputPlan(Feed feed, List<String> textFiles, List<String> parquetFiles,
     Map<String, String> formatByFile, Map<String, CsvHeader> csvHeaders,
-    Map<String, String> parquetSchemas) {
+    Map<String, InputFiles.ParquetFooter> parquetFooters) {
 
   static InputPlan of(Configuration hadoop, PipelineConfig config, Feed feed, List<String> paths) {
     List<String> files = InputFiles.list(hadoop, feed.text(), paths);
@@ -29,7 +29,7 @@ record InputPlan(Feed feed, List<String> textFiles, List<String> parquetFiles,
     Map<String, CsvHeader> headers = new HashMap<>();
     List<String> text = new ArrayList<>();
     List<String> parquet = new ArrayList<>();
-    Map<String, String> schemas = new HashMap<>();
+    Map<String, InputFiles.ParquetFooter> footers = new HashMap<>();
     InventoryFormat inventoryFormat = config.get(Keys.VALIDATE_INVENTORY_FORMAT);
     LogFormat logFormat = config.get(Keys.VALIDATE_REQUESTS_FORMAT);
     for (String file : files) {
@@ -74,12 +74,12 @@ record InputPlan(Feed feed, List<String> textFiles, List<String> parquetFiles,
             + e.getMessage(), e);
       }
       if (format.equals("PARQUET")) {
-        schemas.put(file, InputFiles.parquetSchema(hadoop, file));
+        footers.put(file, InputFiles.parquetFooter(hadoop, file));
       }
       formats.put(file, format);
       (format.equals("PARQUET") ? parquet : text).add(file);
     }
-    return new InputPlan(feed, text, parquet, formats, headers, schemas);
+    return new InputPlan(feed, text, parquet, formats, headers, footers);
   }
 
   /**
@@ -89,8 +89,8 @@ record InputPlan(Feed feed, List<String> textFiles, List<String> parquetFiles,
    */
   List<List<String>> parquetGroups() {
     Map<String, List<String>> groups = new java.util.LinkedHashMap<>();
-    parquetFiles.forEach(f -> groups.computeIfAbsent(parquetSchemas.get(f), s -> new ArrayList<>())
-        .add(f));
+    parquetFiles.forEach(f -> groups.computeIfAbsent(parquetFooters.get(f).schema(),
+        s -> new ArrayList<>()).add(f));
     return List.copyOf(groups.values());
   }
 

@@ -30,13 +30,16 @@ final class ParquetInput {
    * the same columns, each known field as text (null where a group lacks it), then put
    * together. A field of any type is read as its text: a number as its value, a list or a
    * struct as Spark writes it ("[1, 2]"), which the field rules then reject with a reason.
+   * A file that fails to decode part-way gives the rows before the failure and no task failure
+   * ({@code ignoreCorruptFiles}); {@link #unread} then accounts for the rest.
    */
   static Rows read(SparkSession spark, Feed feed, List<List<String>> groups, List<String> known,
       Predicate<String> isAddress) {
     List<Dataset<Row>> inputs = new ArrayList<>();
     java.util.Set<String> anywhere = new java.util.HashSet<>();
     for (List<String> files : groups) {
-      Dataset<Row> input = spark.read().parquet(files.toArray(new String[0]));
+      Dataset<Row> input = spark.read().option("ignoreCorruptFiles", "true")
+          .parquet(files.toArray(new String[0]));
       inputs.add(input);
       anywhere.addAll(Arrays.asList(input.columns()));
     }
@@ -47,18 +50,81 @@ final class ParquetInput {
     }
     Dataset<Row> rows = null;
     for (Dataset<Row> input : inputs) {
-      List<Column> columns = new ArrayList<>();
-      columns.add(col("_metadata.file_path"));
-      columns.add(col("_metadata.row_index"));
-      for (String name : present) {
-        columns.add(Arrays.asList(input.columns()).contains(name)
-            ? asText(name, input.schema().apply(name).dataType())
-            : lit(null).cast(DataTypes.StringType).as(name));
-      }
-      Dataset<Row> selected = input.select(columns.toArray(new Column[0]));
+      Dataset<Row> selected = asText(input, present);
       rows = rows == null ? selected : rows.union(selected);
     }
     return new Rows(rows, present.toArray(new String[0]));
+  }
+
+  /** A Parquet file the pass could read only in part: its rows, those read, and why not all. */
+  record Unread(String file, long rows, long read, String cause) {
+    /** The reject's detail; the reject itself stands for every row not read. */
+    String detail() {
+      return String.format(java.util.Locale.ROOT, "%,d of its %,d rows could not be read (%s): "
+          + "the file is corrupt after the rows read", rows - read, rows, cause);
+    }
+  }
+
+  /**
+   * The Parquet files of {@code plan} whose rows the pass did not all read ({@code read}: rows
+   * per file, as the pass counted them), each read again alone without skipping: a file that
+   * fails again is corrupt, and is returned. One that reads whole lost its rows to the storage
+   * (a read that failed once), not to its data: a reject would drop them for ever, so the run
+   * fails instead, to be run again.
+   */
+  static List<Unread> unread(SparkSession spark, InputPlan plan, java.util.Map<String, Long> read,
+      List<String> known) {
+    List<Unread> out = new ArrayList<>();
+    for (String file : plan.parquetFiles()) {
+      long rows = plan.parquetFooters().get(file).rows();
+      long seen = read.getOrDefault(file, 0L);
+      if (seen > rows) {
+        throw new IllegalStateException(String.format("Cannot reconcile %s input %s: read %d "
+            + "rows, its footer states %d; it changed while the run read it. Run again.",
+            plan.feed().text(), file, seen, rows));
+      }
+      if (seen == rows) {
+        continue;
+      }
+      Dataset<Row> input = spark.read().parquet(file);
+      List<String> present = known.stream()
+          .filter(Arrays.asList(input.columns())::contains).toList();
+      try {
+        asText(input, present).queryExecution().toRdd().toJavaRDD().foreach(r -> { });
+      } catch (Exception e) { // Spark throws its checked SparkException unchecked
+        out.add(new Unread(file, rows, seen, causes(e)));
+        continue;
+      }
+      throw new IllegalStateException(String.format("Cannot ingest %s input %s: the pass read "
+          + "%d of its %d rows, a read of it having failed, yet it read whole on a second try: "
+          + "the storage failed, not the file. Nothing of the day is committed; run it again.",
+          plan.feed().text(), file, seen, rows));
+    }
+    return out;
+  }
+
+  /** The classes of a read failure below Spark's own, outermost first: no message, no data. */
+  private static String causes(Throwable e) {
+    List<String> names = new ArrayList<>();
+    for (Throwable t = e; t != null && names.size() < 4; t = t.getCause()) {
+      if (!t.getClass().getName().startsWith("org.apache.spark.")) {
+        names.add(t.getClass().getSimpleName());
+      }
+    }
+    return names.isEmpty() ? e.getClass().getSimpleName() : String.join(" < ", names);
+  }
+
+  /** (file, row index, each of {@code present} as text), null where the input lacks it. */
+  private static Dataset<Row> asText(Dataset<Row> input, List<String> present) {
+    List<Column> columns = new ArrayList<>();
+    columns.add(col("_metadata.file_path"));
+    columns.add(col("_metadata.row_index"));
+    for (String name : present) {
+      columns.add(Arrays.asList(input.columns()).contains(name)
+          ? asText(name, input.schema().apply(name).dataType())
+          : lit(null).cast(DataTypes.StringType).as(name));
+    }
+    return input.select(columns.toArray(new Column[0]));
   }
 
   private static Column asText(String name, DataType type) {

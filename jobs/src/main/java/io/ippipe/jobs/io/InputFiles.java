@@ -96,17 +96,21 @@ public final class InputFiles {
     }
   }
 
+  /** What a Parquet file's footer states: its schema and how many rows its row groups hold. */
+  public record ParquetFooter(String schema, long rows) {}
+
   /**
    * Reads a Parquet file's footer on the driver, so that a truncated or corrupt file fails the
    * run before anything is written, with its name, instead of as a task failure deep in a stage.
-   * Returns the file's schema as the footer states it, so that files of one feed that disagree
-   * on their columns' types can each be read by their own.
+   * The schema lets files of one feed that disagree on their columns' types each be read by
+   * their own; the row count is what the pass must account for, a row it could not read too.
    */
-  public static String parquetSchema(Configuration conf, String file) {
+  public static ParquetFooter parquetFooter(Configuration conf, String file) {
     Path path = new Path(file);
     try (org.apache.parquet.hadoop.ParquetFileReader reader = org.apache.parquet.hadoop.ParquetFileReader.open(
         org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(path, conf))) {
-      return reader.getFooter().getFileMetaData().getSchema().toString();
+      return new ParquetFooter(reader.getFooter().getFileMetaData().getSchema().toString(),
+          reader.getRecordCount());
     } catch (IOException | RuntimeException e) {
       String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       throw new ConfigException("Cannot read Parquet input " + file + ": it is corrupt or not "
