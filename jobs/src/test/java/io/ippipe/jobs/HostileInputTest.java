@@ -736,6 +736,9 @@ class HostileInputTest {
         + "FROM range(" + reqRows + ")"), req);
     long invLost = corruptLastRowGroup(invFile);
     long reqLost = corruptLastRowGroup(reqFile);
+    // Spark names a Parquet row's file by its URI ("%20" for a space); the plan by its path.
+    Path spaced = reqFile.resolveSibling("requests of 25+26 100%.parquet");
+    Files.move(reqFile, spaced);
 
     Path lake = dir.resolve("lake");
     JsonNode metrics = ingestParquet(dir, lake, inv, req);
@@ -754,7 +757,13 @@ class HostileInputTest {
       assertTrue(rejects.get(0).getString(1).contains(String.format(java.util.Locale.ROOT, "%,d of its %,d rows", lost,
           rows)), rejects.toString());
       assertEquals(rows + 1, rejects.get(0).getLong(2), rejects.toString());
+      // The rows the reject stands for count in the gate as rejected rows.
+      assertEquals((1.0 + lost) / (rows + 1), m.path("rejectRate").asDouble(), 1e-6,
+          m.toString());
+      assertEquals(lost, m.path("files").get(0).path("rowsUnread").asLong(), m.toString());
     }
+    assertTrue(TestLakes.table(lake, io.ippipe.jobs.lake.Tables.REJECTS, "requests")
+        .first().getAs("source_file").toString().endsWith("/requests of 25+26 100%.parquet"));
   }
 
   @Test
@@ -792,6 +801,151 @@ class HostileInputTest {
     } finally {
       io.ippipe.jobs.run.Faults.clear();
     }
+  }
+
+  @Test
+  void aParquetFileShortOfRowsForAnotherReasonThanItsDataFailsTheRun(@TempDir Path dir)
+      throws Exception {
+    // Only a failure on the file's bytes makes it a reject: a file gone, access denied or a
+    // lost executor on the second read would turn its rows into a reject for ever.
+    Path req = dir.resolve("req-parquet");
+    Path reqFile = parquetOfRowGroups(SharedSpark.get().sql("SELECT 1764064800 + id AS ts, "
+        + "'9.9.9.9' AS client_ip, '8.8.8.8' AS proxy_ip, 8080 AS proxy_port, 200 AS status "
+        + "FROM range(3000)"), req);
+    corruptLastRowGroup(reqFile);
+    Path inv = dir.resolve("inv.txt");
+    Files.writeString(inv, "8.8.8.8:8080\n");
+    io.ippipe.jobs.run.Faults.at("ingest.requests.before-reconcile", written -> {
+      try {
+        Files.delete(reqFile);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    try {
+      List<String> args = new ArrayList<>(List.of("ingest", "--date", DATE, "--out",
+          dir.resolve("lake").toString(), "--inventory", inv.toString(), "--requests",
+          req.toString()));
+      args.addAll(TestLakes.conf(dir, "validate.max_reject_rate=1.0"));
+      CliTest.Run r = CliTest.run(args.toArray(new String[0]));
+      assertTrue(r.code() != 0, r.err());
+      assertTrue(r.err().contains(reqFile.getFileName().toString())
+          && r.err().contains("not on its data"), r.err());
+      assertFalse(Files.exists(dir.resolve("lake/requests/dt=" + DATE)),
+          "a day that lost rows was committed");
+    } finally {
+      io.ippipe.jobs.run.Faults.clear();
+    }
+  }
+
+  @Test
+  void aParquetPageThatClaimsGigabytesIsARejectNotACrash(@TempDir Path dir) throws Exception {
+    // A page header states its uncompressed size, and the reader allocates that much before it
+    // decompresses a byte: a header claiming 2 GiB made every task that read it allocate 2 GiB.
+    Path req = dir.resolve("req-parquet");
+    Path reqFile = parquetOfRowGroups(SharedSpark.get().sql("SELECT 1764064800 + id AS ts, "
+        + "'9.9.9.9' AS client_ip, '8.8.8.8' AS proxy_ip, 8080 AS proxy_port, 200 AS status "
+        + "FROM range(3000)"), req);
+    rewriteFirstPageHeader(reqFile, h -> h.setUncompressed_page_size(Integer.MAX_VALUE - 64));
+    Path inv = dir.resolve("inv.txt");
+    Files.writeString(inv, "8.8.8.8:8080\n");
+    Path lake = dir.resolve("lake");
+    List<String> args = new ArrayList<>(List.of("ingest", "--date", DATE, "--out",
+        lake.toString(), "--inventory", inv.toString(), "--requests", req.toString()));
+    args.addAll(TestLakes.conf(dir, "validate.max_reject_rate=1.0"));
+    CliTest.Run r = CliTest.run(args.toArray(new String[0]));
+    assertEquals(0, r.code(), r.err());
+    List<Row> rejects = TestLakes.table(lake, io.ippipe.jobs.lake.Tables.REJECTS, "requests")
+        .select("reason", "detail").collectAsList();
+    assertEquals(1, rejects.size(), rejects.toString());
+    assertEquals("TRUNCATED_INPUT", rejects.get(0).getString(0), rejects.toString());
+    assertTrue(rejects.get(0).getString(1).startsWith("3,000 of its 3,000 rows could not be read")
+        && rejects.get(0).getString(1).contains("states 2,147,483,583 bytes uncompressed"),
+        rejects.toString());
+  }
+
+  @Test
+  void aParquetDictionaryThatClaimsBillionsOfEntriesIsARejectNotACrash(@TempDir Path dir)
+      throws Exception {
+    // A dictionary page states its entry count, and the reader allocates an array of that many
+    // before it reads one: 2^31 - 1 longs is 16 GiB.
+    Path inv = dir.resolve("inv-parquet");
+    Path invFile = dir.resolve("inv-parquet/part.parquet");
+    SharedSpark.get().sql("SELECT concat('8.8.8.', cast(id % 200 + 1 AS STRING)) AS ip, "
+        + "cast(8080 + id % 3 AS BIGINT) AS port FROM range(1000)").coalesce(1).write()
+        .parquet(dir.resolve("written").toString());
+    try (var files = Files.list(dir.resolve("written"))) {
+      Files.createDirectories(inv);
+      Files.copy(files.filter(f -> f.toString().endsWith(".parquet")).findFirst().orElseThrow(),
+          invFile);
+    }
+    rewriteFirstPageHeader(invFile, h -> {
+      assertTrue(h.isSetDictionary_page_header(), h.toString());
+      h.getDictionary_page_header().setNum_values(Integer.MAX_VALUE);
+    });
+    Path req = dir.resolve("req.log");
+    Files.writeString(req, "");
+    Path lake = dir.resolve("lake");
+    List<String> args = new ArrayList<>(List.of("ingest", "--date", DATE, "--out",
+        lake.toString(), "--inventory", inv.toString(), "--requests", req.toString()));
+    args.addAll(TestLakes.conf(dir, "validate.max_reject_rate=1.0"));
+    CliTest.Run r = CliTest.run(args.toArray(new String[0]));
+    assertEquals(0, r.code(), r.err());
+    List<Row> rejects = TestLakes.table(lake, io.ippipe.jobs.lake.Tables.REJECTS, "inventory")
+        .select("reason", "detail").collectAsList();
+    assertEquals(1, rejects.size(), rejects.toString());
+    assertTrue(rejects.get(0).getString(1).contains("a dictionary page states 2,147,483,647 "
+        + "entries"), rejects.toString());
+  }
+
+  /**
+   * Rewrites {@code file} so that the first page of its first column has the header
+   * {@code change} makes of it: a copy of that column chunk, its first page header changed, goes
+   * after the row groups, and the footer points the column at it (the original bytes stay
+   * unused).
+   */
+  private static void rewriteFirstPageHeader(Path file,
+      java.util.function.Consumer<org.apache.parquet.format.PageHeader> change) throws Exception {
+    byte[] bytes = Files.readAllBytes(file);
+    int footerLength = java.nio.ByteBuffer.wrap(bytes, bytes.length - 8, 4)
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+    int footerStart = bytes.length - 8 - footerLength;
+    org.apache.parquet.format.FileMetaData footer = org.apache.parquet.format.Util
+        .readFileMetaData(new java.io.ByteArrayInputStream(bytes, footerStart, footerLength));
+    org.apache.parquet.format.ColumnChunk chunk = footer.getRow_groups().get(0).getColumns().get(0);
+    org.apache.parquet.format.ColumnMetaData meta = chunk.getMeta_data();
+    int start = (int) (meta.isSetDictionary_page_offset() ? meta.getDictionary_page_offset()
+        : meta.getData_page_offset());
+    int length = (int) meta.getTotal_compressed_size();
+    java.io.ByteArrayInputStream in = new java.io.ByteArrayInputStream(bytes, start, length);
+    org.apache.parquet.format.PageHeader header = org.apache.parquet.format.Util.readPageHeader(in);
+    int headerLength = length - in.available();
+    change.accept(header);
+    ByteArrayOutputStream changed = new ByteArrayOutputStream();
+    org.apache.parquet.format.Util.writePageHeader(header, changed);
+    changed.write(bytes, start + headerLength, length - headerLength);
+    long moved = footerStart;
+    meta.setTotal_compressed_size(changed.size());
+    if (meta.isSetDictionary_page_offset()) {
+      meta.setDictionary_page_offset(moved);
+      meta.setData_page_offset(moved + (meta.getData_page_offset() - start));
+    } else {
+      meta.setData_page_offset(moved);
+    }
+    chunk.unsetOffset_index_offset();
+    chunk.unsetOffset_index_length();
+    chunk.unsetColumn_index_offset();
+    chunk.unsetColumn_index_length();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(bytes, 0, footerStart);
+    out.write(changed.toByteArray());
+    ByteArrayOutputStream newFooter = new ByteArrayOutputStream();
+    org.apache.parquet.format.Util.writeFileMetaData(footer, newFooter);
+    out.write(newFooter.toByteArray());
+    out.write(java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+        .putInt(newFooter.size()).array());
+    out.write("PAR1".getBytes(StandardCharsets.US_ASCII));
+    Files.write(file, out.toByteArray());
   }
 
   /** {@code rows} as the one Parquet file of {@code dir}, in row groups of a few hundred rows. */

@@ -34,9 +34,10 @@ public enum RejectReason {
   UNSUPPORTED_LAYOUT(22, false, "a known log family, but a field layout ippipe does not read"),
   PARSE_FAILURE(23, false, "parsing failed unexpectedly (the detail names the error class); "
       + "the line is kept as a reject instead of failing the run"),
-  TRUNCATED_INPUT(24, false, "a compressed input file ends early or is corrupt, or a Parquet "
-      + "file has a corrupt page: this record stands for what could not be read (the records "
-      + "before it were; for Parquet the detail says how many rows it stands for)");
+  TRUNCATED_INPUT(24, false, "a compressed input file ends early or is corrupt (the lines "
+      + "after this record could not be read, those before it were), or a Parquet file is "
+      + "corrupt (this record stands for the rows that could not be read, wherever they were; "
+      + "the detail says how many)");
 
   private final int code;
   private final boolean structural;

@@ -88,8 +88,10 @@ public final class IngestJob {
       String keyId, Scheme scheme) {}
 
   /** Per input file, as written to ingest.json. */
+  /** {@code rowsUnread}: a corrupt Parquet file's rows that one TRUNCATED_INPUT reject stands for. */
   public record FileMetrics(String file, String format, long linesRead, long recordsRead,
-      long valid, long rejected, Map<String, Long> rejectedByReason, long duplicates) {}
+      long valid, long rejected, Map<String, Long> rejectedByReason, long duplicates,
+      long rowsUnread) {}
 
   public record FeedMetrics(String dataset, List<FileMetrics> files, long recordsRead,
       long valid, long rejected, long structuralRejects, long duplicates, long rowsWritten,
@@ -323,11 +325,14 @@ public final class IngestJob {
       parts.add(TextInput.read(jsc, plan.textFiles(), maxLine, config.get(Keys.INGEST_MAX_SPLIT_BYTES))
           .mapPartitionsWithInputSplit(pass.text(), false).rdd());
     }
-    if (!plan.parquetFiles().isEmpty()) {
+    if (!plan.parquetGroups().isEmpty()) {
       ParquetInput.Rows input = ParquetInput.read(spark, Feed.REQUESTS, plan.parquetGroups(),
           LogParser.FIELDS, LogParser::isAddressField);
       parts.add(input.rows().queryExecution().toRdd().toJavaRDD()
           .mapPartitions(pass.parquet(input.fields())).rdd());
+    }
+    if (parts.isEmpty()) { // only Parquet files unsafe to read: none is read
+      parts.add(jsc.<InternalRow>emptyRDD().rdd());
     }
     RDD<InternalRow> rows = parts.get(0);
     for (RDD<InternalRow> more : parts.subList(1, parts.size())) {
@@ -438,11 +443,14 @@ public final class IngestJob {
       parts.add(TextInput.read(jsc, plan.textFiles(), maxLine, config.get(Keys.INGEST_MAX_SPLIT_BYTES))
           .mapPartitionsWithInputSplit(pass.text(), false).rdd());
     }
-    if (!plan.parquetFiles().isEmpty()) {
+    if (!plan.parquetGroups().isEmpty()) {
       ParquetInput.Rows input = ParquetInput.read(spark, Feed.INVENTORY, plan.parquetGroups(),
           InventoryParser.FIELDS, InventoryParser::isAddressField);
       parts.add(input.rows().queryExecution().toRdd().toJavaRDD()
           .mapPartitions(pass.parquet(input.fields())).rdd());
+    }
+    if (parts.isEmpty()) { // only Parquet files unsafe to read: none is read
+      parts.add(jsc.<InternalRow>emptyRDD().rdd());
     }
     RDD<InternalRow> rows = parts.get(0);
     for (RDD<InternalRow> more : parts.subList(1, parts.size())) {
@@ -536,6 +544,7 @@ public final class IngestJob {
     IngestTally.FileCounts c = counts.file(unread.file());
     c.records++;
     c.rejected.merge(RejectReason.TRUNCATED_INPUT.name(), 1L, Long::sum);
+    c.unreadRows += unread.rows() - unread.read();
   }
 
   /** Rows with {@code source_line}: split rows by their split's first line, Parquet rows by index. */
@@ -601,6 +610,7 @@ public final class IngestJob {
     long valid = 0;
     long rejected = 0;
     long structural = 0;
+    long unread = 0;
     for (Map.Entry<String, IngestTally.FileCounts> e : files.entrySet()) {
       String file = e.getKey();
       IngestTally.FileCounts c = e.getValue();
@@ -620,7 +630,8 @@ public final class IngestJob {
       rejected += fileRejected;
       out.add(new FileMetrics(file, plan.formatByFile().getOrDefault(file, "PARQUET").toLowerCase(),
           numbers.linesPerFile().getOrDefault(file, c.records), c.records, c.valid,
-          fileRejected, c.rejected, duplicates.getOrDefault(file, 0L)));
+          fileRejected, c.rejected, duplicates.getOrDefault(file, 0L), c.unreadRows));
+      unread += c.unreadRows;
     }
     for (Map.Entry<String, Long> e : rejectsWritten.entrySet()) {
       if (!files.containsKey(e.getKey())) {
@@ -632,10 +643,12 @@ public final class IngestJob {
     for (String file : plan.formatByFile().keySet()) {
       if (!files.containsKey(file) && !plan.formatByFile().get(file).equals("PARQUET")) {
         out.add(new FileMetrics(file, plan.formatByFile().get(file).toLowerCase(), 0, 0, 0, 0,
-            Map.of(), 0));
+            Map.of(), 0, 0));
       }
     }
-    double rate = read == 0 ? 0.0 : (double) (rejected - structural) / read;
+    // The rows a reject stands for count as rejected: a lost row group is no 1-in-a-million.
+    double rate = read + unread == 0 ? 0.0
+        : (double) (rejected - structural + unread) / (read + unread);
     long dups = duplicates.values().stream().mapToLong(Long::longValue).sum();
     return new FeedMetrics(feed.text(), out, read, valid, rejected, structural, dups, rowsWritten,
         rate, geoStatus);

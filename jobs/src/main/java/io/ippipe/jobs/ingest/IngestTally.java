@@ -21,9 +21,15 @@ public final class IngestTally extends AccumulatorV2<IngestTally.Counts, IngestT
     public long records;
     public long valid;
     public final TreeMap<String, Long> rejected = new TreeMap<>();
+    /**
+     * Rows of a corrupt Parquet file that could not be read, for which one TRUNCATED_INPUT
+     * reject stands (set on the driver after the pass).
+     */
+    public long unreadRows;
 
     void add(FileCounts o) {
       records += o.records;
+      unreadRows += o.unreadRows;
       valid += o.valid;
       o.rejected.forEach((k, v) -> rejected.merge(k, v, Long::sum));
     }

@@ -5,6 +5,8 @@ import io.ippipe.common.config.PipelineConfig;
 import io.ippipe.common.error.ConfigException;
 import io.ippipe.common.input.CsvHeader;
 import io.ippipe.common.input.InventoryFormat;
+import io.ippipe.common.input.InventoryParser;
+import io.ippipe.common.input.LogParser;
 import io.ippipe.common.input.LogFormat;
 import io.ippipe.jobs.io.InputFiles;
 import io.ippipe.jobs.io.LineReader;
@@ -73,24 +75,25 @@ record InputPlan(Feed feed, List<String> textFiles, List<String> parquetFiles,
         throw new ConfigException("Cannot read " + feed.text() + " input " + file + ": "
             + e.getMessage(), e);
       }
-      if (format.equals("PARQUET")) {
-        footers.put(file, InputFiles.parquetFooter(hadoop, file));
-      }
       formats.put(file, format);
       (format.equals("PARQUET") ? parquet : text).add(file);
     }
+    List<String> known = feed == Feed.INVENTORY ? InventoryParser.FIELDS : LogParser.FIELDS;
+    footers.putAll(InputFiles.parquetFooters(hadoop, parquet, known::contains));
     return new InputPlan(feed, text, parquet, formats, headers, footers);
   }
 
   /**
-   * The Parquet files grouped by the schema their footers state, in the order listed: each
-   * group is read by its own schema. Read as one, every file was read by one file's schema,
+   * The Parquet files grouped by the schema their footers state, in the order listed, but those
+   * whose pages are unsafe to read, which the pass does not read: each group is read by its own
+   * schema. Read as one, every file was read by one file's schema,
    * and a file whose column had another type (a port as text, a list) failed its task.
    */
   List<List<String>> parquetGroups() {
     Map<String, List<String>> groups = new java.util.LinkedHashMap<>();
-    parquetFiles.forEach(f -> groups.computeIfAbsent(parquetFooters.get(f).schema(),
-        s -> new ArrayList<>()).add(f));
+    parquetFiles.stream().filter(f -> parquetFooters.get(f).unsafe() == null)
+        .forEach(f -> groups.computeIfAbsent(parquetFooters.get(f).schema(),
+            s -> new ArrayList<>()).add(f));
     return List.copyOf(groups.values());
   }
 

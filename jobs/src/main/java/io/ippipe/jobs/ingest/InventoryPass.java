@@ -206,6 +206,9 @@ final class InventoryPass implements Serializable {
         }
       };
       return pass.counted(new Iterator<>() {
+        UTF8String lastPath;
+        UTF8String file;
+
         @Override
         public boolean hasNext() {
           return input.hasNext();
@@ -214,7 +217,11 @@ final class InventoryPass implements Serializable {
         @Override
         public InternalRow next() {
           InternalRow row = input.next();
-          UTF8String file = row.getUTF8String(0).clone();
+          UTF8String path = row.getUTF8String(0);
+          if (!path.equals(lastPath)) {
+            lastPath = path.clone();
+            file = UTF8String.fromString(ParquetInput.sourceFile(path.toString()));
+          }
           long index = row.getLong(1);
           values.clear();
           String tooLong = null;

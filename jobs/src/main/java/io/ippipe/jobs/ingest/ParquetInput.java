@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.ippipe.common.error.ConfigException;
+import io.ippipe.jobs.io.InputFiles;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -56,12 +57,25 @@ final class ParquetInput {
     return new Rows(rows, present.toArray(new String[0]));
   }
 
+  /**
+   * The input file a Parquet row came from, as the plan and text inputs name it: Spark's
+   * {@code _metadata.file_path} is the path's URI, so "my requests.parquet" is
+   * "my%20requests.parquet" there, and would be a file the plan never listed.
+   */
+  static String sourceFile(String metadataPath) {
+    try {
+      return new org.apache.hadoop.fs.Path(new java.net.URI(metadataPath)).toString();
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException("Spark gave a file path that is no URI: " + metadataPath, e);
+    }
+  }
+
   /** A Parquet file the pass could read only in part: its rows, those read, and why not all. */
   record Unread(String file, long rows, long read, String cause) {
     /** The reject's detail; the reject itself stands for every row not read. */
     String detail() {
-      return String.format(java.util.Locale.ROOT, "%,d of its %,d rows could not be read (%s): "
-          + "the file is corrupt after the rows read", rows - read, rows, cause);
+      return String.format(java.util.Locale.ROOT, "%,d of its %,d rows could not be read: %s",
+          rows - read, rows, cause);
     }
   }
 
@@ -76,8 +90,13 @@ final class ParquetInput {
       List<String> known) {
     List<Unread> out = new ArrayList<>();
     for (String file : plan.parquetFiles()) {
-      long rows = plan.parquetFooters().get(file).rows();
+      InputFiles.ParquetFooter footer = plan.parquetFooters().get(file);
+      long rows = footer.rows();
       long seen = read.getOrDefault(file, 0L);
+      if (footer.unsafe() != null) {
+        out.add(new Unread(file, rows, seen, footer.unsafe() + "; the file was not read"));
+        continue;
+      }
       if (seen > rows) {
         throw new IllegalStateException(String.format("Cannot reconcile %s input %s: read %d "
             + "rows, its footer states %d; it changed while the run read it. Run again.",
@@ -86,13 +105,23 @@ final class ParquetInput {
       if (seen == rows) {
         continue;
       }
-      Dataset<Row> input = spark.read().parquet(file);
-      List<String> present = known.stream()
-          .filter(Arrays.asList(input.columns())::contains).toList();
       try {
+        // Whatever the session's spark.sql.files.ignoreCorruptFiles: this read must not skip.
+        Dataset<Row> input = spark.read().option("ignoreCorruptFiles", "false").parquet(file);
+        List<String> present = known.stream()
+            .filter(Arrays.asList(input.columns())::contains).toList();
         asText(input, present).queryExecution().toRdd().toJavaRDD().foreach(r -> { });
       } catch (Exception e) { // Spark throws its checked SparkException unchecked
-        out.add(new Unread(file, rows, seen, causes(e)));
+        if (!decodingFailure(e)) {
+          // Denied access, a lost executor, a cancelled job: the pass skipped rows for a
+          // reason that is not the file's bytes, and the rows are not the reject's to keep.
+          throw new IllegalStateException(String.format("Cannot ingest %s input %s: the pass "
+              + "read %d of its %d rows, and a read of it alone failed too, but not on its data "
+              + "(%s); fix that and run the day again", plan.feed().text(), file, seen, rows,
+              causes(e)), e);
+        }
+        out.add(new Unread(file, rows, seen, "a read of it failed on its data ("
+            + causes(e) + "), and the rest of that part of the file was skipped"));
         continue;
       }
       throw new IllegalStateException(String.format("Cannot ingest %s input %s: the pass read "
@@ -101,6 +130,29 @@ final class ParquetInput {
           plan.feed().text(), file, seen, rows));
     }
     return out;
+  }
+
+  /**
+   * Whether a read failed on the file's bytes: Parquet's own decoding errors (its shaded Thrift
+   * among them, and "can not read class org.apache.parquet.format.PageHeader"), or a codec's on
+   * a page. Anything else (storage, access, Spark) is not the data's.
+   */
+  private static boolean decodingFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String name = t.getClass().getName();
+      if (name.startsWith("org.apache.parquet.") || name.startsWith("shaded.parquet.")
+          || name.startsWith("com.github.luben.zstd.") || name.startsWith("org.xerial.snappy.")
+          || name.startsWith("io.airlift.compress.") || name.startsWith("net.jpountz.lz4.")
+          || t instanceof java.util.zip.ZipException
+          || t instanceof java.util.zip.DataFormatException
+          || String.valueOf(t.getMessage()).startsWith("can not read class org.apache.parquet")) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
   }
 
   /** The classes of a read failure below Spark's own, outermost first: no message, no data. */

@@ -153,7 +153,8 @@ final class RequestPass implements Serializable {
         }
       };
       return task.rows(new Iterator<>() {
-        String lastFile;
+        UTF8String lastPath;
+        String file;
         UTF8String source;
 
         @Override
@@ -164,9 +165,10 @@ final class RequestPass implements Serializable {
         @Override
         public Boolean next() {
           InternalRow row = input.next();
-          String file = row.getUTF8String(0).toString();
-          if (!file.equals(lastFile)) {
-            lastFile = file;
+          UTF8String path = row.getUTF8String(0);
+          if (!path.equals(lastPath)) {
+            lastPath = path.clone();
+            file = ParquetInput.sourceFile(path.toString());
             source = UTF8String.fromString(file);
           }
           long index = row.getLong(1);

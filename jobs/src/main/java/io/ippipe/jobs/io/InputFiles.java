@@ -96,25 +96,80 @@ public final class InputFiles {
     }
   }
 
-  /** What a Parquet file's footer states: its schema and how many rows its row groups hold. */
-  public record ParquetFooter(String schema, long rows) {}
+  /**
+   * What a Parquet file's footer states, its schema and how many rows its row groups hold, and
+   * why its pages are not safe to read ({@link ParquetPages}), or null.
+   */
+  public record ParquetFooter(String schema, long rows, String unsafe) {}
 
   /**
    * Reads a Parquet file's footer on the driver, so that a truncated or corrupt file fails the
    * run before anything is written, with its name, instead of as a task failure deep in a stage.
    * The schema lets files of one feed that disagree on their columns' types each be read by
    * their own; the row count is what the pass must account for, a row it could not read too.
+   * The page headers are read too, not the pages.
    */
-  public static ParquetFooter parquetFooter(Configuration conf, String file) {
+  public static ParquetFooter parquetFooter(Configuration conf, String file,
+      java.util.function.Predicate<String> columns) {
     Path path = new Path(file);
-    try (org.apache.parquet.hadoop.ParquetFileReader reader = org.apache.parquet.hadoop.ParquetFileReader.open(
-        org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(path, conf))) {
-      return new ParquetFooter(reader.getFooter().getFileMetaData().getSchema().toString(),
-          reader.getRecordCount());
+    org.apache.parquet.hadoop.util.HadoopInputFile input;
+    org.apache.parquet.hadoop.metadata.ParquetMetadata footer;
+    long rows;
+    try {
+      input = org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(path, conf);
+      try (org.apache.parquet.hadoop.ParquetFileReader reader =
+          org.apache.parquet.hadoop.ParquetFileReader.open(input)) {
+        footer = reader.getFooter();
+        rows = reader.getRecordCount();
+      }
     } catch (IOException | RuntimeException e) {
       String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       throw new ConfigException("Cannot read Parquet input " + file + ": it is corrupt or not "
           + "Parquet (" + why + "); replace or remove it. Nothing was written.", e);
+    }
+    try (org.apache.parquet.io.SeekableInputStream in = input.newStream()) {
+      return new ParquetFooter(footer.getFileMetaData().getSchema().toString(), rows,
+          ParquetPages.unsafe(footer, in, columns));
+    } catch (IOException e) {
+      throw new ConfigException("Cannot read Parquet input " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * {@link #parquetFooter} of each file, several at once: on object storage every footer and
+   * page header is a request of its own, and a day is many files.
+   */
+  public static java.util.Map<String, ParquetFooter> parquetFooters(Configuration conf,
+      List<String> files, java.util.function.Predicate<String> columns) {
+    java.util.Map<String, ParquetFooter> out = new java.util.HashMap<>();
+    if (files.isEmpty()) {
+      return out;
+    }
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+        Math.min(16, files.size()), r -> {
+          Thread t = new Thread(r, "ippipe-parquet-footers");
+          t.setDaemon(true);
+          return t;
+        });
+    try {
+      List<java.util.concurrent.Future<ParquetFooter>> read = new ArrayList<>();
+      for (String file : files) {
+        read.add(pool.submit(() -> parquetFooter(conf, file, columns)));
+      }
+      for (int i = 0; i < files.size(); i++) {
+        out.put(files.get(i), read.get(i).get());
+      }
+      return out;
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading Parquet footers", e);
+    } finally {
+      pool.shutdownNow();
     }
   }
 
