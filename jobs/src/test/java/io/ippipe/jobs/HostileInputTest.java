@@ -839,6 +839,79 @@ class HostileInputTest {
   }
 
   @Test
+  void aParquetDictionaryIdOutOfRangeIsARejectNotAFailedRun(@TempDir Path dir) throws Exception {
+    // Dictionary ids are decoded lazily, when a row's value is taken: an id past the dictionary
+    // fails there, outside the reader, in whatever reads the row.
+    Path inv = dir.resolve("inv-parquet");
+    SharedSpark.get().sql("SELECT concat('8.8.8.', cast(id % 200 + 1 AS STRING)) AS ip, "
+        + "8080 AS port FROM range(1000)").coalesce(1).write().option("compression", "none")
+        .parquet(inv.toString());
+    Path invFile;
+    try (var files = Files.list(inv)) {
+      List<Path> all = files.toList();
+      for (Path crc : all) {
+        if (crc.getFileName().toString().endsWith(".crc")) {
+          Files.delete(crc);
+        }
+      }
+      invFile = all.stream().filter(f -> f.toString().endsWith(".parquet")).findFirst()
+          .orElseThrow();
+    }
+    org.apache.parquet.hadoop.metadata.ColumnChunkMetaData ip;
+    try (var reader = org.apache.parquet.hadoop.ParquetFileReader.open(
+        org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(
+            new org.apache.hadoop.fs.Path(invFile.toString()),
+            new org.apache.hadoop.conf.Configuration()))) {
+      ip = reader.getFooter().getBlocks().get(0).getColumns().get(0);
+    }
+    byte[] bytes = Files.readAllBytes(invFile);
+    // A good file beside it: small files share a task unless told not to, and the rest of a
+    // task's input after the failure would go unread with it.
+    Files.write(inv.resolve("zz-good.parquet"), bytes);
+    int page = (int) ip.getFirstDataPageOffset();
+    java.io.ByteArrayInputStream in = new java.io.ByteArrayInputStream(bytes, page,
+        bytes.length - page);
+    org.apache.parquet.format.PageHeader header = org.apache.parquet.format.Util.readPageHeader(in);
+    int data = bytes.length - in.available();
+    assertEquals(org.apache.parquet.format.Encoding.PLAIN_DICTIONARY,
+        header.getData_page_header().getEncoding(), header.toString());
+    int levels = java.nio.ByteBuffer.wrap(bytes, data, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+        .getInt();
+    int ids = data + 4 + levels;
+    bytes[ids] = 20; // bit width
+    bytes[ids + 1] = 3; // one bit-packed group of 8 ids
+    java.util.Arrays.fill(bytes, ids + 2, ids + 22, (byte) 0xFF);
+    Files.write(invFile, bytes);
+
+    Path req = dir.resolve("req.log");
+    Files.writeString(req, "");
+    Path lake = dir.resolve("lake");
+    List<String> args = new ArrayList<>(List.of("ingest", "--date", DATE, "--out",
+        lake.toString(), "--inventory", inv.toString(), "--requests", req.toString()));
+    args.addAll(TestLakes.conf(dir, "validate.max_reject_rate=1.0"));
+    CliTest.Run r = CliTest.run(args.toArray(new String[0]));
+    assertEquals(0, r.code(), r.err());
+    List<Row> rejects = TestLakes.table(lake, io.ippipe.jobs.lake.Tables.REJECTS, "inventory")
+        .select("reason", "detail").collectAsList();
+    List<Row> broken = rejects.stream().filter(x -> x.getString(0).equals("TRUNCATED_INPUT"))
+        .toList();
+    assertEquals(1, broken.size(), rejects.toString());
+    assertTrue(broken.get(0).getString(1).contains(" of its 1,000 rows could not be read")
+        && broken.get(0).getString(1).contains("ArrayIndexOutOfBoundsException"),
+        broken.toString());
+    // Every row of the good file was read: 200 addresses, each listed 5 times per file.
+    JsonNode files = new ObjectMapper().readTree(lake.resolve("_metrics/dt=" + DATE
+        + "/ingest.json").toFile()).path("datasets").path("inventory").path("files");
+    boolean goodRead = false;
+    for (JsonNode f : files) {
+      if (f.path("file").asText().endsWith("zz-good.parquet")) {
+        goodRead = f.path("recordsRead").asLong() == 1000 && f.path("valid").asLong() == 1000;
+      }
+    }
+    assertTrue(goodRead, files.toString());
+  }
+
+  @Test
   void aParquetPageThatClaimsGigabytesIsARejectNotACrash(@TempDir Path dir) throws Exception {
     // A page header states its uncompressed size, and the reader allocates that much before it
     // decompresses a byte: a header claiming 2 GiB made every task that read it allocate 2 GiB.

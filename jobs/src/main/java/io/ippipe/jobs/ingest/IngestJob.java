@@ -327,7 +327,8 @@ public final class IngestJob {
     }
     if (!plan.parquetGroups().isEmpty()) {
       ParquetInput.Rows input = ParquetInput.read(spark, Feed.REQUESTS, plan.parquetGroups(),
-          LogParser.FIELDS, LogParser::isAddressField);
+          LogParser.FIELDS, LogParser::isAddressField, InputPlan.splitBytes(plan.parquetBytes(),
+              jsc.defaultParallelism(), config.get(Keys.INGEST_MAX_SPLIT_BYTES)));
       parts.add(input.rows().queryExecution().toRdd().toJavaRDD()
           .mapPartitions(pass.parquet(input.fields())).rdd());
     }
@@ -445,7 +446,9 @@ public final class IngestJob {
     }
     if (!plan.parquetGroups().isEmpty()) {
       ParquetInput.Rows input = ParquetInput.read(spark, Feed.INVENTORY, plan.parquetGroups(),
-          InventoryParser.FIELDS, InventoryParser::isAddressField);
+          InventoryParser.FIELDS, InventoryParser::isAddressField, InputPlan.splitBytes(
+              plan.parquetBytes(), jsc.defaultParallelism(),
+              config.get(Keys.INGEST_MAX_SPLIT_BYTES)));
       parts.add(input.rows().queryExecution().toRdd().toJavaRDD()
           .mapPartitions(pass.parquet(input.fields())).rdd());
     }

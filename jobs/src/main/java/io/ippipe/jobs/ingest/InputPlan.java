@@ -108,6 +108,24 @@ record InputPlan(Feed feed, List<String> textFiles, List<String> parquetFiles,
     return head.isEmpty() ? unread : detector.apply(head);
   }
 
+  /**
+   * The bytes one task of a pass reads, text or Parquet: at most {@code maxSplitBytes}
+   * (ingest.max_split_bytes), and small enough that every core gets at least four splits (files
+   * of different sizes leave a short last split each: with several splits a core, a core that
+   * finishes early takes another instead of idling at the end), but at least 1 MB unless
+   * ingest.max_split_bytes is smaller: below that a task costs more to schedule than to run.
+   */
+  static long splitBytes(long totalBytes, int cores, long maxSplitBytes) {
+    long perCore = totalBytes / Math.max(1, 4L * cores) + 1;
+    return Math.min(maxSplitBytes, Math.max(1L << 20, perCore));
+  }
+
+  /** The bytes of the Parquet files the pass reads. */
+  long parquetBytes() {
+    return parquetGroups().stream().flatMap(List::stream)
+        .mapToLong(f -> parquetFooters.get(f).bytes()).sum();
+  }
+
   Map<String, LogFormat> logFormats() {
     Map<String, LogFormat> out = new HashMap<>();
     textFiles.forEach(f -> out.put(f, LogFormat.valueOf(formatByFile.get(f))));

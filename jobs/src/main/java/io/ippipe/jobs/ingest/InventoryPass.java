@@ -189,7 +189,8 @@ final class InventoryPass implements Serializable {
     }
 
     @Override
-    public Iterator<InternalRow> call(Iterator<InternalRow> input) {
+    public Iterator<InternalRow> call(Iterator<InternalRow> scanned) {
+      Iterator<InternalRow> input = ParquetInput.untilDecodingFails(scanned);
       InventoryParser parser = new InventoryParser(pass.defaultProtocol);
       RawText raw = new RawText(pass.rawChars);
       Map<String, Object> values = new TreeMap<>();

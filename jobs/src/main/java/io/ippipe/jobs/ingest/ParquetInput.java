@@ -22,6 +22,8 @@ import org.apache.spark.sql.types.FractionalType;
  * rules as CSV and JSON apply to it, and a record's line number is its row index + 1.
  */
 final class ParquetInput {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ParquetInput.class);
+
   private ParquetInput() {}
 
   record Rows(Dataset<Row> rows, String[] fields) {}
@@ -35,11 +37,19 @@ final class ParquetInput {
    * ({@code ignoreCorruptFiles}); {@link #unread} then accounts for the rest.
    */
   static Rows read(SparkSession spark, Feed feed, List<List<String>> groups, List<String> known,
-      Predicate<String> isAddress) {
+      Predicate<String> isAddress, long splitBytes) {
+    // Each task reads a split of one file ({@code splitBytes}, as text input is cut), never
+    // several small files in turn: a value that fails to decode ends its task's input
+    // (untilDecodingFails), which must not take other files' rows with it. Spark packs small
+    // files into one task unless opening one costs as much as a task holds; a session of its
+    // own keeps those settings to this read.
+    SparkSession reading = spark.newSession();
+    reading.conf().set("spark.sql.files.maxPartitionBytes", Long.toString(splitBytes));
+    reading.conf().set("spark.sql.files.openCostInBytes", Long.toString(splitBytes));
     List<Dataset<Row>> inputs = new ArrayList<>();
     java.util.Set<String> anywhere = new java.util.HashSet<>();
     for (List<String> files : groups) {
-      Dataset<Row> input = spark.read().option("ignoreCorruptFiles", "true")
+      Dataset<Row> input = reading.read().option("ignoreCorruptFiles", "true")
           .parquet(files.toArray(new String[0]));
       inputs.add(input);
       anywhere.addAll(Arrays.asList(input.columns()));
@@ -55,6 +65,63 @@ final class ParquetInput {
       rows = rows == null ? selected : rows.union(selected);
     }
     return new Rows(rows, present.toArray(new String[0]));
+  }
+
+  /**
+   * {@code rows} until a value fails to decode. Spark decodes a dictionary-encoded value only
+   * when a row's value is taken, after the reader that {@code ignoreCorruptFiles} guards: an id
+   * past its dictionary failed the task on every retry, and the night. The rows before it
+   * stand; the rest of the split is what {@link #unread} finds missing, and its second read
+   * fails the same way. Only a failure thrown in Parquet's code ends the input; any other
+   * propagates.
+   */
+  static java.util.Iterator<org.apache.spark.sql.catalyst.InternalRow> untilDecodingFails(
+      java.util.Iterator<org.apache.spark.sql.catalyst.InternalRow> rows) {
+    return new java.util.Iterator<>() {
+      boolean failed;
+
+      @Override
+      public boolean hasNext() {
+        if (failed) {
+          return false;
+        }
+        try {
+          return rows.hasNext();
+        } catch (RuntimeException e) {
+          if (!thrownInParquet(e)) {
+            throw e;
+          }
+          failed = true;
+          LOG.warn("Skipped the rest of a split of {}: a value failed to decode ({})",
+              org.apache.spark.rdd.InputFileBlockHolder.getInputFilePath(),
+              e.getClass().getSimpleName());
+          return false;
+        }
+      }
+
+      @Override
+      public org.apache.spark.sql.catalyst.InternalRow next() {
+        if (!hasNext()) {
+          throw new java.util.NoSuchElementException();
+        }
+        return rows.next();
+      }
+    };
+  }
+
+  /**
+   * An unchecked failure raised in Parquet's decoding code (parquet-mr's, or Spark's Parquet
+   * readers'), such as an index past a dictionary. An I/O failure is the storage's, and never
+   * counts, wherever it was raised.
+   */
+  private static boolean thrownInParquet(Throwable t) {
+    StackTraceElement[] trace = t.getStackTrace();
+    if (!(t instanceof RuntimeException) || trace.length == 0) {
+      return false;
+    }
+    String where = trace[0].getClassName();
+    return where.startsWith("org.apache.parquet.")
+        || where.startsWith("org.apache.spark.sql.execution.datasources.parquet.");
   }
 
   /**
@@ -145,7 +212,8 @@ final class ParquetInput {
           || name.startsWith("io.airlift.compress.") || name.startsWith("net.jpountz.lz4.")
           || t instanceof java.util.zip.ZipException
           || t instanceof java.util.zip.DataFormatException
-          || String.valueOf(t.getMessage()).startsWith("can not read class org.apache.parquet")) {
+          || String.valueOf(t.getMessage()).startsWith("can not read class org.apache.parquet")
+          || thrownInParquet(t)) {
         return true;
       }
       if (t.getCause() == t) {

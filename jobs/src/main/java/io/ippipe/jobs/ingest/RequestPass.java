@@ -137,7 +137,8 @@ final class RequestPass implements Serializable {
     }
 
     @Override
-    public Iterator<InternalRow> call(Iterator<InternalRow> input) {
+    public Iterator<InternalRow> call(Iterator<InternalRow> scanned) {
+      Iterator<InternalRow> input = ParquetInput.untilDecodingFails(scanned);
       Task task = pass.new Task();
       Map<String, Object> values = new TreeMap<>();
       FieldReader reader = new FieldReader() {

@@ -15,13 +15,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 final class TextInput {
   private TextInput() {}
 
-  /**
-   * Splits of at most {@code maxSplitBytes}, and small enough that every core gets at least four
-   * (files of different sizes leave a short last split each: with several splits a core, a core
-   * that finishes early takes another instead of idling at the end), but at least
-   * 1 MB unless ingest.max_split_bytes is smaller: below that a task costs more to schedule
-   * than to run.
-   */
+  /** Splits of {@link InputPlan#splitBytes}. */
   static JavaNewHadoopRDD<LongWritable, Text> read(JavaSparkContext jsc, List<String> files,
       int maxLineBytes, long maxSplitBytes) throws IOException {
     Job job = Job.getInstance(new Configuration(jsc.hadoopConfiguration()));
@@ -31,9 +25,8 @@ final class TextInput {
     for (Path p : paths) {
       total += p.getFileSystem(job.getConfiguration()).getFileStatus(p).getLen();
     }
-    long perCore = total / Math.max(1, 4L * jsc.defaultParallelism()) + 1;
-    long split = Math.min(maxSplitBytes, Math.max(1L << 20, perCore));
-    FileInputFormat.setMaxInputSplitSize(job, split);
+    FileInputFormat.setMaxInputSplitSize(job,
+        InputPlan.splitBytes(total, jsc.defaultParallelism(), maxSplitBytes));
     job.getConfiguration().setInt(BoundedLineInputFormat.MAX_LINE_BYTES, maxLineBytes);
     @SuppressWarnings("unchecked")
     JavaNewHadoopRDD<LongWritable, Text> rdd = (JavaNewHadoopRDD<LongWritable, Text>)

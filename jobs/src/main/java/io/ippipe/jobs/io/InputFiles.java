@@ -100,7 +100,7 @@ public final class InputFiles {
    * What a Parquet file's footer states, its schema and how many rows its row groups hold, and
    * why its pages are not safe to read ({@link ParquetPages}), or null.
    */
-  public record ParquetFooter(String schema, long rows, String unsafe) {}
+  public record ParquetFooter(String schema, long rows, long bytes, String unsafe) {}
 
   /**
    * Reads a Parquet file's footer on the driver, so that a truncated or corrupt file fails the
@@ -129,7 +129,7 @@ public final class InputFiles {
     }
     try (org.apache.parquet.io.SeekableInputStream in = input.newStream()) {
       return new ParquetFooter(footer.getFileMetaData().getSchema().toString(), rows,
-          ParquetPages.unsafe(footer, in, columns));
+          input.getLength(), ParquetPages.unsafe(footer, in, columns));
     } catch (IOException e) {
       throw new ConfigException("Cannot read Parquet input " + file + ": " + e.getMessage(), e);
     }
