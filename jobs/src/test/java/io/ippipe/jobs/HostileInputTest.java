@@ -912,6 +912,68 @@ class HostileInputTest {
   }
 
   @Test
+  void parquetFilesWithFlippedBytesAreReadUpToTheDamageNeverAFailedRun(@TempDir Path dir)
+      throws Exception {
+    // Bytes flipped at random in the pages of Parquet files of three codecs, each file of one
+    // feed: the seeds on which a second read failed in ways a list of Parquet's exceptions did
+    // not know (an index past an in-memory buffer, "Expected 161 values in column chunk", a gzip
+    // CRC failure, an EOF of a buffer, an index past a dictionary without a stack trace), each
+    // of which failed the run. Every row is valid, a reject, or one a reject stands for.
+    Map<String, int[]> seeds = new LinkedHashMap<>();
+    seeds.put("none", new int[] {4, 6, 9});
+    seeds.put("snappy", new int[] {2, 17, 23});
+    seeds.put("gzip", new int[] {0, 15, 23});
+    Path req = dir.resolve("req-parquet");
+    Files.createDirectories(req);
+    for (Map.Entry<String, int[]> codec : seeds.entrySet()) {
+      Path base = dir.resolve("base-" + codec.getKey());
+      SharedSpark.get().sql("SELECT 1764064800 + id AS ts, concat('9.9.', "
+          + "cast(id % 50 AS STRING), '.1') AS client_ip, concat('8.8.', cast(id % 7 AS STRING), "
+          + "'.8') AS proxy_ip, 8080 + id % 3 AS proxy_port, IF(id % 5 = 0, 403, 200) AS status, "
+          + "id * 17 % 1000 AS bytes FROM range(4000)").coalesce(1).write()
+          .option("compression", codec.getKey()).option("parquet.block.size", 8192)
+          .parquet(base.toString());
+      byte[] whole;
+      try (var files = Files.list(base)) {
+        whole = Files.readAllBytes(files.filter(f -> f.toString().endsWith(".parquet"))
+            .findFirst().orElseThrow());
+      }
+      int footerLength = java.nio.ByteBuffer.wrap(whole, whole.length - 8, 4)
+          .order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+      int pagesEnd = whole.length - 8 - footerLength;
+      for (int seed : codec.getValue()) {
+        Random r = new Random(seed * 31L + codec.getKey().hashCode());
+        byte[] bytes = whole.clone();
+        int flips = 1 + r.nextInt(8);
+        for (int i = 0; i < flips; i++) {
+          int at = 4 + r.nextInt(pagesEnd - 4);
+          bytes[at] = (byte) (r.nextBoolean() ? r.nextInt(256) : bytes[at] ^ (1 << r.nextInt(8)));
+        }
+        Files.write(req.resolve(codec.getKey() + "-" + seed + ".parquet"), bytes);
+      }
+    }
+    Path inv = dir.resolve("inv.txt");
+    Files.writeString(inv, "8.8.8.8:8080\n");
+    Path lake = dir.resolve("lake");
+    List<String> args = new ArrayList<>(List.of("ingest", "--date", DATE, "--out",
+        lake.toString(), "--inventory", inv.toString(), "--requests", req.toString()));
+    args.addAll(TestLakes.conf(dir, "validate.max_reject_rate=1.0"));
+    CliTest.Run r = CliTest.run(args.toArray(new String[0]));
+    assertEquals(0, r.code(), r.err());
+    JsonNode files = new ObjectMapper().readTree(lake.resolve("_metrics/dt=" + DATE
+        + "/ingest.json").toFile()).path("datasets").path("requests").path("files");
+    assertEquals(9, files.size(), files.toString());
+    int damaged = 0;
+    for (JsonNode f : files) {
+      long cut = f.path("rejectedByReason").path("TRUNCATED_INPUT").asLong();
+      assertEquals(4000, f.path("recordsRead").asLong() - cut + f.path("rowsUnread").asLong(),
+          f.toString());
+      damaged += cut > 0 ? 1 : 0;
+    }
+    assertTrue(damaged >= 8, files.toString());
+  }
+
+  @Test
   void aParquetPageThatClaimsGigabytesIsARejectNotACrash(@TempDir Path dir) throws Exception {
     // A page header states its uncompressed size, and the reader allocates that much before it
     // decompresses a byte: a header claiming 2 GiB made every task that read it allocate 2 GiB.

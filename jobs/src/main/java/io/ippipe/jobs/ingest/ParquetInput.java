@@ -72,8 +72,8 @@ final class ParquetInput {
    * when a row's value is taken, after the reader that {@code ignoreCorruptFiles} guards: an id
    * past its dictionary failed the task on every retry, and the night. The rows before it
    * stand; the rest of the split is what {@link #unread} finds missing, and its second read
-   * fails the same way. Only a failure thrown in Parquet's code ends the input; any other
-   * propagates.
+   * fails the same way. Only a failure on the data ({@link #failedOnData}) ends the input; any
+   * other propagates, and Spark retries the task.
    */
   static java.util.Iterator<org.apache.spark.sql.catalyst.InternalRow> untilDecodingFails(
       java.util.Iterator<org.apache.spark.sql.catalyst.InternalRow> rows) {
@@ -88,7 +88,7 @@ final class ParquetInput {
         try {
           return rows.hasNext();
         } catch (RuntimeException e) {
-          if (!thrownInParquet(e)) {
+          if (!failedOnData(e)) {
             throw e;
           }
           failed = true;
@@ -107,21 +107,6 @@ final class ParquetInput {
         return rows.next();
       }
     };
-  }
-
-  /**
-   * An unchecked failure raised in Parquet's decoding code (parquet-mr's, or Spark's Parquet
-   * readers'), such as an index past a dictionary. An I/O failure is the storage's, and never
-   * counts, wherever it was raised.
-   */
-  private static boolean thrownInParquet(Throwable t) {
-    StackTraceElement[] trace = t.getStackTrace();
-    if (!(t instanceof RuntimeException) || trace.length == 0) {
-      return false;
-    }
-    String where = trace[0].getClassName();
-    return where.startsWith("org.apache.parquet.")
-        || where.startsWith("org.apache.spark.sql.execution.datasources.parquet.");
   }
 
   /**
@@ -179,7 +164,7 @@ final class ParquetInput {
             .filter(Arrays.asList(input.columns())::contains).toList();
         asText(input, present).queryExecution().toRdd().toJavaRDD().foreach(r -> { });
       } catch (Exception e) { // Spark throws its checked SparkException unchecked
-        if (!decodingFailure(e)) {
+        if (!failedOnData(e)) {
           // Denied access, a lost executor, a cancelled job: the pass skipped rows for a
           // reason that is not the file's bytes, and the rows are not the reject's to keep.
           throw new IllegalStateException(String.format("Cannot ingest %s input %s: the pass "
@@ -200,28 +185,44 @@ final class ParquetInput {
   }
 
   /**
-   * Whether a read failed on the file's bytes: Parquet's own decoding errors (its shaded Thrift
-   * among them, and "can not read class org.apache.parquet.format.PageHeader"), or a codec's on
-   * a page. Anything else (storage, access, Spark) is not the data's.
+   * Whether a read of a Parquet file failed on the file's bytes, not on where they are kept.
+   * Parquet reads a row group's column chunks whole, then decodes them in memory: a failure
+   * there is the data's, whatever it is (found by flipping bytes of real files: Parquet's
+   * decoding exceptions and its Thrift, codecs' IOExceptions, "Expected 161 values in column
+   * chunk", an EOFException of an in-memory buffer, an index past a buffer or a dictionary, the
+   * last often without a stack once the JIT has seen it a few times). So a failure is the
+   * data's unless it is not a failure of reading at all (Spark's own: a job cancelled, an
+   * executor lost, a task killed; a JVM error; a missing class) or it went through the
+   * storage: a frame of a file system, a network or a cloud client in any of its causes, or a
+   * file gone or access denied.
    */
-  private static boolean decodingFailure(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      String name = t.getClass().getName();
-      if (name.startsWith("org.apache.parquet.") || name.startsWith("shaded.parquet.")
-          || name.startsWith("com.github.luben.zstd.") || name.startsWith("org.xerial.snappy.")
-          || name.startsWith("io.airlift.compress.") || name.startsWith("net.jpountz.lz4.")
-          || t instanceof java.util.zip.ZipException
-          || t instanceof java.util.zip.DataFormatException
-          || String.valueOf(t.getMessage()).startsWith("can not read class org.apache.parquet")
-          || thrownInParquet(t)) {
-        return true;
+  static boolean failedOnData(Throwable e) {
+    Throwable root = e;
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      root = t;
+      if (t instanceof java.io.FileNotFoundException
+          || t instanceof java.nio.file.FileSystemException) {
+        return false;
       }
-      if (t.getCause() == t) {
-        break;
+      for (StackTraceElement frame : t.getStackTrace()) {
+        String c = frame.getClassName();
+        if (STORAGE.stream().anyMatch(c::startsWith)) {
+          return false;
+        }
       }
     }
-    return false;
+    return !(root instanceof Error || root instanceof ClassNotFoundException
+        || root instanceof InterruptedException
+        || root.getClass().getName().startsWith("org.apache.spark."));
   }
+
+  /** Where a read meets the storage: the classes of file systems, networks and cloud clients. */
+  private static final List<String> STORAGE = List.of("org.apache.hadoop.fs.",
+      "org.apache.hadoop.hdfs.", "org.apache.hadoop.ipc.", "java.net.", "javax.net.",
+      "sun.nio.ch.", "sun.net.", "software.amazon.", "com.amazonaws.", "com.google.cloud.",
+      "com.microsoft.azure.", "org.apache.parquet.hadoop.util.H1SeekableInputStream",
+      "org.apache.parquet.hadoop.util.H2SeekableInputStream",
+      "org.apache.parquet.io.DelegatingSeekableInputStream");
 
   /** The classes of a read failure below Spark's own, outermost first: no message, no data. */
   private static String causes(Throwable e) {
