@@ -97,6 +97,10 @@ if DAG is not None:
             "retry_delay": timedelta(minutes=5),
             "retry_exponential_backoff": True,
             "max_retry_delay": timedelta(hours=1),
+            # A stage that stops progressing (a decoder looping on a corrupt Parquet page,
+            # docs/security.md) fails and alerts instead of holding the night for ever.
+            "execution_timeout": timedelta(
+                hours=float(os.environ.get("IPPIPE_STAGE_TIMEOUT_HOURS", "6"))),
         },
         tags=["ippipe"],
     ) as dag:

@@ -974,6 +974,95 @@ class HostileInputTest {
   }
 
   @Test
+  void aParquetFooterThatPlacesAChunkOutsideTheFileIsARejectNotAFailedRun(@TempDir Path dir)
+      throws Exception {
+    // The reader seeks where the footer says and fails in its storage read, which is no failure
+    // of the data to the pass: the run failed, naming the file, on every try.
+    Path req = dir.resolve("req-parquet");
+    Path reqFile = parquetOfRowGroups(SharedSpark.get().sql("SELECT 1764064800 + id AS ts, "
+        + "'9.9.9.9' AS client_ip, '8.8.8.8' AS proxy_ip, 8080 AS proxy_port, 200 AS status "
+        + "FROM range(3000)"), req);
+    long length = Files.size(reqFile);
+    rewriteFooter(reqFile, footer -> {
+      org.apache.parquet.format.ColumnMetaData meta = footer.getRow_groups().get(1).getColumns()
+          .get(0).getMeta_data();
+      meta.unsetDictionary_page_offset();
+      meta.setData_page_offset(length + 4096);
+    });
+    Path inv = dir.resolve("inv.txt");
+    Files.writeString(inv, "8.8.8.8:8080\n");
+    Path lake = dir.resolve("lake");
+    List<String> args = new ArrayList<>(List.of("ingest", "--date", DATE, "--out",
+        lake.toString(), "--inventory", inv.toString(), "--requests", req.toString()));
+    args.addAll(TestLakes.conf(dir, "validate.max_reject_rate=1.0"));
+    CliTest.Run r = CliTest.run(args.toArray(new String[0]));
+    assertEquals(0, r.code(), r.err());
+    List<Row> rejects = TestLakes.table(lake, io.ippipe.jobs.lake.Tables.REJECTS, "requests")
+        .select("reason", "detail").collectAsList();
+    assertEquals(1, rejects.size(), rejects.toString());
+    assertTrue(rejects.get(0).getString(1).contains("row group 1, column ts: the footer places "
+        + "it at bytes"), rejects.toString());
+  }
+
+  /** Rewrites {@code file}'s footer as {@code change} makes it, the pages as they are. */
+  private static void rewriteFooter(Path file,
+      java.util.function.Consumer<org.apache.parquet.format.FileMetaData> change) throws Exception {
+    byte[] bytes = Files.readAllBytes(file);
+    int footerLength = java.nio.ByteBuffer.wrap(bytes, bytes.length - 8, 4)
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+    int footerStart = bytes.length - 8 - footerLength;
+    org.apache.parquet.format.FileMetaData footer = org.apache.parquet.format.Util
+        .readFileMetaData(new java.io.ByteArrayInputStream(bytes, footerStart, footerLength));
+    change.accept(footer);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(bytes, 0, footerStart);
+    ByteArrayOutputStream newFooter = new ByteArrayOutputStream();
+    org.apache.parquet.format.Util.writeFileMetaData(footer, newFooter);
+    out.write(newFooter.toByteArray());
+    out.write(java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+        .putInt(newFooter.size()).array());
+    out.write("PAR1".getBytes(StandardCharsets.US_ASCII));
+    Files.write(file, out.toByteArray());
+  }
+
+  @Test
+  void aParquetTimestampBefore1900FromAnotherWriterIsReadNotAFailedRun(@TempDir Path dir)
+      throws Exception {
+    // A file not written by Spark 3 (no Spark version in its footer) with a timestamp before
+    // 1582: Spark's default refused the whole read (SparkUpgradeException).
+    Path req = dir.resolve("req-parquet");
+    org.apache.spark.sql.SparkSession spark = SharedSpark.get();
+    String mode = spark.conf().get("spark.sql.parquet.datetimeRebaseModeInWrite");
+    spark.conf().set("spark.sql.parquet.datetimeRebaseModeInWrite", "CORRECTED");
+    Path reqFile;
+    try {
+      reqFile = parquetOfRowGroups(spark.sql("SELECT * FROM VALUES "
+          + "(timestamp'1500-01-01 00:00:00', '9.9.9.9', '8.8.8.8', 8080, 200), "
+          + "(timestamp'2026-11-25 10:00:00', '9.9.9.9', '8.8.8.8', 8080, 200) "
+          + "AS t(ts, client_ip, proxy_ip, proxy_port, status)"), req);
+    } finally {
+      spark.conf().set("spark.sql.parquet.datetimeRebaseModeInWrite", mode);
+    }
+    rewriteFooter(reqFile, footer -> {
+      footer.unsetKey_value_metadata();
+      footer.setCreated_by("parquet-cpp-arrow version 14.0.2");
+    });
+    Path inv = dir.resolve("inv.txt");
+    Files.writeString(inv, "8.8.8.8:8080\n");
+    Path lake = dir.resolve("lake");
+    List<String> args = new ArrayList<>(List.of("ingest", "--date", DATE, "--out",
+        lake.toString(), "--inventory", inv.toString(), "--requests", req.toString()));
+    args.addAll(TestLakes.conf(dir, "validate.max_reject_rate=1.0"));
+    CliTest.Run r = CliTest.run(args.toArray(new String[0]));
+    assertEquals(0, r.code(), r.err());
+    JsonNode m = new ObjectMapper().readTree(lake.resolve("_metrics/dt=" + DATE
+        + "/ingest.json").toFile()).path("datasets").path("requests");
+    assertEquals(2, m.path("recordsRead").asLong(), m.toString());
+    assertEquals(0, m.path("files").get(0).path("rowsUnread").asLong(), m.toString());
+    assertEquals(1, m.path("valid").asLong(), m.toString());
+  }
+
+  @Test
   void aParquetPageThatClaimsGigabytesIsARejectNotACrash(@TempDir Path dir) throws Exception {
     // A page header states its uncompressed size, and the reader allocates that much before it
     // decompresses a byte: a header claiming 2 GiB made every task that read it allocate 2 GiB.

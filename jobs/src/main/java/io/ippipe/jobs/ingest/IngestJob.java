@@ -16,8 +16,6 @@ import io.ippipe.common.error.ConfigException;
 import io.ippipe.common.error.QualityGateException;
 import io.ippipe.common.error.RejectReason;
 import io.ippipe.common.geo.GeoCatalog;
-import io.ippipe.common.input.InventoryParser;
-import io.ippipe.common.input.LogParser;
 import io.ippipe.jobs.encrypt.EncryptionManifest;
 import io.ippipe.jobs.encrypt.KeyLoader;
 import io.ippipe.jobs.geotag.GeoBroadcast;
@@ -325,14 +323,9 @@ public final class IngestJob {
       parts.add(TextInput.read(jsc, plan.textFiles(), maxLine, config.get(Keys.INGEST_MAX_SPLIT_BYTES))
           .mapPartitionsWithInputSplit(pass.text(), false).rdd());
     }
-    if (!plan.parquetGroups().isEmpty()) {
-      ParquetInput.Rows input = ParquetInput.read(spark, Feed.REQUESTS, plan.parquetGroups(),
-          LogParser.FIELDS, LogParser::isAddressField, InputPlan.splitBytes(plan.parquetBytes(),
-              jsc.defaultParallelism(), config.get(Keys.INGEST_MAX_SPLIT_BYTES)));
-      parts.add(input.rows().queryExecution().toRdd().toJavaRDD()
-          .mapPartitions(pass.parquet(input.fields())).rdd());
-    }
-    if (parts.isEmpty()) { // only Parquet files unsafe to read: none is read
+    Map<String, String> refused = plan.refused(jsc, new HadoopConf(hadoop));
+    parquet(spark, config, plan, refused, pass::parquet).ifPresent(parts::add);
+    if (parts.isEmpty()) { // only Parquet files refused: none is read
       parts.add(jsc.<InternalRow>emptyRDD().rdd());
     }
     RDD<InternalRow> rows = parts.get(0);
@@ -374,7 +367,7 @@ public final class IngestJob {
         .forEach(c -> rejectFiles.add(rejectDir + "/" + c.rejectFile()));
     // A corrupt Parquet file's unread rows: one reject of its own, after the tasks' files.
     List<ParquetInput.Unread> unread = ParquetInput.unread(spark, plan, recordsPerFile(counts),
-        LogParser.FIELDS);
+        refused);
     for (int i = 0; i < unread.size(); i++) {
       ParquetInput.Unread u = unread.get(i);
       try (RejectFile file = new RejectFile(rejectDir, tasks + i, 0, hadoop)) {
@@ -444,15 +437,9 @@ public final class IngestJob {
       parts.add(TextInput.read(jsc, plan.textFiles(), maxLine, config.get(Keys.INGEST_MAX_SPLIT_BYTES))
           .mapPartitionsWithInputSplit(pass.text(), false).rdd());
     }
-    if (!plan.parquetGroups().isEmpty()) {
-      ParquetInput.Rows input = ParquetInput.read(spark, Feed.INVENTORY, plan.parquetGroups(),
-          InventoryParser.FIELDS, InventoryParser::isAddressField, InputPlan.splitBytes(
-              plan.parquetBytes(), jsc.defaultParallelism(),
-              config.get(Keys.INGEST_MAX_SPLIT_BYTES)));
-      parts.add(input.rows().queryExecution().toRdd().toJavaRDD()
-          .mapPartitions(pass.parquet(input.fields())).rdd());
-    }
-    if (parts.isEmpty()) { // only Parquet files unsafe to read: none is read
+    Map<String, String> refused = plan.refused(jsc, new HadoopConf(hadoop));
+    parquet(spark, config, plan, refused, pass::parquet).ifPresent(parts::add);
+    if (parts.isEmpty()) { // only Parquet files refused: none is read
       parts.add(jsc.<InternalRow>emptyRDD().rdd());
     }
     RDD<InternalRow> rows = parts.get(0);
@@ -470,7 +457,7 @@ public final class IngestJob {
       IngestTally.Counts counts = tally.value().copy();
       List<Row> unreadRows = new ArrayList<>();
       for (ParquetInput.Unread u : ParquetInput.unread(spark, plan, recordsPerFile(counts),
-          InventoryParser.FIELDS)) {
+          refused)) {
         Object[] reject = new Object[ParsedRows.INVENTORY.size()];
         reject[ParsedRows.INVENTORY_FILE] = u.file();
         reject[ParsedRows.INVENTORY_SPLIT_START] = -1L;
@@ -534,6 +521,26 @@ public final class IngestJob {
     } finally {
       parsed.unpersist();
     }
+  }
+
+  /**
+   * A feed's Parquet input through its pass's {@code parse}, or none: every file but the
+   * refused ones, each group by its own schema, each task a split of one file cut as text is.
+   */
+  private static java.util.Optional<RDD<InternalRow>> parquet(SparkSession spark,
+      PipelineConfig config, InputPlan plan, Map<String, String> refused,
+      java.util.function.Function<String[],
+          org.apache.spark.api.java.function.FlatMapFunction<java.util.Iterator<InternalRow>,
+              InternalRow>> parse) {
+    List<List<String>> groups = plan.parquetGroups(refused.keySet());
+    if (groups.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    long split = InputPlan.splitBytes(plan.parquetBytes(refused.keySet()),
+        spark.sparkContext().defaultParallelism(), config.get(Keys.INGEST_MAX_SPLIT_BYTES));
+    ParquetInput.Rows input = ParquetInput.read(spark, plan.feed(), groups, split);
+    return java.util.Optional.of(input.rows().queryExecution().toRdd().toJavaRDD()
+        .mapPartitions(parse.apply(input.fields())).rdd());
   }
 
   private static Map<String, Long> recordsPerFile(IngestTally.Counts counts) {

@@ -5,8 +5,6 @@ import io.ippipe.common.config.PipelineConfig;
 import io.ippipe.common.error.ConfigException;
 import io.ippipe.common.input.CsvHeader;
 import io.ippipe.common.input.InventoryFormat;
-import io.ippipe.common.input.InventoryParser;
-import io.ippipe.common.input.LogParser;
 import io.ippipe.common.input.LogFormat;
 import io.ippipe.jobs.io.InputFiles;
 import io.ippipe.jobs.io.LineReader;
@@ -78,20 +76,19 @@ record InputPlan(Feed feed, List<String> textFiles, List<String> parquetFiles,
       formats.put(file, format);
       (format.equals("PARQUET") ? parquet : text).add(file);
     }
-    List<String> known = feed == Feed.INVENTORY ? InventoryParser.FIELDS : LogParser.FIELDS;
-    footers.putAll(InputFiles.parquetFooters(hadoop, parquet, known::contains));
+    footers.putAll(InputFiles.parquetFooters(hadoop, parquet, feed.fields()::contains));
     return new InputPlan(feed, text, parquet, formats, headers, footers);
   }
 
   /**
-   * The Parquet files grouped by the schema their footers state, in the order listed, but those
-   * whose pages are unsafe to read, which the pass does not read: each group is read by its own
-   * schema. Read as one, every file was read by one file's schema,
+   * The Parquet files grouped by the schema their footers state, in the order listed, but the
+   * {@code refused} ones (Parquet's layout or page headers unsafe to read, {@link #refused}):
+   * each group is read by its own schema. Read as one, every file was read by one file's schema,
    * and a file whose column had another type (a port as text, a list) failed its task.
    */
-  List<List<String>> parquetGroups() {
+  List<List<String>> parquetGroups(java.util.Set<String> refused) {
     Map<String, List<String>> groups = new java.util.LinkedHashMap<>();
-    parquetFiles.stream().filter(f -> parquetFooters.get(f).unsafe() == null)
+    parquetFiles.stream().filter(f -> !refused.contains(f))
         .forEach(f -> groups.computeIfAbsent(parquetFooters.get(f).schema(),
             s -> new ArrayList<>()).add(f));
     return List.copyOf(groups.values());
@@ -121,9 +118,30 @@ record InputPlan(Feed feed, List<String> textFiles, List<String> parquetFiles,
   }
 
   /** The bytes of the Parquet files the pass reads. */
-  long parquetBytes() {
-    return parquetGroups().stream().flatMap(List::stream)
+  long parquetBytes(java.util.Set<String> refused) {
+    return parquetFiles.stream().filter(f -> !refused.contains(f))
         .mapToLong(f -> parquetFooters.get(f).bytes()).sum();
+  }
+
+  /**
+   * The Parquet files the pass must not read, each with why: a footer that places a chunk
+   * outside the file, or page headers that would make a reader allocate more than the file
+   * justifies ({@link ParquetPages}, read in tasks).
+   */
+  Map<String, String> refused(org.apache.spark.api.java.JavaSparkContext jsc,
+      io.ippipe.jobs.io.HadoopConf conf) {
+    Map<String, String> refused = new java.util.LinkedHashMap<>();
+    Map<String, List<io.ippipe.jobs.io.ParquetPages.Chunk>> toCheck = new java.util.LinkedHashMap<>();
+    for (String f : parquetFiles) {
+      InputFiles.ParquetFooter footer = parquetFooters.get(f);
+      if (footer.misplaced() != null) {
+        refused.put(f, footer.misplaced());
+      } else {
+        toCheck.put(f, footer.chunks());
+      }
+    }
+    refused.putAll(io.ippipe.jobs.io.ParquetPages.refused(jsc, toCheck, conf));
+    return refused;
   }
 
   Map<String, LogFormat> logFormats() {

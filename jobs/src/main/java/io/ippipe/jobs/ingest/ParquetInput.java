@@ -8,7 +8,6 @@ import io.ippipe.jobs.io.InputFiles;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Predicate;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -34,10 +33,10 @@ final class ParquetInput {
    * together. A field of any type is read as its text: a number as its value, a list or a
    * struct as Spark writes it ("[1, 2]"), which the field rules then reject with a reason.
    * A file that fails to decode part-way gives the rows before the failure and no task failure
-   * ({@code ignoreCorruptFiles}); {@link #unread} then accounts for the rest.
+   * ({@link #untilDecodingFails}, in the pass); {@link #unread} then accounts for the rest.
    */
-  static Rows read(SparkSession spark, Feed feed, List<List<String>> groups, List<String> known,
-      Predicate<String> isAddress, long splitBytes) {
+  static Rows read(SparkSession spark, Feed feed, List<List<String>> groups, long splitBytes) {
+    List<String> known = feed.fields();
     // Each task reads a split of one file ({@code splitBytes}, as text input is cut), never
     // several small files in turn: a value that fails to decode ends its task's input
     // (untilDecodingFails), which must not take other files' rows with it. Spark packs small
@@ -46,18 +45,20 @@ final class ParquetInput {
     SparkSession reading = spark.newSession();
     reading.conf().set("spark.sql.files.maxPartitionBytes", Long.toString(splitBytes));
     reading.conf().set("spark.sql.files.openCostInBytes", Long.toString(splitBytes));
+    reading.conf().unset("spark.sql.files.maxPartitionNum"); // it would pack files again
     List<Dataset<Row>> inputs = new ArrayList<>();
     java.util.Set<String> anywhere = new java.util.HashSet<>();
     for (List<String> files : groups) {
-      Dataset<Row> input = reading.read().option("ignoreCorruptFiles", "true")
+      Dataset<Row> input = reading.read().option("ignoreCorruptFiles", "false")
           .parquet(files.toArray(new String[0]));
       inputs.add(input);
       anywhere.addAll(Arrays.asList(input.columns()));
     }
     List<String> present = known.stream().filter(anywhere::contains).toList();
-    if (present.stream().noneMatch(isAddress)) {
+    if (present.stream().noneMatch(feed::isAddressField)) {
       throw new ConfigException("Cannot read " + feed.text() + " Parquet input " + groups
-          + ": no address column, expected one of " + known.stream().filter(isAddress).toList());
+          + ": no address column, expected one of "
+          + known.stream().filter(feed::isAddressField).toList());
     }
     Dataset<Row> rows = null;
     for (Dataset<Row> input : inputs) {
@@ -68,12 +69,13 @@ final class ParquetInput {
   }
 
   /**
-   * {@code rows} until a value fails to decode. Spark decodes a dictionary-encoded value only
-   * when a row's value is taken, after the reader that {@code ignoreCorruptFiles} guards: an id
-   * past its dictionary failed the task on every retry, and the night. The rows before it
-   * stand; the rest of the split is what {@link #unread} finds missing, and its second read
-   * fails the same way. Only a failure on the data ({@link #failedOnData}) ends the input; any
-   * other propagates, and Spark retries the task.
+   * {@code rows} until a read fails on the file's data ({@link #failedOnData}): a page that does
+   * not decode, or a dictionary-encoded value, which Spark decodes only when a row's value is
+   * taken (an id past its dictionary). Either failed the task on every retry, and the night.
+   * The rows before it stand; the rest of the split is what {@link #unread} finds missing, and
+   * its second read fails the same way. Any other failure (the storage's) propagates, and Spark
+   * retries the task, as before: {@code ignoreCorruptFiles} would skip the rest of a file on a
+   * connection reset too.
    */
   static java.util.Iterator<org.apache.spark.sql.catalyst.InternalRow> untilDecodingFails(
       java.util.Iterator<org.apache.spark.sql.catalyst.InternalRow> rows) {
@@ -87,9 +89,9 @@ final class ParquetInput {
         }
         try {
           return rows.hasNext();
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // FileScanRDD throws its checked SparkException undeclared
           if (!failedOnData(e)) {
-            throw e;
+            throw ParquetInput.<RuntimeException>rethrow(e); // Spark retries the task
           }
           failed = true;
           LOG.warn("Skipped the rest of a split of {}: a value failed to decode ({})",
@@ -107,6 +109,11 @@ final class ParquetInput {
         return rows.next();
       }
     };
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends Throwable> T rethrow(Throwable e) throws T {
+    throw (T) e;
   }
 
   /**
@@ -139,14 +146,15 @@ final class ParquetInput {
    * fails instead, to be run again.
    */
   static List<Unread> unread(SparkSession spark, InputPlan plan, java.util.Map<String, Long> read,
-      List<String> known) {
+      java.util.Map<String, String> refused) {
+    List<String> known = plan.feed().fields();
     List<Unread> out = new ArrayList<>();
     for (String file : plan.parquetFiles()) {
       InputFiles.ParquetFooter footer = plan.parquetFooters().get(file);
       long rows = footer.rows();
       long seen = read.getOrDefault(file, 0L);
-      if (footer.unsafe() != null) {
-        out.add(new Unread(file, rows, seen, footer.unsafe() + "; the file was not read"));
+      if (refused.containsKey(file)) {
+        out.add(new Unread(file, rows, seen, refused.get(file) + "; the file was not read"));
         continue;
       }
       if (seen > rows) {
@@ -157,12 +165,13 @@ final class ParquetInput {
       if (seen == rows) {
         continue;
       }
+      long again;
       try {
         // Whatever the session's spark.sql.files.ignoreCorruptFiles: this read must not skip.
         Dataset<Row> input = spark.read().option("ignoreCorruptFiles", "false").parquet(file);
         List<String> present = known.stream()
             .filter(Arrays.asList(input.columns())::contains).toList();
-        asText(input, present).queryExecution().toRdd().toJavaRDD().foreach(r -> { });
+        again = asText(input, present).queryExecution().toRdd().count();
       } catch (Exception e) { // Spark throws its checked SparkException unchecked
         if (!failedOnData(e)) {
           // Denied access, a lost executor, a cancelled job: the pass skipped rows for a
@@ -174,6 +183,13 @@ final class ParquetInput {
         }
         out.add(new Unread(file, rows, seen, "a read of it failed on its data ("
             + causes(e) + "), and the rest of that part of the file was skipped"));
+        continue;
+      }
+      if (again < rows) {
+        // No read fails, yet rows are missing: the footer places row groups where no split
+        // finds them (a reader takes a row group where its middle lies), every night alike.
+        out.add(new Unread(file, rows, Math.max(seen, again), "its footer places row groups "
+            + "where no reader finds them"));
         continue;
       }
       throw new IllegalStateException(String.format("Cannot ingest %s input %s: the pass read "
@@ -191,10 +207,10 @@ final class ParquetInput {
    * decoding exceptions and its Thrift, codecs' IOExceptions, "Expected 161 values in column
    * chunk", an EOFException of an in-memory buffer, an index past a buffer or a dictionary, the
    * last often without a stack once the JIT has seen it a few times). So a failure is the
-   * data's unless it is not a failure of reading at all (Spark's own: a job cancelled, an
-   * executor lost, a task killed; a JVM error; a missing class) or it went through the
-   * storage: a frame of a file system, a network or a cloud client in any of its causes, or a
-   * file gone or access denied.
+   * data's unless it is not a failure of reading at all (Spark's own, with no cause: a job
+   * cancelled, an executor lost, a task killed; a JVM error; a missing class) or it went
+   * through the storage: a frame of a file system, a network or a cloud client in any of its
+   * causes, or a file gone or access denied.
    */
   static boolean failedOnData(Throwable e) {
     Throwable root = e;
@@ -211,9 +227,13 @@ final class ParquetInput {
         }
       }
     }
+    // Spark's own failures of a job or task carry no cause: a lost executor, a job aborted or
+    // cancelled, a task killed. A Spark exception with a cause was wrapped around the read's.
     return !(root instanceof Error || root instanceof ClassNotFoundException
         || root instanceof InterruptedException
-        || root.getClass().getName().startsWith("org.apache.spark."));
+        || root instanceof org.apache.spark.TaskKilledException
+        || root instanceof org.apache.spark.SparkException
+        || root instanceof org.apache.spark.sql.AnalysisException); // a path gone, say
   }
 
   /** Where a read meets the storage: the classes of file systems, networks and cloud clients. */

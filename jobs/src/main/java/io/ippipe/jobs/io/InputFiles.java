@@ -97,47 +97,42 @@ public final class InputFiles {
   }
 
   /**
-   * What a Parquet file's footer states, its schema and how many rows its row groups hold, and
-   * why its pages are not safe to read ({@link ParquetPages}), or null.
+   * What a Parquet file's footer states: its schema, how many rows its row groups hold, its size,
+   * where the chunks of the columns the pass reads lie ({@link ParquetPages}), and why the
+   * footer places one outside the file, or null.
    */
-  public record ParquetFooter(String schema, long rows, long bytes, String unsafe) {}
+  public record ParquetFooter(String schema, long rows, long bytes,
+      List<ParquetPages.Chunk> chunks, String misplaced) {}
 
   /**
    * Reads a Parquet file's footer on the driver, so that a truncated or corrupt file fails the
    * run before anything is written, with its name, instead of as a task failure deep in a stage.
    * The schema lets files of one feed that disagree on their columns' types each be read by
    * their own; the row count is what the pass must account for, a row it could not read too.
-   * The page headers are read too, not the pages.
    */
   public static ParquetFooter parquetFooter(Configuration conf, String file,
       java.util.function.Predicate<String> columns) {
     Path path = new Path(file);
-    org.apache.parquet.hadoop.util.HadoopInputFile input;
-    org.apache.parquet.hadoop.metadata.ParquetMetadata footer;
-    long rows;
     try {
-      input = org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(path, conf);
+      org.apache.parquet.hadoop.util.HadoopInputFile input =
+          org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(path, conf);
       try (org.apache.parquet.hadoop.ParquetFileReader reader =
           org.apache.parquet.hadoop.ParquetFileReader.open(input)) {
-        footer = reader.getFooter();
-        rows = reader.getRecordCount();
+        List<ParquetPages.Chunk> chunks = ParquetPages.chunks(reader.getFooter(), columns);
+        return new ParquetFooter(reader.getFooter().getFileMetaData().getSchema().toString(),
+            reader.getRecordCount(), input.getLength(), chunks,
+            ParquetPages.misplaced(chunks, input.getLength() - 8));
       }
     } catch (IOException | RuntimeException e) {
       String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       throw new ConfigException("Cannot read Parquet input " + file + ": it is corrupt or not "
           + "Parquet (" + why + "); replace or remove it. Nothing was written.", e);
     }
-    try (org.apache.parquet.io.SeekableInputStream in = input.newStream()) {
-      return new ParquetFooter(footer.getFileMetaData().getSchema().toString(), rows,
-          input.getLength(), ParquetPages.unsafe(footer, in, columns));
-    } catch (IOException e) {
-      throw new ConfigException("Cannot read Parquet input " + file + ": " + e.getMessage(), e);
-    }
   }
 
   /**
-   * {@link #parquetFooter} of each file, several at once: on object storage every footer and
-   * page header is a request of its own, and a day is many files.
+   * {@link #parquetFooter} of each file, several at once: on object storage every footer is a
+   * request of its own, and a day is many files.
    */
   public static java.util.Map<String, ParquetFooter> parquetFooters(Configuration conf,
       List<String> files, java.util.function.Predicate<String> columns) {

@@ -73,6 +73,11 @@ public final class Sessions {
     conf.setIfMissing("spark.scheduler.mode", "FAIR");
     // Standard Parquet timestamps: cheaper to write than the legacy INT96, read by every engine.
     conf.setIfMissing("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
+    // Input Parquet from other writers is read as written (the proleptic calendar every writer
+    // but Spark 2 uses): under Spark's default a timestamp before 1900 in such a file failed
+    // the read with SparkUpgradeException, a run failed by one value of one row.
+    conf.setIfMissing("spark.sql.parquet.datetimeRebaseModeInRead", "CORRECTED");
+    conf.setIfMissing("spark.sql.parquet.int96RebaseModeInRead", "CORRECTED");
     // Local runs create their files without starting a chmod process for each (NioLocalFileSystem).
     if (conf.get("spark.master", "").startsWith("local")) {
       conf.setIfMissing("spark.hadoop.fs.file.impl", NioLocalFileSystem.class.getName());

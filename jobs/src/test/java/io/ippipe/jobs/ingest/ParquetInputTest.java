@@ -2,7 +2,6 @@ package io.ippipe.jobs.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.ippipe.common.input.LogParser;
 import io.ippipe.jobs.SharedSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +38,7 @@ class ParquetInputTest {
     // The premise: packing would happen here.
     assertEquals(true, bytes > 2 * 4 * 1024 * 1024, "only " + bytes + " bytes");
     ParquetInput.Rows rows = ParquetInput.read(spark, Feed.REQUESTS, List.of(files),
-        LogParser.FIELDS, LogParser::isAddressField, InputPlan.splitBytes(bytes, 2, 128L << 20));
+        InputPlan.splitBytes(bytes, 2, 128L << 20));
     assertEquals(20, rows.rows().queryExecution().toRdd().getNumPartitions());
   }
 }
