@@ -731,9 +731,7 @@ class HostileInputTest {
     Path invFile = parquetOfRowGroups(SharedSpark.get().sql("SELECT concat('8.8.', "
         + "cast(floor(id / 250) AS STRING), '.', cast(id % 250 + 1 AS STRING)) AS ip, "
         + "8080 AS port FROM range(" + invRows + ")"), inv);
-    Path reqFile = parquetOfRowGroups(SharedSpark.get().sql("SELECT 1764064800 + id AS ts, "
-        + "'9.9.9.9' AS client_ip, '8.8.8.8' AS proxy_ip, 8080 AS proxy_port, 200 AS status "
-        + "FROM range(" + reqRows + ")"), req);
+    Path reqFile = requestsParquet(req, reqRows);
     long invLost = corruptLastRowGroup(invFile);
     long reqLost = corruptLastRowGroup(reqFile);
     // Spark names a Parquet row's file by its URI ("%20" for a space); the plan by its path.
@@ -772,35 +770,8 @@ class HostileInputTest {
     // Skipping the rest of a file is right for a corrupt one only: a file whose read failed
     // in the pass but reads whole on a second try lost its rows to the storage, not to its
     // data, and a reject would drop them for ever.
-    Path req = dir.resolve("req-parquet");
-    Path reqFile = parquetOfRowGroups(SharedSpark.get().sql("SELECT 1764064800 + id AS ts, "
-        + "'9.9.9.9' AS client_ip, '8.8.8.8' AS proxy_ip, 8080 AS proxy_port, 200 AS status "
-        + "FROM range(3000)"), req);
-    byte[] whole = Files.readAllBytes(reqFile);
-    corruptLastRowGroup(reqFile);
-    Path inv = dir.resolve("inv.txt");
-    Files.writeString(inv, "8.8.8.8:8080\n");
-    io.ippipe.jobs.run.Faults.at("ingest.requests.before-reconcile", written -> {
-      try {
-        Files.write(reqFile, whole);
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
-    try {
-      List<String> args = new ArrayList<>(List.of("ingest", "--date", DATE, "--out",
-          dir.resolve("lake").toString(), "--inventory", inv.toString(), "--requests",
-          req.toString()));
-      args.addAll(TestLakes.conf(dir, "validate.max_reject_rate=1.0"));
-      CliTest.Run r = CliTest.run(args.toArray(new String[0]));
-      assertTrue(r.code() != 0, r.err());
-      assertTrue(r.err().contains(reqFile.getFileName().toString())
-          && r.err().contains("read whole on a second try"), r.err());
-      assertFalse(Files.exists(dir.resolve("lake/requests/dt=" + DATE)),
-          "a day that lost rows was committed");
-    } finally {
-      io.ippipe.jobs.run.Faults.clear();
-    }
+    assertTheRunFailsIfBeforeTheSecondRead(dir, (file, whole) -> Files.write(file, whole),
+        "read whole on a second try");
   }
 
   @Test
@@ -808,29 +779,39 @@ class HostileInputTest {
       throws Exception {
     // Only a failure on the file's bytes makes it a reject: a file gone, access denied or a
     // lost executor on the second read would turn its rows into a reject for ever.
+    assertTheRunFailsIfBeforeTheSecondRead(dir, (file, whole) -> Files.delete(file),
+        "not on its data");
+  }
+
+  private interface FileChange {
+    void apply(Path file, byte[] whole) throws java.io.IOException;
+  }
+
+  /**
+   * A requests file with a corrupt row group, changed by {@code change} (given its bytes before
+   * the damage) after the pass and before the job reads it again: the run must fail naming it,
+   * with {@code why}, and commit nothing.
+   */
+  private static void assertTheRunFailsIfBeforeTheSecondRead(Path dir, FileChange change,
+      String why) throws Exception {
     Path req = dir.resolve("req-parquet");
-    Path reqFile = parquetOfRowGroups(SharedSpark.get().sql("SELECT 1764064800 + id AS ts, "
-        + "'9.9.9.9' AS client_ip, '8.8.8.8' AS proxy_ip, 8080 AS proxy_port, 200 AS status "
-        + "FROM range(3000)"), req);
+    Path reqFile = requestsParquet(req, 3000);
+    byte[] whole = Files.readAllBytes(reqFile);
     corruptLastRowGroup(reqFile);
     Path inv = dir.resolve("inv.txt");
     Files.writeString(inv, "8.8.8.8:8080\n");
     io.ippipe.jobs.run.Faults.at("ingest.requests.before-reconcile", written -> {
       try {
-        Files.delete(reqFile);
+        change.apply(reqFile, whole);
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
     });
     try {
-      List<String> args = new ArrayList<>(List.of("ingest", "--date", DATE, "--out",
-          dir.resolve("lake").toString(), "--inventory", inv.toString(), "--requests",
-          req.toString()));
-      args.addAll(TestLakes.conf(dir, "validate.max_reject_rate=1.0"));
-      CliTest.Run r = CliTest.run(args.toArray(new String[0]));
+      CliTest.Run r = ingest(dir, dir.resolve("lake"), inv, req);
       assertTrue(r.code() != 0, r.err());
-      assertTrue(r.err().contains(reqFile.getFileName().toString())
-          && r.err().contains("not on its data"), r.err());
+      assertTrue(r.err().contains(reqFile.getFileName().toString()) && r.err().contains(why),
+          r.err());
       assertFalse(Files.exists(dir.resolve("lake/requests/dt=" + DATE)),
           "a day that lost rows was committed");
     } finally {
@@ -886,11 +867,7 @@ class HostileInputTest {
     Path req = dir.resolve("req.log");
     Files.writeString(req, "");
     Path lake = dir.resolve("lake");
-    List<String> args = new ArrayList<>(List.of("ingest", "--date", DATE, "--out",
-        lake.toString(), "--inventory", inv.toString(), "--requests", req.toString()));
-    args.addAll(TestLakes.conf(dir, "validate.max_reject_rate=1.0"));
-    CliTest.Run r = CliTest.run(args.toArray(new String[0]));
-    assertEquals(0, r.code(), r.err());
+    JsonNode metrics = ingestParquet(dir, lake, inv, req);
     List<Row> rejects = TestLakes.table(lake, io.ippipe.jobs.lake.Tables.REJECTS, "inventory")
         .select("reason", "detail").collectAsList();
     List<Row> broken = rejects.stream().filter(x -> x.getString(0).equals("TRUNCATED_INPUT"))
@@ -900,8 +877,7 @@ class HostileInputTest {
         && broken.get(0).getString(1).contains("ArrayIndexOutOfBoundsException"),
         broken.toString());
     // Every row of the good file was read: 200 addresses, each listed 5 times per file.
-    JsonNode files = new ObjectMapper().readTree(lake.resolve("_metrics/dt=" + DATE
-        + "/ingest.json").toFile()).path("datasets").path("inventory").path("files");
+    JsonNode files = metrics.path("datasets").path("inventory").path("files");
     boolean goodRead = false;
     for (JsonNode f : files) {
       if (f.path("file").asText().endsWith("zz-good.parquet")) {
@@ -955,13 +931,8 @@ class HostileInputTest {
     Path inv = dir.resolve("inv.txt");
     Files.writeString(inv, "8.8.8.8:8080\n");
     Path lake = dir.resolve("lake");
-    List<String> args = new ArrayList<>(List.of("ingest", "--date", DATE, "--out",
-        lake.toString(), "--inventory", inv.toString(), "--requests", req.toString()));
-    args.addAll(TestLakes.conf(dir, "validate.max_reject_rate=1.0"));
-    CliTest.Run r = CliTest.run(args.toArray(new String[0]));
-    assertEquals(0, r.code(), r.err());
-    JsonNode files = new ObjectMapper().readTree(lake.resolve("_metrics/dt=" + DATE
-        + "/ingest.json").toFile()).path("datasets").path("requests").path("files");
+    JsonNode metrics = ingestParquet(dir, lake, inv, req);
+    JsonNode files = metrics.path("datasets").path("requests").path("files");
     assertEquals(9, files.size(), files.toString());
     int damaged = 0;
     for (JsonNode f : files) {
@@ -979,9 +950,7 @@ class HostileInputTest {
     // The reader seeks where the footer says and fails in its storage read, which is no failure
     // of the data to the pass: the run failed, naming the file, on every try.
     Path req = dir.resolve("req-parquet");
-    Path reqFile = parquetOfRowGroups(SharedSpark.get().sql("SELECT 1764064800 + id AS ts, "
-        + "'9.9.9.9' AS client_ip, '8.8.8.8' AS proxy_ip, 8080 AS proxy_port, 200 AS status "
-        + "FROM range(3000)"), req);
+    Path reqFile = requestsParquet(req, 3000);
     long length = Files.size(reqFile);
     rewriteFooter(reqFile, footer -> {
       org.apache.parquet.format.ColumnMetaData meta = footer.getRow_groups().get(1).getColumns()
@@ -992,30 +961,37 @@ class HostileInputTest {
     Path inv = dir.resolve("inv.txt");
     Files.writeString(inv, "8.8.8.8:8080\n");
     Path lake = dir.resolve("lake");
-    List<String> args = new ArrayList<>(List.of("ingest", "--date", DATE, "--out",
-        lake.toString(), "--inventory", inv.toString(), "--requests", req.toString()));
-    args.addAll(TestLakes.conf(dir, "validate.max_reject_rate=1.0"));
-    CliTest.Run r = CliTest.run(args.toArray(new String[0]));
-    assertEquals(0, r.code(), r.err());
-    List<Row> rejects = TestLakes.table(lake, io.ippipe.jobs.lake.Tables.REJECTS, "requests")
-        .select("reason", "detail").collectAsList();
-    assertEquals(1, rejects.size(), rejects.toString());
-    assertTrue(rejects.get(0).getString(1).contains("row group 1, column ts: the footer places "
-        + "it at bytes"), rejects.toString());
+    ingestParquet(dir, lake, inv, req);
+    String detail = theOneTruncatedReject(lake, "requests");
+    assertTrue(detail.contains("row group 1, column ts: the footer places it at bytes"), detail);
   }
 
   /** Rewrites {@code file}'s footer as {@code change} makes it, the pages as they are. */
   private static void rewriteFooter(Path file,
       java.util.function.Consumer<org.apache.parquet.format.FileMetaData> change) throws Exception {
+    rewrite(file, (footer, bytes, pagesEnd) -> {
+      change.accept(footer);
+      return new byte[0];
+    });
+  }
+
+  /** A change of a Parquet file: its footer edited, and the bytes to add after its pages. */
+  private interface Rewrite {
+    byte[] apply(org.apache.parquet.format.FileMetaData footer, byte[] bytes, int pagesEnd)
+        throws Exception;
+  }
+
+  private static void rewrite(Path file, Rewrite change) throws Exception {
     byte[] bytes = Files.readAllBytes(file);
     int footerLength = java.nio.ByteBuffer.wrap(bytes, bytes.length - 8, 4)
         .order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
     int footerStart = bytes.length - 8 - footerLength;
     org.apache.parquet.format.FileMetaData footer = org.apache.parquet.format.Util
         .readFileMetaData(new java.io.ByteArrayInputStream(bytes, footerStart, footerLength));
-    change.accept(footer);
+    byte[] added = change.apply(footer, bytes, footerStart);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.write(bytes, 0, footerStart);
+    out.write(added);
     ByteArrayOutputStream newFooter = new ByteArrayOutputStream();
     org.apache.parquet.format.Util.writeFileMetaData(footer, newFooter);
     out.write(newFooter.toByteArray());
@@ -1050,13 +1026,8 @@ class HostileInputTest {
     Path inv = dir.resolve("inv.txt");
     Files.writeString(inv, "8.8.8.8:8080\n");
     Path lake = dir.resolve("lake");
-    List<String> args = new ArrayList<>(List.of("ingest", "--date", DATE, "--out",
-        lake.toString(), "--inventory", inv.toString(), "--requests", req.toString()));
-    args.addAll(TestLakes.conf(dir, "validate.max_reject_rate=1.0"));
-    CliTest.Run r = CliTest.run(args.toArray(new String[0]));
-    assertEquals(0, r.code(), r.err());
-    JsonNode m = new ObjectMapper().readTree(lake.resolve("_metrics/dt=" + DATE
-        + "/ingest.json").toFile()).path("datasets").path("requests");
+    JsonNode metrics = ingestParquet(dir, lake, inv, req);
+    JsonNode m = metrics.path("datasets").path("requests");
     assertEquals(2, m.path("recordsRead").asLong(), m.toString());
     assertEquals(0, m.path("files").get(0).path("rowsUnread").asLong(), m.toString());
     assertEquals(1, m.path("valid").asLong(), m.toString());
@@ -1067,25 +1038,15 @@ class HostileInputTest {
     // A page header states its uncompressed size, and the reader allocates that much before it
     // decompresses a byte: a header claiming 2 GiB made every task that read it allocate 2 GiB.
     Path req = dir.resolve("req-parquet");
-    Path reqFile = parquetOfRowGroups(SharedSpark.get().sql("SELECT 1764064800 + id AS ts, "
-        + "'9.9.9.9' AS client_ip, '8.8.8.8' AS proxy_ip, 8080 AS proxy_port, 200 AS status "
-        + "FROM range(3000)"), req);
+    Path reqFile = requestsParquet(req, 3000);
     rewriteFirstPageHeader(reqFile, h -> h.setUncompressed_page_size(Integer.MAX_VALUE - 64));
     Path inv = dir.resolve("inv.txt");
     Files.writeString(inv, "8.8.8.8:8080\n");
     Path lake = dir.resolve("lake");
-    List<String> args = new ArrayList<>(List.of("ingest", "--date", DATE, "--out",
-        lake.toString(), "--inventory", inv.toString(), "--requests", req.toString()));
-    args.addAll(TestLakes.conf(dir, "validate.max_reject_rate=1.0"));
-    CliTest.Run r = CliTest.run(args.toArray(new String[0]));
-    assertEquals(0, r.code(), r.err());
-    List<Row> rejects = TestLakes.table(lake, io.ippipe.jobs.lake.Tables.REJECTS, "requests")
-        .select("reason", "detail").collectAsList();
-    assertEquals(1, rejects.size(), rejects.toString());
-    assertEquals("TRUNCATED_INPUT", rejects.get(0).getString(0), rejects.toString());
-    assertTrue(rejects.get(0).getString(1).startsWith("3,000 of its 3,000 rows could not be read")
-        && rejects.get(0).getString(1).contains("states 2,147,483,583 bytes uncompressed"),
-        rejects.toString());
+    ingestParquet(dir, lake, inv, req);
+    String detail = theOneTruncatedReject(lake, "requests");
+    assertTrue(detail.startsWith("3,000 of its 3,000 rows could not be read")
+        && detail.contains("states 2,147,483,583 bytes uncompressed"), detail);
   }
 
   @Test
@@ -1110,16 +1071,9 @@ class HostileInputTest {
     Path req = dir.resolve("req.log");
     Files.writeString(req, "");
     Path lake = dir.resolve("lake");
-    List<String> args = new ArrayList<>(List.of("ingest", "--date", DATE, "--out",
-        lake.toString(), "--inventory", inv.toString(), "--requests", req.toString()));
-    args.addAll(TestLakes.conf(dir, "validate.max_reject_rate=1.0"));
-    CliTest.Run r = CliTest.run(args.toArray(new String[0]));
-    assertEquals(0, r.code(), r.err());
-    List<Row> rejects = TestLakes.table(lake, io.ippipe.jobs.lake.Tables.REJECTS, "inventory")
-        .select("reason", "detail").collectAsList();
-    assertEquals(1, rejects.size(), rejects.toString());
-    assertTrue(rejects.get(0).getString(1).contains("a dictionary page states 2,147,483,647 "
-        + "entries"), rejects.toString());
+    JsonNode metrics = ingestParquet(dir, lake, inv, req);
+    String detail = theOneTruncatedReject(lake, "inventory");
+    assertTrue(detail.contains("a dictionary page states 2,147,483,647 entries"), detail);
   }
 
   /**
@@ -1130,46 +1084,50 @@ class HostileInputTest {
    */
   private static void rewriteFirstPageHeader(Path file,
       java.util.function.Consumer<org.apache.parquet.format.PageHeader> change) throws Exception {
-    byte[] bytes = Files.readAllBytes(file);
-    int footerLength = java.nio.ByteBuffer.wrap(bytes, bytes.length - 8, 4)
-        .order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
-    int footerStart = bytes.length - 8 - footerLength;
-    org.apache.parquet.format.FileMetaData footer = org.apache.parquet.format.Util
-        .readFileMetaData(new java.io.ByteArrayInputStream(bytes, footerStart, footerLength));
-    org.apache.parquet.format.ColumnChunk chunk = footer.getRow_groups().get(0).getColumns().get(0);
-    org.apache.parquet.format.ColumnMetaData meta = chunk.getMeta_data();
-    int start = (int) (meta.isSetDictionary_page_offset() ? meta.getDictionary_page_offset()
-        : meta.getData_page_offset());
-    int length = (int) meta.getTotal_compressed_size();
-    java.io.ByteArrayInputStream in = new java.io.ByteArrayInputStream(bytes, start, length);
-    org.apache.parquet.format.PageHeader header = org.apache.parquet.format.Util.readPageHeader(in);
-    int headerLength = length - in.available();
-    change.accept(header);
-    ByteArrayOutputStream changed = new ByteArrayOutputStream();
-    org.apache.parquet.format.Util.writePageHeader(header, changed);
-    changed.write(bytes, start + headerLength, length - headerLength);
-    long moved = footerStart;
-    meta.setTotal_compressed_size(changed.size());
-    if (meta.isSetDictionary_page_offset()) {
-      meta.setDictionary_page_offset(moved);
-      meta.setData_page_offset(moved + (meta.getData_page_offset() - start));
-    } else {
-      meta.setData_page_offset(moved);
-    }
-    chunk.unsetOffset_index_offset();
-    chunk.unsetOffset_index_length();
-    chunk.unsetColumn_index_offset();
-    chunk.unsetColumn_index_length();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(bytes, 0, footerStart);
-    out.write(changed.toByteArray());
-    ByteArrayOutputStream newFooter = new ByteArrayOutputStream();
-    org.apache.parquet.format.Util.writeFileMetaData(footer, newFooter);
-    out.write(newFooter.toByteArray());
-    out.write(java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN)
-        .putInt(newFooter.size()).array());
-    out.write("PAR1".getBytes(StandardCharsets.US_ASCII));
-    Files.write(file, out.toByteArray());
+    rewrite(file, (footer, bytes, pagesEnd) -> {
+      org.apache.parquet.format.ColumnChunk chunk =
+          footer.getRow_groups().get(0).getColumns().get(0);
+      org.apache.parquet.format.ColumnMetaData meta = chunk.getMeta_data();
+      int start = (int) (meta.isSetDictionary_page_offset() ? meta.getDictionary_page_offset()
+          : meta.getData_page_offset());
+      int length = (int) meta.getTotal_compressed_size();
+      java.io.ByteArrayInputStream in = new java.io.ByteArrayInputStream(bytes, start, length);
+      org.apache.parquet.format.PageHeader header =
+          org.apache.parquet.format.Util.readPageHeader(in);
+      int headerLength = length - in.available();
+      change.accept(header);
+      ByteArrayOutputStream changed = new ByteArrayOutputStream();
+      org.apache.parquet.format.Util.writePageHeader(header, changed);
+      changed.write(bytes, start + headerLength, length - headerLength);
+      meta.setTotal_compressed_size(changed.size());
+      if (meta.isSetDictionary_page_offset()) {
+        meta.setDictionary_page_offset(pagesEnd);
+        meta.setData_page_offset(pagesEnd + (meta.getData_page_offset() - start));
+      } else {
+        meta.setData_page_offset(pagesEnd);
+      }
+      chunk.unsetOffset_index_offset();
+      chunk.unsetOffset_index_length();
+      chunk.unsetColumn_index_offset();
+      chunk.unsetColumn_index_length();
+      return changed.toByteArray();
+    });
+  }
+
+  /** The detail of the feed's one reject, which must be TRUNCATED_INPUT. */
+  private static String theOneTruncatedReject(Path lake, String feed) {
+    List<Row> rejects = TestLakes.table(lake, io.ippipe.jobs.lake.Tables.REJECTS, feed)
+        .select("reason", "detail").collectAsList();
+    assertEquals(1, rejects.size(), rejects.toString());
+    assertEquals("TRUNCATED_INPUT", rejects.get(0).getString(0), rejects.toString());
+    return rejects.get(0).getString(1);
+  }
+
+  /** {@code n} valid requests as the one Parquet file of {@code dir}, in small row groups. */
+  private static Path requestsParquet(Path dir, long n) throws Exception {
+    return parquetOfRowGroups(SharedSpark.get().sql("SELECT 1764064800 + id AS ts, "
+        + "'9.9.9.9' AS client_ip, '8.8.8.8' AS proxy_ip, 8080 AS proxy_port, 200 AS status "
+        + "FROM range(" + n + ")"), dir);
   }
 
   /** {@code rows} as the one Parquet file of {@code dir}, in row groups of a few hundred rows. */
@@ -1212,12 +1170,17 @@ class HostileInputTest {
     return last.getRowCount();
   }
 
-  /** Ingests the two Parquet inputs into {@code lake}, asserts exit 0, returns its metrics. */
-  private static JsonNode ingestParquet(Path dir, Path lake, Path inv, Path req) throws Exception {
+  /** Ingests the two inputs into {@code lake}, any reject rate allowed. */
+  private static CliTest.Run ingest(Path dir, Path lake, Path inv, Path req) throws Exception {
     List<String> args = new ArrayList<>(List.of("ingest", "--date", DATE, "--out", lake.toString(),
         "--inventory", inv.toString(), "--requests", req.toString()));
     args.addAll(TestLakes.conf(dir, "validate.max_reject_rate=1.0"));
-    CliTest.Run v = CliTest.run(args.toArray(new String[0]));
+    return CliTest.run(args.toArray(new String[0]));
+  }
+
+  /** Ingests the two inputs into {@code lake}, asserts exit 0, returns its metrics. */
+  private static JsonNode ingestParquet(Path dir, Path lake, Path inv, Path req) throws Exception {
+    CliTest.Run v = ingest(dir, lake, inv, req);
     assertEquals(0, v.code(), v.err());
     return new ObjectMapper().readTree(lake.resolve("_metrics/dt=" + DATE + "/ingest.json")
         .toFile());
