@@ -207,8 +207,7 @@ final class InventoryPass implements Serializable {
         }
       };
       return pass.counted(new Iterator<>() {
-        UTF8String lastPath;
-        UTF8String file;
+        final ParquetInput.SourceFiles files = new ParquetInput.SourceFiles();
 
         @Override
         public boolean hasNext() {
@@ -218,11 +217,8 @@ final class InventoryPass implements Serializable {
         @Override
         public InternalRow next() {
           InternalRow row = input.next();
-          UTF8String path = row.getUTF8String(0);
-          if (!path.equals(lastPath)) {
-            lastPath = path.clone();
-            file = UTF8String.fromString(ParquetInput.sourceFile(path.toString()));
-          }
+          files.of(row.getUTF8String(0));
+          UTF8String file = files.text();
           long index = row.getLong(1);
           values.clear();
           String tooLong = null;

@@ -129,6 +129,31 @@ final class ParquetInput {
     }
   }
 
+  /**
+   * {@link #sourceFile} of each row's {@code _metadata.file_path}, converted once per file: a
+   * task's rows come a file at a time.
+   */
+  static final class SourceFiles {
+    private org.apache.spark.unsafe.types.UTF8String lastPath;
+    private String file;
+    private org.apache.spark.unsafe.types.UTF8String text;
+
+    /** The file of a row whose {@code _metadata.file_path} is {@code path}. */
+    String of(org.apache.spark.unsafe.types.UTF8String path) {
+      if (!path.equals(lastPath)) {
+        lastPath = path.clone();
+        file = sourceFile(path.toString());
+        text = org.apache.spark.unsafe.types.UTF8String.fromString(file);
+      }
+      return file;
+    }
+
+    /** The last file {@link #of} gave, as a column value. */
+    org.apache.spark.unsafe.types.UTF8String text() {
+      return text;
+    }
+  }
+
   /** A Parquet file the pass could read only in part: its rows, those read, and why not all. */
   record Unread(String file, long rows, long read, String cause) {
     /** The reject's detail; the reject itself stands for every row not read. */

@@ -154,9 +154,7 @@ final class RequestPass implements Serializable {
         }
       };
       return task.rows(new Iterator<>() {
-        UTF8String lastPath;
-        String file;
-        UTF8String source;
+        final ParquetInput.SourceFiles files = new ParquetInput.SourceFiles();
 
         @Override
         public boolean hasNext() {
@@ -166,12 +164,8 @@ final class RequestPass implements Serializable {
         @Override
         public Boolean next() {
           InternalRow row = input.next();
-          UTF8String path = row.getUTF8String(0);
-          if (!path.equals(lastPath)) {
-            lastPath = path.clone();
-            file = ParquetInput.sourceFile(path.toString());
-            source = UTF8String.fromString(file);
-          }
+          String file = files.of(row.getUTF8String(0));
+          UTF8String source = files.text();
           long index = row.getLong(1);
           values.clear();
           String tooLong = null;
