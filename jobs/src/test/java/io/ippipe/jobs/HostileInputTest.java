@@ -862,6 +862,14 @@ class HostileInputTest {
     bytes[ids] = 20; // bit width
     bytes[ids + 1] = 3; // one bit-packed group of 8 ids
     java.util.Arrays.fill(bytes, ids + 2, ids + 22, (byte) 0xFF);
+    // Then the page's other ids as one run of id 0, so that the runs themselves are whole.
+    int rest = (header.getData_page_header().getNum_values() - 8) << 1;
+    int at = ids + 22;
+    for (; rest >= 0x80; rest >>>= 7) {
+      bytes[at++] = (byte) (rest | 0x80);
+    }
+    bytes[at++] = (byte) rest;
+    java.util.Arrays.fill(bytes, at, at + 3, (byte) 0);
     Files.write(invFile, bytes);
 
     Path req = dir.resolve("req.log");
@@ -1076,6 +1084,111 @@ class HostileInputTest {
     assertTrue(detail.contains("a dictionary page states 2,147,483,647 entries"), detail);
   }
 
+  @Test
+  @org.junit.jupiter.api.Timeout(value = 2, unit = java.util.concurrent.TimeUnit.MINUTES,
+      threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  void aParquetPageWhoseLevelsEndEarlyIsARejectNotAHungNight(@TempDir Path dir)
+      throws Exception {
+    // Spark's decoder of a page's levels waits for the next run for ever, making no progress,
+    // when the runs end before the page's values do. Found by fuzzing: one byte flipped in an
+    // uncompressed file hung the night until the scheduler's timeout.
+    Path req = dir.resolve("req-parquet");
+    Path reqFile = optionalColumnsParquet(req, 3000);
+    rewriteFirstDataPage(reqFile, body -> {
+      // A page of format v1 starts with its definition levels' length: none are left.
+      java.nio.ByteBuffer.wrap(body).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(0, 0);
+      return body;
+    });
+    String detail = theOneTruncatedReject(ingestOneParquetFeed(dir, req), "requests");
+    assertTrue(detail.startsWith("3,000 of its 3,000 rows could not be read")
+        && detail.contains("column ts: a page's definition levels hold 0 of its "), detail);
+  }
+
+  @Test
+  void aParquetRunOfLevelsThatClaimsBillionsIsARejectNotACrash(@TempDir Path dir)
+      throws Exception {
+    // A bit-packed run states its count of values in its header, and Spark's decoder allocates
+    // an array of that many before it reads one: 2^31 - 8 ints is 8 GiB, and an executor out
+    // of memory dies with every task on it.
+    Path req = dir.resolve("req-parquet");
+    Path reqFile = optionalColumnsParquet(req, 3000);
+    rewriteFirstDataPage(reqFile, body -> {
+      int levels = java.nio.ByteBuffer.wrap(body).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+          .getInt(0);
+      // A bit-packed run of 2^28 - 1 groups of 8 values: its header is the varint 2^29 - 1.
+      byte[] run = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x01};
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      out.writeBytes(java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+          .putInt(run.length).array());
+      out.writeBytes(run);
+      out.write(body, 4 + levels, body.length - 4 - levels);
+      return out.toByteArray();
+    });
+    String detail = theOneTruncatedReject(ingestOneParquetFeed(dir, req), "requests");
+    assertTrue(detail.startsWith("3,000 of its 3,000 rows could not be read")
+        && detail.contains("column ts: a page's definition levels state a run of "
+        + "2,147,483,640 values in 268,435,455 bytes, 0 left"), detail);
+  }
+
+  /**
+   * {@code n} valid requests as the one uncompressed Parquet file of {@code dir}, its columns
+   * optional (so its pages hold definition levels) and without dictionaries.
+   */
+  private static Path optionalColumnsParquet(Path dir, long n) throws Exception {
+    return parquetOfRowGroups(SharedSpark.get().sql("SELECT IF(id < 0, NULL, 1764064800 + id) "
+        + "AS ts, '9.9.9.9' AS client_ip, '8.8.8.8' AS proxy_ip, 8080 AS proxy_port, "
+        + "200 AS status FROM range(" + n + ")"), dir, "none");
+  }
+
+  /** Ingests {@code req} and a one-proxy inventory beside it; returns the lake. */
+  private static Path ingestOneParquetFeed(Path dir, Path req) throws Exception {
+    Path inv = dir.resolve("inv.txt");
+    Files.writeString(inv, "8.8.8.8:8080\n");
+    Path lake = dir.resolve("lake");
+    ingestParquet(dir, lake, inv, req);
+    return lake;
+  }
+
+  /**
+   * Rewrites the uncompressed {@code file} so that the first data page of its first column (no
+   * dictionary) holds what {@code change} makes of its data, its header's sizes to match, as
+   * {@link #rewriteFirstPageHeader} does with a header.
+   */
+  private static void rewriteFirstDataPage(Path file,
+      java.util.function.UnaryOperator<byte[]> change) throws Exception {
+    rewrite(file, (footer, bytes, pagesEnd) -> {
+      org.apache.parquet.format.ColumnChunk chunk =
+          footer.getRow_groups().get(0).getColumns().get(0);
+      org.apache.parquet.format.ColumnMetaData meta = chunk.getMeta_data();
+      assertFalse(meta.isSetDictionary_page_offset(), meta.toString());
+      int start = (int) meta.getData_page_offset();
+      int length = (int) meta.getTotal_compressed_size();
+      java.io.ByteArrayInputStream in = new java.io.ByteArrayInputStream(bytes, start, length);
+      org.apache.parquet.format.PageHeader header =
+          org.apache.parquet.format.Util.readPageHeader(in);
+      int headerLength = length - in.available();
+      int bodyLength = header.getCompressed_page_size();
+      byte[] body = change.apply(java.util.Arrays.copyOfRange(bytes, start + headerLength,
+          start + headerLength + bodyLength));
+      header.setCompressed_page_size(body.length);
+      header.setUncompressed_page_size(body.length);
+      header.unsetCrc();
+      ByteArrayOutputStream changed = new ByteArrayOutputStream();
+      org.apache.parquet.format.Util.writePageHeader(header, changed);
+      changed.write(body);
+      int rest = start + headerLength + bodyLength;
+      changed.write(bytes, rest, start + length - rest);
+      meta.setTotal_compressed_size(changed.size());
+      meta.setTotal_uncompressed_size(changed.size());
+      meta.setData_page_offset(pagesEnd);
+      chunk.unsetOffset_index_offset();
+      chunk.unsetOffset_index_length();
+      chunk.unsetColumn_index_offset();
+      chunk.unsetColumn_index_length();
+      return changed.toByteArray();
+    });
+  }
+
   /**
    * Rewrites {@code file} so that the first page of its first column has the header
    * {@code change} makes of it: a copy of that column chunk, its first page header changed, goes
@@ -1133,7 +1246,12 @@ class HostileInputTest {
   /** {@code rows} as the one Parquet file of {@code dir}, in row groups of a few hundred rows. */
   private static Path parquetOfRowGroups(org.apache.spark.sql.Dataset<Row> rows, Path dir)
       throws Exception {
-    rows.coalesce(1).write().option("parquet.block.size", 4096)
+    return parquetOfRowGroups(rows, dir, "snappy");
+  }
+
+  private static Path parquetOfRowGroups(org.apache.spark.sql.Dataset<Row> rows, Path dir,
+      String codec) throws Exception {
+    rows.coalesce(1).write().option("parquet.block.size", 4096).option("compression", codec)
         .option("parquet.enable.dictionary", "false").parquet(dir.toString());
     // The local file system's checksum side files would catch the damage before Parquet does;
     // object storage has none.

@@ -125,8 +125,8 @@ record InputPlan(Feed feed, List<String> textFiles, List<String> parquetFiles,
 
   /**
    * The Parquet files the pass must not read, each with why: a footer that places a chunk
-   * outside the file, or page headers that would make a reader allocate more than the file
-   * justifies ({@link ParquetPages}, read in tasks).
+   * outside the file, or pages that would make a reader allocate more than the file justifies or
+   * never finish ({@link ParquetPages}, read in tasks).
    */
   Map<String, String> refused(org.apache.spark.api.java.JavaSparkContext jsc,
       io.ippipe.jobs.io.HadoopConf conf) {

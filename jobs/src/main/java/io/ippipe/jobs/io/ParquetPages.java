@@ -13,27 +13,33 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.format.PageHeader;
+import org.apache.parquet.format.PageType;
+import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.format.Util;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.io.SeekableInputStream;
+import org.apache.parquet.schema.MessageType;
 import org.apache.spark.api.java.JavaSparkContext;
 import scala.Tuple2;
 
 /**
- * A Parquet file's page headers checked, before the pass reads it, for sizes a reader would
- * allocate before it decompresses a byte. parquet-mr allocates a page's stated uncompressed size
- * whole, and a dictionary's stated entries, trusting the header: one header claiming 2 GiB made
- * every task that read the file allocate 2 GiB, and an executor out of memory dies with every
- * task on it. This reads headers only, skipping the data, and bounds what they state: a page
- * within its chunk, an uncompressed page its own size, a dictionary's entries by their width,
- * and per row group the pages and dictionaries a reader holds at once. Lengths inside a page's
- * data (a run of levels or ids) are not seen here; Spark's decoders trust them too (left open,
- * docs/security.md). The footer says where the chunks are; their headers are read in tasks, a
- * row group each, since on object storage every header is a ranged read of its own.
+ * A Parquet file's pages checked, before the pass reads it, for what they state that a reader
+ * trusts and cannot survive. parquet-mr allocates a page's stated uncompressed size whole, and
+ * a dictionary's stated entries, trusting the header: one header claiming 2 GiB made every task
+ * that read the file allocate 2 GiB, and an executor out of memory dies with every task on it.
+ * This bounds what headers state: a page within its chunk, an uncompressed page its own size, a
+ * dictionary's entries by their width, and per row group the pages and dictionaries a reader
+ * holds at once. Inside each data page, Spark's decoder trusts the runs of levels and ids the
+ * same way: runs that end early hang its task for ever, a run stating billions of values
+ * allocates them ({@link PageRuns}). So the check reads and decompresses every data page of the
+ * columns the pass reads, once more than the pass does (measured in docs/performance.md). The
+ * footer says where the chunks are; they are read in tasks, a row group each.
  */
 public final class ParquetPages {
   /**
@@ -51,7 +57,12 @@ public final class ParquetPages {
 
   /** A column chunk of a row group: where it lies and what it holds uncompressed. */
   public record Chunk(int rowGroup, String column, long start, long size, long uncompressed,
-      boolean compressed, String type, int typeLength) implements Serializable {
+      String codec, String type, int typeLength, int maxRepetition, int maxDefinition)
+      implements Serializable {
+    boolean compressed() {
+      return !codec.equals(CompressionCodecName.UNCOMPRESSED.name());
+    }
+
     /** The fewest bytes a plain dictionary entry of the type takes in its page. */
     long entryBytes() {
       return switch (type) {
@@ -77,14 +88,16 @@ public final class ParquetPages {
   static List<Chunk> chunks(ParquetMetadata footer, Predicate<String> read) {
     List<Chunk> out = new ArrayList<>();
     List<BlockMetaData> blocks = footer.getBlocks();
+    MessageType schema = footer.getFileMetaData().getSchema();
     for (int b = 0; b < blocks.size(); b++) {
       for (ColumnChunkMetaData c : blocks.get(b).getColumns()) {
         if (read.test(c.getPath().toArray()[0])) {
+          ColumnDescriptor column = schema.getColumnDescription(c.getPath().toArray());
           out.add(new Chunk(b, c.getPath().toDotString(), c.getStartingPos(), c.getTotalSize(),
-              c.getTotalUncompressedSize(),
-              c.getCodec() != org.apache.parquet.hadoop.metadata.CompressionCodecName.UNCOMPRESSED,
+              c.getTotalUncompressedSize(), c.getCodec().name(),
               c.getPrimitiveType().getPrimitiveTypeName().name(),
-              c.getPrimitiveType().getTypeLength()));
+              c.getPrimitiveType().getTypeLength(), column.getMaxRepetitionLevel(),
+              column.getMaxDefinitionLevel()));
         }
       }
     }
@@ -108,8 +121,8 @@ public final class ParquetPages {
   }
 
   /**
-   * The files of {@code chunks} whose pages a reader could be made to allocate more than they
-   * justify, each with why; read in Spark tasks, a row group of a file each.
+   * The files of {@code chunks} whose pages would make a reader allocate more than they justify
+   * or never finish, each with why; read in Spark tasks, a row group of a file each.
    */
   public static Map<String, String> refused(JavaSparkContext jsc, Map<String, List<Chunk>> chunks,
       HadoopConf conf) {
@@ -134,6 +147,17 @@ public final class ParquetPages {
   private static Iterator<Tuple2<String, String>> check(
       Iterator<Tuple2<String, List<Chunk>>> groups, HadoopConf conf) throws IOException {
     List<Tuple2<String, String>> out = new ArrayList<>();
+    CodecFactory codecs = new CodecFactory(conf.get(), 0);
+    try {
+      checkEach(groups, conf, codecs, out);
+    } finally {
+      codecs.release();
+    }
+    return out.iterator();
+  }
+
+  private static void checkEach(Iterator<Tuple2<String, List<Chunk>>> groups, HadoopConf conf,
+      CodecFactory codecs, List<Tuple2<String, String>> out) throws IOException {
     while (groups.hasNext()) {
       Tuple2<String, List<Chunk>> g = groups.next();
       try (SeekableInputStream in = HadoopInputFile.fromPath(new Path(g._1()), conf.get())
@@ -142,7 +166,7 @@ public final class ParquetPages {
         String why = null;
         for (Chunk c : g._2()) {
           long[] holds = new long[1];
-          why = unsafe(c, in, holds);
+          why = unsafe(c, in, holds, codecs);
           if (why != null) {
             break;
           }
@@ -158,16 +182,17 @@ public final class ParquetPages {
         }
       }
     }
-    return out.iterator();
   }
 
   /**
-   * Why a reader of this chunk could be made to allocate more than the file justifies, or null;
+   * Why a reader of this chunk would allocate more than the file justifies or never finish, or
+   * null;
    * {@code holds[0]} gets what a reader holds of it at once (its largest page and its
    * dictionary decoded). A header that does not parse ends the check of its chunk only: the
    * pass reads the rows before it, and the reader's own failure there makes the rest one reject.
    */
-  static String unsafe(Chunk chunk, SeekableInputStream in, long[] holds) throws IOException {
+  static String unsafe(Chunk chunk, SeekableInputStream in, long[] holds, CodecFactory codecs)
+      throws IOException {
     long pos = chunk.start();
     long end = pos + chunk.size();
     long limit = Math.min(chunk.uncompressed(), MAX_PAGE_BYTES);
@@ -205,10 +230,23 @@ public final class ParquetPages {
         dictionary += h.getDictionary_page_header().getNum_values() * chunk.decodedBytes();
       }
       holds[0] = largest + dictionary;
-      if (h.getCompressed_page_size() < 0) {
+      int stored = h.getCompressed_page_size();
+      if (stored < 0) {
         return null;
       }
-      pos += header.count + h.getCompressed_page_size();
+      long body = pos + header.count;
+      if (body + stored <= end && (h.getType() == PageType.DATA_PAGE
+          || h.getType() == PageType.DATA_PAGE_V2)) {
+        byte[] bytes = new byte[stored];
+        in.seek(body);
+        in.readFully(bytes);
+        why = PageRuns.check(chunk, h, bytes, codecs);
+        if (why != null) {
+          return String.format(Locale.ROOT, "row group %d, column %s: %s", chunk.rowGroup(),
+              chunk.column(), why);
+        }
+      }
+      pos = body + stored;
     }
     return null;
   }
