@@ -1093,8 +1093,8 @@ class HostileInputTest {
     // when the runs end before the page's values do. Found by fuzzing: one byte flipped in an
     // uncompressed file hung the night until the scheduler's timeout.
     Path req = dir.resolve("req-parquet");
-    Path reqFile = optionalColumnsParquet(req, 3000);
-    rewriteFirstDataPage(reqFile, body -> {
+    Path reqFile = optionalColumnsParquet(req, 3000, "v1");
+    rewriteFirstDataPage(reqFile, (header, body) -> {
       // A page of format v1 starts with its definition levels' length: none are left.
       java.nio.ByteBuffer.wrap(body).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(0, 0);
       return body;
@@ -1111,8 +1111,8 @@ class HostileInputTest {
     // an array of that many before it reads one: 2^31 - 8 ints is 8 GiB, and an executor out
     // of memory dies with every task on it.
     Path req = dir.resolve("req-parquet");
-    Path reqFile = optionalColumnsParquet(req, 3000);
-    rewriteFirstDataPage(reqFile, body -> {
+    Path reqFile = optionalColumnsParquet(req, 3000, "v1");
+    rewriteFirstDataPage(reqFile, (header, body) -> {
       int levels = java.nio.ByteBuffer.wrap(body).order(java.nio.ByteOrder.LITTLE_ENDIAN)
           .getInt(0);
       // A bit-packed run of 2^28 - 1 groups of 8 values: its header is the varint 2^29 - 1.
@@ -1130,14 +1130,42 @@ class HostileInputTest {
         + "2,147,483,640 values in 268,435,455 bytes, 0 left"), detail);
   }
 
+  @Test
+  void aParquetDeltaBlockThatClaimsBillionsIsARejectNotACrash(@TempDir Path dir)
+      throws Exception {
+    // A delta-encoded page (format v2) starts with its block size, and Spark's decoder
+    // allocates a long per value of a miniblock from it: 2^29 - 8 longs is 4 GiB.
+    Path req = dir.resolve("req-parquet");
+    Path reqFile = optionalColumnsParquet(req, 3000, "v2");
+    rewriteFirstDataPage(reqFile, (header, body) -> {
+      assertEquals(org.apache.parquet.format.Encoding.DELTA_BINARY_PACKED,
+          header.getData_page_header_v2().getEncoding(), header.toString());
+      int values = header.getData_page_header_v2().getRepetition_levels_byte_length()
+          + header.getData_page_header_v2().getDefinition_levels_byte_length();
+      assertEquals(0x80, body[values] & 0xFF); // a block of 128 values: 0x80 0x01
+      assertEquals(0x01, body[values + 1]);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      out.write(body, 0, values);
+      // 2^31 - 32 values a block, in 4 miniblocks of 2^29 - 8.
+      out.writeBytes(new byte[] {(byte) 0xE0, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x07});
+      out.write(body, values + 2, body.length - values - 2);
+      return out.toByteArray();
+    });
+    String detail = theOneTruncatedReject(ingestOneParquetFeed(dir, req), "requests");
+    assertTrue(detail.startsWith("3,000 of its 3,000 rows could not be read")
+        && detail.contains("column ts: a page's delta-encoded values state blocks of "
+        + "2,147,483,616 values"), detail);
+  }
+
   /**
    * {@code n} valid requests as the one uncompressed Parquet file of {@code dir}, its columns
-   * optional (so its pages hold definition levels) and without dictionaries.
+   * optional (so its pages hold definition levels) and without dictionaries, in pages of
+   * format {@code pages} (v1 or v2).
    */
-  private static Path optionalColumnsParquet(Path dir, long n) throws Exception {
+  private static Path optionalColumnsParquet(Path dir, long n, String pages) throws Exception {
     return parquetOfRowGroups(SharedSpark.get().sql("SELECT IF(id < 0, NULL, 1764064800 + id) "
         + "AS ts, '9.9.9.9' AS client_ip, '8.8.8.8' AS proxy_ip, 8080 AS proxy_port, "
-        + "200 AS status FROM range(" + n + ")"), dir, "none");
+        + "200 AS status FROM range(" + n + ")"), dir, "none", pages);
   }
 
   /** Ingests {@code req} and a one-proxy inventory beside it; returns the lake. */
@@ -1154,8 +1182,8 @@ class HostileInputTest {
    * dictionary) holds what {@code change} makes of its data, its header's sizes to match, as
    * {@link #rewriteFirstPageHeader} does with a header.
    */
-  private static void rewriteFirstDataPage(Path file,
-      java.util.function.UnaryOperator<byte[]> change) throws Exception {
+  private static void rewriteFirstDataPage(Path file, java.util.function.BiFunction<
+      org.apache.parquet.format.PageHeader, byte[], byte[]> change) throws Exception {
     rewrite(file, (footer, bytes, pagesEnd) -> {
       org.apache.parquet.format.ColumnChunk chunk =
           footer.getRow_groups().get(0).getColumns().get(0);
@@ -1168,8 +1196,8 @@ class HostileInputTest {
           org.apache.parquet.format.Util.readPageHeader(in);
       int headerLength = length - in.available();
       int bodyLength = header.getCompressed_page_size();
-      byte[] body = change.apply(java.util.Arrays.copyOfRange(bytes, start + headerLength,
-          start + headerLength + bodyLength));
+      byte[] body = change.apply(header, java.util.Arrays.copyOfRange(bytes,
+          start + headerLength, start + headerLength + bodyLength));
       header.setCompressed_page_size(body.length);
       header.setUncompressed_page_size(body.length);
       header.unsetCrc();
@@ -1246,12 +1274,13 @@ class HostileInputTest {
   /** {@code rows} as the one Parquet file of {@code dir}, in row groups of a few hundred rows. */
   private static Path parquetOfRowGroups(org.apache.spark.sql.Dataset<Row> rows, Path dir)
       throws Exception {
-    return parquetOfRowGroups(rows, dir, "snappy");
+    return parquetOfRowGroups(rows, dir, "snappy", "v1");
   }
 
   private static Path parquetOfRowGroups(org.apache.spark.sql.Dataset<Row> rows, Path dir,
-      String codec) throws Exception {
+      String codec, String pages) throws Exception {
     rows.coalesce(1).write().option("parquet.block.size", 4096).option("compression", codec)
+        .option("parquet.writer.version", pages.equals("v2") ? "PARQUET_2_0" : "PARQUET_1_0")
         .option("parquet.enable.dictionary", "false").parquet(dir.toString());
     // The local file system's checksum side files would catch the damage before Parquet does;
     // object storage has none.

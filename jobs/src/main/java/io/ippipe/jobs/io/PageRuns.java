@@ -16,7 +16,8 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 /**
  * A data page's runs (levels, dictionary ids, booleans) laid out as Spark's vectorized reader
  * reads them, each walked by {@link HybridRuns} for as many values as the reader will ask of
- * it: the page's values of its levels, its non-null values of its ids or booleans. A page that
+ * it: the page's values of its levels, its non-null values of its ids or booleans; and its
+ * delta-encoded values' headers ({@link DeltaBlocks}). A page that
  * is wrong in any other way (a length past its end, data that does not decompress) Spark's
  * reader fails on by itself, which the pass takes for the data's failure; the walk stops there.
  */
@@ -48,7 +49,8 @@ final class PageRuns {
         byte[] page = decompress(chunk, codecs, stored, 0, h.getUncompressed_page_size());
         PageRuns runs = new PageRuns(page, 0, page.length);
         String why = runs.levels(chunk, v1.getNum_values(), PREFIXED, PREFIXED);
-        return why != null ? why : runs.values(chunk, v1.getEncoding(), runs.counted[0]);
+        return why != null ? why
+            : runs.values(chunk, v1.getEncoding(), v1.getNum_values(), runs.counted[0]);
       }
       if (h.isSetData_page_header_v2()) {
         DataPageHeaderV2 v2 = h.getData_page_header_v2();
@@ -67,7 +69,7 @@ final class PageRuns {
             ? decompress(chunk, codecs, stored, at, h.getUncompressed_page_size() - at)
             : Arrays.copyOfRange(stored, at, stored.length);
         return new PageRuns(values, 0, values.length)
-            .values(chunk, v2.getEncoding(), levels.counted[0]);
+            .values(chunk, v2.getEncoding(), v2.getNum_values(), levels.counted[0]);
       }
       return null;
     } catch (Stop | IOException | RuntimeException e) {
@@ -105,8 +107,40 @@ final class PageRuns {
     return bytes == PREFIXED ? prefixedEnd() : pos + bytes;
   }
 
-  /** Walks the ids of a dictionary-encoded page, or the RLE booleans, of the non-null values. */
-  private String values(ParquetPages.Chunk chunk, Encoding encoding, long nonNull) throws Stop {
+  /**
+   * The most values a page of delta-encoded byte arrays may state: Spark's decoder sizes two
+   * vectors by it (about 12 bytes a value) before it reads one, and a page of 2^31 empty
+   * strings takes a few MB. parquet-mr cuts pages at 20 000 rows.
+   */
+  static final long MAX_DELTA_ARRAY_VALUES = 1 << 24;
+
+  /**
+   * Walks the values of a page of {@code values} values, {@code nonNull} of them not null: the
+   * ids of a dictionary-encoded page, RLE booleans, or the headers (and prefix lengths) of the
+   * delta encodings.
+   */
+  private String values(ParquetPages.Chunk chunk, Encoding encoding, long values, long nonNull)
+      throws Stop {
+    if (encoding == Encoding.DELTA_BINARY_PACKED) {
+      return DeltaBlocks.check("delta-encoded values", data, pos, end, -1).why();
+    }
+    if (encoding == Encoding.DELTA_LENGTH_BYTE_ARRAY || encoding == Encoding.DELTA_BYTE_ARRAY) {
+      if (values > MAX_DELTA_ARRAY_VALUES) {
+        return String.format(java.util.Locale.ROOT, "a page of delta-encoded byte arrays states "
+            + "%,d values, more than %,d", values, MAX_DELTA_ARRAY_VALUES);
+      }
+      int lengths = pos;
+      if (encoding == Encoding.DELTA_BYTE_ARRAY) {
+        // A value's shared prefix is at most the column's bytes: Spark allocates it per value.
+        DeltaBlocks.Walk prefixes = DeltaBlocks.check("prefix lengths", data, pos, end,
+            chunk.uncompressed());
+        if (prefixes.why() != null || prefixes.end() < 0) {
+          return prefixes.why();
+        }
+        lengths = prefixes.end();
+      }
+      return DeltaBlocks.check("delta-encoded lengths", data, lengths, end, -1).why();
+    }
     if (encoding == Encoding.PLAIN_DICTIONARY || encoding == Encoding.RLE_DICTIONARY) {
       if (pos >= end) {
         throw new Stop();
