@@ -1009,6 +1009,49 @@ class HostileInputTest {
     Files.write(file, out.toByteArray());
   }
 
+  /**
+   * Timestamps as other writers store them are read as the instants they are. pandas writes
+   * nanoseconds, TIMESTAMP(NANOS), which Spark refuses to read: the night failed with "Illegal
+   * Parquet type". pandas and DuckDB write a time without a zone as not adjusted to UTC (read
+   * as UTC, as a Squid log's epoch is); Java writers often write milliseconds.
+   */
+  @Test
+  void parquetTimestampsOfEveryUnitAndZoneAreReadAsTheirInstants(@TempDir Path dir)
+      throws Exception {
+    Path req = dir.resolve("req-parquet");
+    Files.createDirectories(req);
+    timestampParquet(req.resolve("nanos-utc.parquet"), "NANOS,true", 1764064800_123456789L);
+    timestampParquet(req.resolve("nanos-local.parquet"), "NANOS,false", 1764064801_500000000L);
+    timestampParquet(req.resolve("micros-local.parquet"), "MICROS,false", 1764064802_250000L);
+    timestampParquet(req.resolve("millis-utc.parquet"), "MILLIS,true", 1764064803_250L);
+    Path inv = dir.resolve("inv.txt");
+    Files.writeString(inv, "8.8.8.8:8080\n");
+    Path lake = dir.resolve("lake");
+    JsonNode m = ingestParquet(dir, lake, inv, req).path("datasets").path("requests");
+    assertEquals(4, m.path("valid").asLong(), m.toString());
+    List<java.time.Instant> read = TestLakes.table(lake, io.ippipe.jobs.lake.Tables.REQUESTS)
+        .orderBy("ts").select("ts").collectAsList().stream()
+        .map(r -> r.getTimestamp(0).toInstant()).toList();
+    assertEquals(List.of(java.time.Instant.parse("2025-11-25T10:00:00.123456Z"),
+        java.time.Instant.parse("2025-11-25T10:00:01.5Z"),
+        java.time.Instant.parse("2025-11-25T10:00:02.25Z"),
+        java.time.Instant.parse("2025-11-25T10:00:03.25Z")), read);
+  }
+
+  /** One request as a Parquet file of parquet-mr's, its ts an INT64 TIMESTAMP({@code unit}). */
+  private static void timestampParquet(Path file, String unit, long ts) throws Exception {
+    org.apache.parquet.schema.MessageType schema = org.apache.parquet.schema.MessageTypeParser
+        .parseMessageType("message request { required int64 ts (TIMESTAMP(" + unit + ")); "
+            + "required binary client_ip (STRING); required binary proxy_ip (STRING); "
+            + "required int32 proxy_port; required int32 status; }");
+    try (var writer = org.apache.parquet.hadoop.example.ExampleParquetWriter
+        .builder(new org.apache.hadoop.fs.Path(file.toString())).withType(schema).build()) {
+      writer.write(new org.apache.parquet.example.data.simple.SimpleGroupFactory(schema)
+          .newGroup().append("ts", ts).append("client_ip", "9.9.9.9")
+          .append("proxy_ip", "8.8.8.8").append("proxy_port", 8080).append("status", 200));
+    }
+  }
+
   @Test
   void aParquetTimestampBefore1900FromAnotherWriterIsReadNotAFailedRun(@TempDir Path dir)
       throws Exception {

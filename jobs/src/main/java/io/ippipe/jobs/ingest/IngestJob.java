@@ -538,7 +538,8 @@ public final class IngestJob {
     }
     long split = InputPlan.splitBytes(plan.parquetBytes(refused.keySet()),
         spark.sparkContext().defaultParallelism(), config.get(Keys.INGEST_MAX_SPLIT_BYTES));
-    ParquetInput.Rows input = ParquetInput.read(spark, plan.feed(), groups, split);
+    ParquetInput.Rows input = ParquetInput.read(spark, plan.feed(), groups,
+        plan.parquetFooters(), split);
     return java.util.Optional.of(input.rows().queryExecution().toRdd().toJavaRDD()
         .mapPartitions(parse.apply(input.fields())).rdd());
   }

@@ -35,7 +35,8 @@ final class ParquetInput {
    * A file that fails to decode part-way gives the rows before the failure and no task failure
    * ({@link #untilDecodingFails}, in the pass); {@link #unread} then accounts for the rest.
    */
-  static Rows read(SparkSession spark, Feed feed, List<List<String>> groups, long splitBytes) {
+  static Rows read(SparkSession spark, Feed feed, List<List<String>> groups,
+      java.util.Map<String, InputFiles.ParquetFooter> footers, long splitBytes) {
     List<String> known = feed.fields();
     // Each task reads a split of one file ({@code splitBytes}, as text input is cut), never
     // several small files in turn: a value that fails to decode ends its task's input
@@ -47,11 +48,13 @@ final class ParquetInput {
     reading.conf().set("spark.sql.files.openCostInBytes", Long.toString(splitBytes));
     reading.conf().unset("spark.sql.files.maxPartitionNum"); // it would pack files again
     List<Dataset<Row>> inputs = new ArrayList<>();
+    List<java.util.Set<String>> nanos = new ArrayList<>();
     java.util.Set<String> anywhere = new java.util.HashSet<>();
     for (List<String> files : groups) {
       Dataset<Row> input = reading.read().option("ignoreCorruptFiles", "false")
           .parquet(files.toArray(new String[0]));
       inputs.add(input);
+      nanos.add(footers.get(files.get(0)).nanosColumns()); // a group shares its schema
       anywhere.addAll(Arrays.asList(input.columns()));
     }
     List<String> present = known.stream().filter(anywhere::contains).toList();
@@ -61,8 +64,8 @@ final class ParquetInput {
           + known.stream().filter(feed::isAddressField).toList());
     }
     Dataset<Row> rows = null;
-    for (Dataset<Row> input : inputs) {
-      Dataset<Row> selected = asText(input, present);
+    for (int g = 0; g < inputs.size(); g++) {
+      Dataset<Row> selected = asText(inputs.get(g), present, nanos.get(g));
       rows = rows == null ? selected : rows.union(selected);
     }
     return new Rows(rows, present.toArray(new String[0]));
@@ -196,7 +199,7 @@ final class ParquetInput {
         Dataset<Row> input = spark.read().option("ignoreCorruptFiles", "false").parquet(file);
         List<String> present = known.stream()
             .filter(Arrays.asList(input.columns())::contains).toList();
-        again = asText(input, present).queryExecution().toRdd().count();
+        again = asText(input, present, footer.nanosColumns()).queryExecution().toRdd().count();
       } catch (Exception e) { // Spark throws its checked SparkException unchecked
         if (!failedOnData(e)) {
           // Denied access, a lost executor, a cancelled job: the pass skipped rows for a
@@ -281,23 +284,30 @@ final class ParquetInput {
   }
 
   /** (file, row index, each of {@code present} as text), null where the input lacks it. */
-  private static Dataset<Row> asText(Dataset<Row> input, List<String> present) {
+  private static Dataset<Row> asText(Dataset<Row> input, List<String> present,
+      java.util.Set<String> nanos) {
     List<Column> columns = new ArrayList<>();
     columns.add(col("_metadata.file_path"));
     columns.add(col("_metadata.row_index"));
     for (String name : present) {
       columns.add(Arrays.asList(input.columns()).contains(name)
-          ? asText(name, input.schema().apply(name).dataType())
+          ? asText(name, input.schema().apply(name).dataType(), nanos.contains(name))
           : lit(null).cast(DataTypes.StringType).as(name));
     }
     return input.select(columns.toArray(new Column[0]));
   }
 
-  private static Column asText(String name, DataType type) {
-    return type.equals(DataTypes.TimestampType)
+  private static Column asText(String name, DataType type, boolean nanos) {
+    // A timestamp of any unit as epoch seconds with its microseconds (the field rules' text);
+    // one without a zone (TIMESTAMP_NTZ) at UTC, the session's zone, as Squid's epoch is.
+    String micros = nanos ? "(`%1$s` DIV 1000)"
+        : type.equals(DataTypes.TimestampType) ? "unix_micros(`%1$s`)"
+        : type.equals(DataTypes.TimestampNTZType) ? "unix_micros(cast(`%1$s` AS TIMESTAMP))"
+        : null;
+    return micros != null
         ? org.apache.spark.sql.functions.expr(String.format(
-            "concat(cast(floor(unix_micros(`%1$s`) / 1000000) as string), '.', "
-                + "lpad(cast(pmod(unix_micros(`%1$s`), 1000000) as string), 6, '0'))", name))
+            "concat(cast(floor(" + micros + " / 1000000) as string), '.', "
+                + "lpad(cast(pmod(" + micros + ", 1000000) as string), 6, '0'))", name))
             .as(name)
         : type instanceof FractionalType
         // A whole value as an integer, another as a plain decimal: pandas writes an integer

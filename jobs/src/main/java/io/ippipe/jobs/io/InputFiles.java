@@ -102,7 +102,24 @@ public final class InputFiles {
    * footer places one outside the file, or null.
    */
   public record ParquetFooter(String schema, long rows, long bytes,
-      List<ParquetPages.Chunk> chunks, String misplaced) {}
+      List<ParquetPages.Chunk> chunks, String misplaced, java.util.Set<String> nanosColumns) {}
+
+  /**
+   * The top-level columns of {@code schema} that hold timestamps in nanoseconds: Spark reads them
+   * as their INT64 (spark.sql.legacy.parquet.nanosAsLong, {@link Sessions}), so only the footer
+   * tells them from a number of seconds.
+   */
+  static java.util.Set<String> nanosColumns(org.apache.parquet.schema.MessageType schema) {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    for (org.apache.parquet.schema.Type t : schema.getFields()) {
+      if (t.getLogicalTypeAnnotation() instanceof org.apache.parquet.schema
+          .LogicalTypeAnnotation.TimestampLogicalTypeAnnotation ts
+          && ts.getUnit() == org.apache.parquet.schema.LogicalTypeAnnotation.TimeUnit.NANOS) {
+        out.add(t.getName());
+      }
+    }
+    return java.util.Set.copyOf(out);
+  }
 
   /**
    * Reads a Parquet file's footer on the driver, so that a truncated or corrupt file fails the
@@ -119,9 +136,10 @@ public final class InputFiles {
       try (org.apache.parquet.hadoop.ParquetFileReader reader =
           org.apache.parquet.hadoop.ParquetFileReader.open(input)) {
         List<ParquetPages.Chunk> chunks = ParquetPages.chunks(reader.getFooter(), columns);
-        return new ParquetFooter(reader.getFooter().getFileMetaData().getSchema().toString(),
-            reader.getRecordCount(), input.getLength(), chunks,
-            ParquetPages.misplaced(chunks, input.getLength() - 8));
+        org.apache.parquet.schema.MessageType schema =
+            reader.getFooter().getFileMetaData().getSchema();
+        return new ParquetFooter(schema.toString(), reader.getRecordCount(), input.getLength(),
+            chunks, ParquetPages.misplaced(chunks, input.getLength() - 8), nanosColumns(schema));
       }
     } catch (IOException | RuntimeException e) {
       String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

@@ -38,6 +38,8 @@ class ParquetInputTest {
     // The premise: packing would happen here.
     assertEquals(true, bytes > 2 * 4 * 1024 * 1024, "only " + bytes + " bytes");
     ParquetInput.Rows rows = ParquetInput.read(spark, Feed.REQUESTS, List.of(files),
+        io.ippipe.jobs.io.InputFiles.parquetFooters(spark.sparkContext().hadoopConfiguration(),
+            files, Feed.REQUESTS.fields()::contains),
         InputPlan.splitBytes(bytes, 2, 128L << 20));
     assertEquals(20, rows.rows().queryExecution().toRdd().getNumPartitions());
   }
