@@ -9,68 +9,55 @@ import org.apache.parquet.column.values.bitpacking.Packer;
  * ids, booleans) walked by their headers, as Spark's decoder will read them, to find the two
  * ways those headers defeat it. Runs that end before the page's values do: Spark's decoder then
  * waits for a next run for ever, making no progress, and its task never ends. A bit-packed run
- * stating more values than its bytes hold: the decoder allocates an array of them (up to 8 GiB)
- * before it reads one. Hand-written because decoders (Spark's and parquet-mr's) trust the same
- * headers, and a walk by headers skips the packed bytes a decoder would unpack; parquet-mr's
+ * stating far more values than its bytes hold: the decoder allocates an array of them (up to
+ * 8 GiB) before it reads one. Hand-written because decoders (Spark's and parquet-mr's) trust the
+ * same headers, and a walk by headers skips the packed bytes a decoder would unpack; parquet-mr's
  * packer unpacks only the levels counted.
  */
 final class HybridRuns {
-  private final String what;
-  private final byte[] data;
-  private final int end;
-  private final int bitWidth;
-  private final int byteWidth;
-  private int pos;
-  private long held;
-  private long matching;
+  /**
+   * The most values a bit-packed run short of its bytes may state: Spark's decoder allocates
+   * them before it finds the bytes missing (an int each). Below this the shortfall is only the
+   * decoder's failure (older polars cut a page's last group short).
+   */
+  static final long MAX_SHORT_RUN_VALUES = 1 << 20;
+  /**
+   * The most values any bit-packed run may state: the decoder holds them as ints, 1 GiB at
+   * this many, however many bytes the page has (2^31 values of 1 bit take 256 MiB). parquet-mr
+   * and Arrow cut runs at 504 values.
+   */
+  static final long MAX_RUN_VALUES = ParquetPages.MAX_ROW_GROUP_BYTES / 4;
 
-  private HybridRuns(String what, byte[] data, int from, int to, int bitWidth) {
-    this.what = what;
-    this.data = data;
-    this.pos = from;
-    this.end = to;
-    this.bitWidth = bitWidth;
-    this.byteWidth = (bitWidth + 7) / 8;
-  }
+  /** What the runs hold: why a decoder would hang or over-allocate on them, or null. */
+  record Walk(String why, long matching) {}
+
+  private HybridRuns() {}
 
   /**
-   * Walks the runs of {@code data[from, to)} of values {@code bitWidth} bits wide until they hold
-   * {@code want} values; {@code counted[0]} gets how many of those equal {@code match} (a
-   * negative {@code match} counts none). Returns why a decoder would hang or over-allocate on
-   * them, or null.
+   * Walks {@code runs} of values {@code bitWidth} bits wide until they hold {@code want} values,
+   * counting those equal to {@code match} (a negative {@code match} counts none).
    */
-  static String check(String what, byte[] data, int from, int to, int bitWidth, long want,
-      int match, long[] counted) {
-    HybridRuns runs = new HybridRuns(what, data, from, to, bitWidth);
-    String why = runs.walk(want, match);
-    counted[0] = runs.matching;
-    return why;
-  }
-
-  private String walk(long want, int match) {
+  static Walk check(String what, PageBytes runs, int bitWidth, long want, int match)
+      throws PageBytes.Stop {
     BytePacker packer = match >= 0 ? Packer.LITTLE_ENDIAN.newBytePacker(bitWidth) : null;
+    int byteWidth = (bitWidth + 7) / 8;
     int[] unpacked = new int[8];
+    long held = 0;
+    long matching = 0;
     while (held < want) {
-      if (pos >= end) {
-        return String.format(Locale.ROOT, "a page's %s hold %,d of its %,d values", what, held,
-            want);
+      if (runs.remaining() <= 0) {
+        // Where the decoder waits for ever: it asks for a next run only while bytes are left.
+        return new Walk(String.format(Locale.ROOT, "a page's %s hold %,d of its %,d values",
+            what, held, want), matching);
       }
-      long header = varint();
-      if (header < 0) {
-        return String.format(Locale.ROOT, "a page's %s %s", what, header == -1
-            ? "end in a run's header" : "hold a run's header longer than 5 bytes");
-      }
+      int header = runs.varInt();
       long count;
       if ((header & 1) == 0) {
         count = header >>> 1;
-        if (end - pos < byteWidth) {
-          return String.format(Locale.ROOT, "a page's %s end in a run's value", what);
-        }
         int value = 0;
         for (int i = 0; i < byteWidth; i++) {
-          value |= (data[pos + i] & 0xFF) << (8 * i);
+          value |= runs.read() << (8 * i);
         }
-        pos += byteWidth;
         if (value == match) {
           matching += Math.min(count, want - held);
         }
@@ -78,41 +65,24 @@ final class HybridRuns {
         long groups = header >>> 1;
         count = groups * 8;
         long bytes = groups * bitWidth;
-        if (bytes > end - pos) {
-          return String.format(Locale.ROOT, "a page's %s state a run of %,d values in %,d bytes,"
-              + " %,d left", what, count, bytes, end - pos);
+        if (count > MAX_RUN_VALUES
+            || (bytes > runs.remaining() && count > MAX_SHORT_RUN_VALUES)) {
+          return new Walk(String.format(Locale.ROOT, "a page's %s state a run of %,d values "
+              + "in %,d bytes, %,d left", what, count, bytes, runs.remaining()), matching);
         }
+        PageBytes packed = runs.section(bytes);
         if (packer != null) {
           for (long g = 0; g < groups && held + g * 8 < want; g++) {
-            packer.unpack8Values(data, pos + (int) (g * bitWidth), unpacked, 0);
+            packer.unpack8Values(packed.data, packed.position() + (int) (g * bitWidth),
+                unpacked, 0);
             for (int i = 0; i < 8 && held + g * 8 + i < want; i++) {
               matching += unpacked[i] == match ? 1 : 0;
             }
           }
         }
-        pos += (int) bytes;
       }
       held += count;
     }
-    return null;
-  }
-
-  /**
-   * The next unsigned varint of at most 32 bits; -1 if the runs end inside it, -2 if it is
-   * longer.
-   */
-  private long varint() {
-    long value = 0;
-    for (int shift = 0; shift < 35; shift += 7) {
-      if (pos >= end) {
-        return -1;
-      }
-      int b = data[pos++] & 0xFF;
-      value |= (long) (b & 0x7F) << shift;
-      if ((b & 0x80) == 0) {
-        return value & 0xFFFFFFFFL;
-      }
-    }
-    return -2;
+    return new Walk(null, matching);
   }
 }

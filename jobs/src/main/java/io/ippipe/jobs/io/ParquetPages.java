@@ -1,8 +1,7 @@
 package io.ippipe.jobs.io;
 
-import java.io.FilterInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -15,7 +14,6 @@ import java.util.function.Predicate;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.format.PageHeader;
-import org.apache.parquet.format.PageType;
 import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.format.Util;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
@@ -52,6 +50,13 @@ public final class ParquetPages {
    * page and its dictionary decoded (an entry of text decodes to objects of about 96 bytes).
    */
   static final long MAX_ROW_GROUP_BYTES = 1L << 30;
+  /** Read at once where a page starts: its header, and the page itself if small. */
+  static final long HEADER_WINDOW = 64 << 10;
+  /**
+   * The most a page header may take: parquet-mr keeps a page's minimum and maximum in it, and
+   * a long text value makes it as long.
+   */
+  static final long MAX_HEADER_BYTES = 16 << 20;
 
   private ParquetPages() {}
 
@@ -186,8 +191,7 @@ public final class ParquetPages {
 
   /**
    * Why a reader of this chunk would allocate more than the file justifies or never finish, or
-   * null;
-   * {@code holds[0]} gets what a reader holds of it at once (its largest page and its
+   * null; {@code holds[0]} gets what a reader holds of it at once (its largest page and its
    * dictionary decoded). A header that does not parse ends the check of its chunk only: the
    * pass reads the rows before it, and the reader's own failure there makes the rest one reject.
    */
@@ -199,20 +203,35 @@ public final class ParquetPages {
     long largest = 0;
     long dictionary = 0;
     while (pos >= 0 && pos < end) {
-      in.seek(pos);
-      Counted header = new Counted(in, end - pos);
+      // The header and, when they fit, the page's bytes, in one read; a failure of the read
+      // is the storage's and propagates, so that Spark tries the task again.
+      byte[] window = read(in, pos, Math.min(end - pos, HEADER_WINDOW));
+      ByteArrayInputStream header = new ByteArrayInputStream(window);
       PageHeader h;
       try {
         h = Util.readPageHeader(header);
       } catch (IOException | RuntimeException e) {
-        return null;
+        if (window.length == Math.min(end - pos, MAX_HEADER_BYTES)) {
+          return null; // no header: the reader fails there too
+        }
+        window = read(in, pos, Math.min(end - pos, MAX_HEADER_BYTES));
+        header = new ByteArrayInputStream(window);
+        try {
+          h = Util.readPageHeader(header);
+        } catch (IOException | RuntimeException again) {
+          return null;
+        }
       }
+      int headerBytes = window.length - header.available();
       long claimed = h.getUncompressed_page_size();
       String why = null;
       if (claimed > limit) {
         why = String.format(Locale.ROOT, "a page states %,d bytes uncompressed, its whole "
             + "column chunk %,d and a page may hold %,d", claimed, chunk.uncompressed(),
             MAX_PAGE_BYTES);
+      } else if (h.getCompressed_page_size() > MAX_PAGE_BYTES + MAX_PAGE_BYTES / 4) {
+        why = String.format(Locale.ROOT, "a page states %,d bytes stored, and a page may hold "
+            + "%,d", h.getCompressed_page_size(), MAX_PAGE_BYTES);
       } else if (!chunk.compressed() && claimed != h.getCompressed_page_size()) {
         why = String.format(Locale.ROOT, "an uncompressed page states %,d bytes uncompressed "
             + "and %,d stored", claimed, h.getCompressed_page_size());
@@ -234,12 +253,11 @@ public final class ParquetPages {
       if (stored < 0) {
         return null;
       }
-      long body = pos + header.count;
-      if (body + stored <= end && (h.getType() == PageType.DATA_PAGE
-          || h.getType() == PageType.DATA_PAGE_V2)) {
-        byte[] bytes = new byte[stored];
-        in.seek(body);
-        in.readFully(bytes);
+      long body = pos + headerBytes;
+      if (body + stored <= end && PageRuns.walked(chunk, h)) {
+        byte[] bytes = headerBytes + stored <= window.length
+            ? java.util.Arrays.copyOfRange(window, headerBytes, headerBytes + stored)
+            : read(in, body, stored);
         why = PageRuns.check(chunk, h, bytes, codecs);
         if (why != null) {
           return String.format(Locale.ROOT, "row group %d, column %s: %s", chunk.rowGroup(),
@@ -251,43 +269,10 @@ public final class ParquetPages {
     return null;
   }
 
-  /** The bytes a header took, and no read past its column chunk. */
-  private static final class Counted extends FilterInputStream {
-    private final long max;
-    long count;
-
-    Counted(InputStream in, long max) {
-      super(in);
-      this.max = max;
-    }
-
-    @Override
-    public int read() throws IOException {
-      if (count >= max) {
-        return -1;
-      }
-      int b = super.read();
-      if (b >= 0) {
-        count++;
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] buf, int off, int len) throws IOException {
-      if (count >= max) {
-        return -1;
-      }
-      int n = super.read(buf, off, (int) Math.min(len, max - count));
-      if (n > 0) {
-        count += n;
-      }
-      return n;
-    }
-
-    @Override
-    public long skip(long n) {
-      throw new UnsupportedOperationException();
-    }
+  private static byte[] read(SeekableInputStream in, long at, long length) throws IOException {
+    byte[] bytes = new byte[(int) length];
+    in.seek(at);
+    in.readFully(bytes);
+    return bytes;
   }
 }

@@ -19,8 +19,12 @@ class DeltaBlocksTest {
     return w.getBytes().toByteArray();
   }
 
+  private static PageBytes bytes(byte[] b) {
+    return new PageBytes(b, 0, b.length);
+  }
+
   @Test
-  void aStreamAsParquetWritesItEndsWhereItsBytesDo() throws Exception {
+  void aStreamAsParquetWritesItIsReadToItsEndWithinItsBound() throws Exception {
     long[] values = new long[1000];
     long largest = 0;
     for (int i = 0; i < values.length; i++) {
@@ -29,22 +33,33 @@ class DeltaBlocksTest {
     }
     for (int block : new int[] {128, 2048}) {
       byte[] stream = longs(block, 4, values);
-      DeltaBlocks.Walk walk = DeltaBlocks.check("values", stream, 0, stream.length, -1);
-      assertNull(walk.why());
-      assertEquals(stream.length, walk.end(), "block " + block);
-      // Checked against a bound, the values are decoded: all lie within their largest.
-      assertNull(DeltaBlocks.check("values", stream, 0, stream.length, largest).why());
+      assertNull(DeltaBlocks.header("values", bytes(stream)));
+      PageBytes in = bytes(stream);
+      assertNull(DeltaBlocks.values("values", in, largest, values.length));
+      assertEquals(0, in.remaining(), "block " + block);
       assertEquals("a page's values state a value of 1,764,070,758, outside 0-1,764,070,757",
-          DeltaBlocks.check("values", stream, 0, stream.length, largest - 1).why());
+          DeltaBlocks.values("values", bytes(stream), largest - 1, values.length));
     }
   }
 
   @Test
-  void aBlockLargerThanAnyWriterWritesIsNamed() {
+  void headersThatMakeTheDecoderAllocateGigabytesAreNamed() throws Exception {
     // 2^31 - 32 values a block, 4 miniblocks, 10 values, first value 0.
-    byte[] stream = {(byte) 0xE0, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x07, 4, 10, 0};
-    assertEquals("a page's values state blocks of 2,147,483,616 values, more than 65,536",
-        DeltaBlocks.check("values", stream, 0, stream.length, -1).why());
+    assertEquals("a page's values state blocks of 2,147,483,616 values in 4 miniblocks, more "
+        + "than 65,536", DeltaBlocks.header("values", bytes(new byte[] {(byte) 0xE0,
+        (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x07, 4, 10, 0})));
+    // The decoder allocates before it reads the first value: a stream cut there is no excuse.
+    assertEquals("a page's values state blocks of 2,147,483,640 values in 1 miniblocks, more "
+        + "than 65,536", DeltaBlocks.header("values", bytes(new byte[] {(byte) 0xF8,
+        (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x07, 1, 1})));
+    // Blocks of no values in 2^31 - 16 miniblocks pass the decoder's own check (0 % 8 == 0).
+    assertEquals("a page's values state blocks of 0 values in 2,147,483,632 miniblocks, more "
+        + "than 65,536", DeltaBlocks.header("values", bytes(new byte[] {0, (byte) 0xF0,
+        (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x07, 1, 0})));
+    // A varint longer than 5 bytes: the decoder's shift wraps, and 7 << 28 is its block size.
+    assertEquals("a page's values state blocks of 1,879,048,192 values in 1 miniblocks, more "
+        + "than 65,536", DeltaBlocks.header("values", bytes(new byte[] {(byte) 0x80,
+        (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x87, 0, 1, 1, 0})));
   }
 
   @Test
@@ -56,13 +71,11 @@ class DeltaBlocksTest {
       w.writeBytes(Binary.fromString(v));
     }
     byte[] page = w.getBytes().toByteArray();
-    DeltaBlocks.Walk prefixes = DeltaBlocks.check("prefix lengths", page, 0, page.length, 64);
-    assertNull(prefixes.why());
-    DeltaBlocks.Walk suffixes = DeltaBlocks.check("lengths", page, prefixes.end(), page.length,
-        64);
-    assertNull(suffixes.why());
+    PageBytes in = bytes(page);
+    assertNull(DeltaBlocks.values("prefix lengths", in, 64, values.length));
+    assertNull(DeltaBlocks.values("lengths", in, 64, values.length));
     // The suffixes' bytes follow their lengths: 7+1+3+7+2 of them.
-    assertEquals(page.length - 20, suffixes.end());
+    assertEquals(20, in.remaining());
     // A miniblock of width 0 after one of another width adds nothing (a packer of width 0 writes
     // no values): 350 values of one address share all 7 bytes but the first.
     DeltaByteArrayWriter same = new DeltaByteArrayWriter(64, 1 << 16,
@@ -70,10 +83,10 @@ class DeltaBlocksTest {
     for (int i = 0; i < 350; i++) {
       same.writeBytes(Binary.fromString("9.9.9.9"));
     }
-    byte[] samePage = same.getBytes().toByteArray();
-    assertNull(DeltaBlocks.check("prefix lengths", samePage, 0, samePage.length, 7).why());
+    assertNull(DeltaBlocks.values("prefix lengths", bytes(same.getBytes().toByteArray()), 7,
+        350));
     // "8.8.8.9" shares 6 bytes with the value before it.
     assertEquals("a page's prefix lengths state a value of 6, outside 0-5",
-        DeltaBlocks.check("prefix lengths", page, 0, page.length, 5).why());
+        DeltaBlocks.values("prefix lengths", bytes(page), 5, values.length));
   }
 }
