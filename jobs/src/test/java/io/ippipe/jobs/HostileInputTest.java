@@ -1038,18 +1038,63 @@ class HostileInputTest {
         java.time.Instant.parse("2025-11-25T10:00:03.25Z")), read);
   }
 
+  /**
+   * Columns of types Spark cannot read (UUID, TIME) do not stop a file being read: a gateway's
+   * request id as a UUID failed the night ("Illegal Parquet type") though no field needs it. A
+   * field of such a type is each row's reject, with a reason.
+   */
+  @Test
+  void parquetColumnsOfTypesSparkCannotReadAreNoFailedRun(@TempDir Path dir) throws Exception {
+    Path req = dir.resolve("req-parquet");
+    Files.createDirectories(req);
+    byte[] uuid = new byte[16];
+    parquetOf(req.resolve("uuid-and-time.parquet"), "message request { required int64 ts; "
+        + "required fixed_len_byte_array(16) request_id (UUID); "
+        + "required int64 time_of_day (TIME(MICROS,true)); required binary client_ip (STRING); "
+        + "required binary proxy_ip (STRING); required int32 proxy_port; "
+        + "required int32 status; }", g -> g.append("ts", 1764064800L)
+            .append("request_id", org.apache.parquet.io.api.Binary.fromConstantByteArray(uuid))
+            .append("time_of_day", 36_000_000_000L).append("client_ip", "9.9.9.9")
+            .append("proxy_ip", "8.8.8.8").append("proxy_port", 8080).append("status", 200));
+    parquetOf(req.resolve("ts-as-time.parquet"), "message request { "
+        + "required int64 ts (TIME(MICROS,true)); required binary client_ip (STRING); "
+        + "required binary proxy_ip (STRING); required int32 proxy_port; "
+        + "required int32 status; }", g -> g.append("ts", 36_000_000_000L)
+            .append("client_ip", "9.9.9.9").append("proxy_ip", "8.8.8.8")
+            .append("proxy_port", 8080).append("status", 200));
+    Path inv = dir.resolve("inv.txt");
+    Files.writeString(inv, "8.8.8.8:8080\n");
+    Path lake = dir.resolve("lake");
+    JsonNode m = ingestParquet(dir, lake, inv, req).path("datasets").path("requests");
+    assertEquals(2, m.path("recordsRead").asLong(), m.toString());
+    assertEquals(1, m.path("valid").asLong(), m.toString());
+    List<Row> rejects = TestLakes.table(lake, io.ippipe.jobs.lake.Tables.REJECTS, "requests")
+        .select("reason", "source_file").collectAsList();
+    assertEquals(1, rejects.size(), rejects.toString());
+    assertEquals("INVALID_TIMESTAMP", rejects.get(0).getString(0), rejects.toString());
+    assertTrue(rejects.get(0).getString(1).endsWith("ts-as-time.parquet"), rejects.toString());
+  }
+
+  /** One row as a Parquet file of parquet-mr's, of {@code schema}, its values {@code row}'s. */
+  private static void parquetOf(Path file, String schema,
+      java.util.function.UnaryOperator<org.apache.parquet.example.data.Group> row)
+      throws Exception {
+    org.apache.parquet.schema.MessageType type =
+        org.apache.parquet.schema.MessageTypeParser.parseMessageType(schema);
+    try (var writer = org.apache.parquet.hadoop.example.ExampleParquetWriter
+        .builder(new org.apache.hadoop.fs.Path(file.toString())).withType(type).build()) {
+      writer.write(row.apply(
+          new org.apache.parquet.example.data.simple.SimpleGroupFactory(type).newGroup()));
+    }
+  }
+
   /** One request as a Parquet file of parquet-mr's, its ts an INT64 TIMESTAMP({@code unit}). */
   private static void timestampParquet(Path file, String unit, long ts) throws Exception {
-    org.apache.parquet.schema.MessageType schema = org.apache.parquet.schema.MessageTypeParser
-        .parseMessageType("message request { required int64 ts (TIMESTAMP(" + unit + ")); "
-            + "required binary client_ip (STRING); required binary proxy_ip (STRING); "
-            + "required int32 proxy_port; required int32 status; }");
-    try (var writer = org.apache.parquet.hadoop.example.ExampleParquetWriter
-        .builder(new org.apache.hadoop.fs.Path(file.toString())).withType(schema).build()) {
-      writer.write(new org.apache.parquet.example.data.simple.SimpleGroupFactory(schema)
-          .newGroup().append("ts", ts).append("client_ip", "9.9.9.9")
-          .append("proxy_ip", "8.8.8.8").append("proxy_port", 8080).append("status", 200));
-    }
+    parquetOf(file, "message request { required int64 ts (TIMESTAMP(" + unit + ")); "
+        + "required binary client_ip (STRING); required binary proxy_ip (STRING); "
+        + "required int32 proxy_port; required int32 status; }", g -> g.append("ts", ts)
+            .append("client_ip", "9.9.9.9").append("proxy_ip", "8.8.8.8")
+            .append("proxy_port", 8080).append("status", 200));
   }
 
   @Test

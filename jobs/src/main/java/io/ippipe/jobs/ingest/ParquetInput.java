@@ -14,6 +14,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.types.FractionalType;
 
 /**
@@ -47,15 +48,13 @@ final class ParquetInput {
     reading.conf().set("spark.sql.files.maxPartitionBytes", Long.toString(splitBytes));
     reading.conf().set("spark.sql.files.openCostInBytes", Long.toString(splitBytes));
     reading.conf().unset("spark.sql.files.maxPartitionNum"); // it would pack files again
-    List<Dataset<Row>> inputs = new ArrayList<>();
-    List<java.util.Set<String>> nanos = new ArrayList<>();
+    List<Opened> inputs = new ArrayList<>();
     java.util.Set<String> anywhere = new java.util.HashSet<>();
     for (List<String> files : groups) {
-      Dataset<Row> input = reading.read().option("ignoreCorruptFiles", "false")
-          .parquet(files.toArray(new String[0]));
+      Opened input = open(reading, files, footers.get(files.get(0)), known); // one schema
       inputs.add(input);
-      nanos.add(footers.get(files.get(0)).nanosColumns()); // a group shares its schema
-      anywhere.addAll(Arrays.asList(input.columns()));
+      anywhere.addAll(Arrays.asList(input.rows().columns()));
+      anywhere.addAll(input.unreadable().keySet());
     }
     List<String> present = known.stream().filter(anywhere::contains).toList();
     if (present.stream().noneMatch(feed::isAddressField)) {
@@ -64,8 +63,8 @@ final class ParquetInput {
           + known.stream().filter(feed::isAddressField).toList());
     }
     Dataset<Row> rows = null;
-    for (int g = 0; g < inputs.size(); g++) {
-      Dataset<Row> selected = asText(inputs.get(g), present, nanos.get(g));
+    for (Opened input : inputs) {
+      Dataset<Row> selected = asText(input, present);
       rows = rows == null ? selected : rows.union(selected);
     }
     return new Rows(rows, present.toArray(new String[0]));
@@ -195,11 +194,10 @@ final class ParquetInput {
       }
       long again;
       try {
-        // Whatever the session's spark.sql.files.ignoreCorruptFiles: this read must not skip.
-        Dataset<Row> input = spark.read().option("ignoreCorruptFiles", "false").parquet(file);
+        Opened input = open(spark, List.of(file), footer, known);
         List<String> present = known.stream()
-            .filter(Arrays.asList(input.columns())::contains).toList();
-        again = asText(input, present, footer.nanosColumns()).queryExecution().toRdd().count();
+            .filter(Arrays.asList(input.rows().columns())::contains).toList();
+        again = asText(input, present).queryExecution().toRdd().count();
       } catch (Exception e) { // Spark throws its checked SparkException unchecked
         if (!failedOnData(e)) {
           // Denied access, a lost executor, a cancelled job: the pass skipped rows for a
@@ -283,18 +281,57 @@ final class ParquetInput {
     return names.isEmpty() ? e.getClass().getSimpleName() : String.join(" < ", names);
   }
 
+  /**
+   * Files of one schema, to be read: their columns of {@code known} fields by the Spark types
+   * their footer converts to, and the fields Spark has no type for, each with its Parquet type.
+   */
+  record Opened(Dataset<Row> rows, java.util.Map<String, String> unreadable,
+      java.util.Set<String> nanos) {}
+
+  /**
+   * Opens {@code files} by the schema of their {@code footer}, only its columns of
+   * {@code known} fields: Spark infers a schema from every column, and one it has no type for
+   * (a UUID, a TIME) failed the read, and the night, though no field needed it. A field of such
+   * a type is read as a text that names it, each row's reject by the field's rule.
+   */
+  static Opened open(SparkSession spark, List<String> files, InputFiles.ParquetFooter footer,
+      List<String> known) {
+    org.apache.spark.sql.execution.datasources.parquet.ParquetToSparkSchemaConverter converter =
+        new org.apache.spark.sql.execution.datasources.parquet.ParquetToSparkSchemaConverter(
+            spark.sessionState().conf());
+    StructType schema = new StructType();
+    java.util.Map<String, String> unreadable = new java.util.LinkedHashMap<>();
+    for (org.apache.parquet.schema.Type field : footer.type().getFields()) {
+      if (!known.contains(field.getName())) {
+        continue;
+      }
+      try {
+        schema = schema.add(converter.convert(new org.apache.parquet.schema.MessageType(
+            footer.type().getName(), field)).fields()[0]);
+      } catch (Exception e) { // Spark's AnalysisException, undeclared
+        unreadable.put(field.getName(), field.toString().strip());
+      }
+    }
+    // Whatever the session's spark.sql.files.ignoreCorruptFiles: no read of input may skip.
+    Dataset<Row> rows = spark.read().schema(schema).option("ignoreCorruptFiles", "false")
+        .parquet(files.toArray(new String[0]));
+    return new Opened(rows, unreadable, footer.nanosColumns());
+  }
+
   /** (file, row index, each of {@code present} as text), null where the input lacks it. */
-  private static Dataset<Row> asText(Dataset<Row> input, List<String> present,
-      java.util.Set<String> nanos) {
+  private static Dataset<Row> asText(Opened input, List<String> present) {
     List<Column> columns = new ArrayList<>();
     columns.add(col("_metadata.file_path"));
     columns.add(col("_metadata.row_index"));
     for (String name : present) {
-      columns.add(Arrays.asList(input.columns()).contains(name)
-          ? asText(name, input.schema().apply(name).dataType(), nanos.contains(name))
+      columns.add(Arrays.asList(input.rows().columns()).contains(name)
+          ? asText(name, input.rows().schema().apply(name).dataType(),
+              input.nanos().contains(name))
+          : input.unreadable().containsKey(name)
+          ? lit("a Parquet column Spark cannot read: " + input.unreadable().get(name)).as(name)
           : lit(null).cast(DataTypes.StringType).as(name));
     }
-    return input.select(columns.toArray(new Column[0]));
+    return input.rows().select(columns.toArray(new Column[0]));
   }
 
   private static Column asText(String name, DataType type, boolean nanos) {

@@ -101,8 +101,13 @@ public final class InputFiles {
    * where the chunks of the columns the pass reads lie ({@link ParquetPages}), and why the
    * footer places one outside the file, or null.
    */
-  public record ParquetFooter(String schema, long rows, long bytes,
-      List<ParquetPages.Chunk> chunks, String misplaced, java.util.Set<String> nanosColumns) {}
+  public record ParquetFooter(org.apache.parquet.schema.MessageType type, long rows, long bytes,
+      List<ParquetPages.Chunk> chunks, String misplaced, java.util.Set<String> nanosColumns) {
+    /** The schema as text: files of the same text are read together. */
+    public String schema() {
+      return type.toString();
+    }
+  }
 
   /**
    * The top-level columns of {@code schema} that hold timestamps in nanoseconds: Spark reads them
@@ -138,7 +143,7 @@ public final class InputFiles {
         List<ParquetPages.Chunk> chunks = ParquetPages.chunks(reader.getFooter(), columns);
         org.apache.parquet.schema.MessageType schema =
             reader.getFooter().getFileMetaData().getSchema();
-        return new ParquetFooter(schema.toString(), reader.getRecordCount(), input.getLength(),
+        return new ParquetFooter(schema, reader.getRecordCount(), input.getLength(),
             chunks, ParquetPages.misplaced(chunks, input.getLength() - 8), nanosColumns(schema));
       }
     } catch (IOException | RuntimeException e) {
