@@ -1136,13 +1136,7 @@ class HostileInputTest {
     Path req = dir.resolve("req-parquet");
     Path reqFile = requestsParquet(req, 3000);
     rewriteFirstPageHeader(reqFile, h -> h.setUncompressed_page_size(Integer.MAX_VALUE - 64));
-    Path inv = dir.resolve("inv.txt");
-    Files.writeString(inv, "8.8.8.8:8080\n");
-    Path lake = dir.resolve("lake");
-    ingestParquet(dir, lake, inv, req);
-    String detail = theOneTruncatedReject(lake, "requests");
-    assertTrue(detail.startsWith("3,000 of its 3,000 rows could not be read")
-        && detail.contains("states 2,147,483,583 bytes uncompressed"), detail);
+    assertRefusedWhole(dir, req, "states 2,147,483,583 bytes uncompressed");
   }
 
   @Test
@@ -1180,16 +1174,11 @@ class HostileInputTest {
     // Spark's decoder of a page's levels waits for the next run for ever, making no progress,
     // when the runs end before the page's values do. Found by fuzzing: one byte flipped in an
     // uncompressed file hung the night until the scheduler's timeout.
-    Path req = dir.resolve("req-parquet");
-    Path reqFile = optionalColumnsParquet(req, 3000, "v1");
-    rewriteFirstDataPage(reqFile, (header, body) -> {
+    assertRefusedWholeWithItsFirstPage(dir, "v1", (header, body) -> {
       // A page of format v1 starts with its definition levels' length: none are left.
       java.nio.ByteBuffer.wrap(body).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(0, 0);
       return body;
-    });
-    String detail = theOneTruncatedReject(ingestOneParquetFeed(dir, req), "requests");
-    assertTrue(detail.startsWith("3,000 of its 3,000 rows could not be read")
-        && detail.contains("column ts: a page's definition levels hold 0 of its "), detail);
+    }, "column ts: a page's definition levels hold 0 of its ");
   }
 
   @Test
@@ -1198,9 +1187,7 @@ class HostileInputTest {
     // A bit-packed run states its count of values in its header, and Spark's decoder allocates
     // an array of that many before it reads one: 2^31 - 8 ints is 8 GiB, and an executor out
     // of memory dies with every task on it.
-    Path req = dir.resolve("req-parquet");
-    Path reqFile = optionalColumnsParquet(req, 3000, "v1");
-    rewriteFirstDataPage(reqFile, (header, body) -> {
+    assertRefusedWholeWithItsFirstPage(dir, "v1", (header, body) -> {
       int levels = java.nio.ByteBuffer.wrap(body).order(java.nio.ByteOrder.LITTLE_ENDIAN)
           .getInt(0);
       // A bit-packed run of 2^28 - 1 groups of 8 values: its header is the varint 2^29 - 1.
@@ -1211,11 +1198,8 @@ class HostileInputTest {
       out.writeBytes(run);
       out.write(body, 4 + levels, body.length - 4 - levels);
       return out.toByteArray();
-    });
-    String detail = theOneTruncatedReject(ingestOneParquetFeed(dir, req), "requests");
-    assertTrue(detail.startsWith("3,000 of its 3,000 rows could not be read")
-        && detail.contains("column ts: a page's definition levels state a run of "
-        + "2,147,483,640 values in 268,435,455 bytes, 0 left"), detail);
+    }, "column ts: a page's definition levels state a run of "
+        + "2,147,483,640 values in 268,435,455 bytes, 0 left");
   }
 
   @Test
@@ -1223,9 +1207,7 @@ class HostileInputTest {
       throws Exception {
     // A delta-encoded page (format v2) starts with its block size, and Spark's decoder
     // allocates a long per value of a miniblock from it: 2^29 - 8 longs is 4 GiB.
-    Path req = dir.resolve("req-parquet");
-    Path reqFile = optionalColumnsParquet(req, 3000, "v2");
-    rewriteFirstDataPage(reqFile, (header, body) -> {
+    assertRefusedWholeWithItsFirstPage(dir, "v2", (header, body) -> {
       assertEquals(org.apache.parquet.format.Encoding.DELTA_BINARY_PACKED,
           header.getData_page_header_v2().getEncoding(), header.toString());
       int values = header.getData_page_header_v2().getRepetition_levels_byte_length()
@@ -1238,11 +1220,21 @@ class HostileInputTest {
       out.writeBytes(new byte[] {(byte) 0xE0, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x07});
       out.write(body, values + 2, body.length - values - 2);
       return out.toByteArray();
-    });
-    String detail = theOneTruncatedReject(ingestOneParquetFeed(dir, req), "requests");
-    assertTrue(detail.startsWith("3,000 of its 3,000 rows could not be read")
-        && detail.contains("column ts: a page's delta-encoded values state blocks of "
-        + "2,147,483,616 values"), detail);
+    }, "column ts: a page's delta-encoded values state blocks of "
+        + "2,147,483,616 values");
+  }
+
+  /**
+   * Asserts that a file of 3 000 requests ({@link #optionalColumnsParquet}, pages of format
+   * {@code pages}) whose first data page is as {@code change} makes it is refused whole, for
+   * {@code why}.
+   */
+  private static void assertRefusedWholeWithItsFirstPage(Path dir, String pages,
+      java.util.function.BiFunction<org.apache.parquet.format.PageHeader, byte[], byte[]> change,
+      String why) throws Exception {
+    Path req = dir.resolve("req-parquet");
+    rewriteFirstDataPage(optionalColumnsParquet(req, 3000, pages), change);
+    assertRefusedWhole(dir, req, why);
   }
 
   /**
@@ -1256,63 +1248,56 @@ class HostileInputTest {
         + "200 AS status FROM range(" + n + ")"), dir, "none", pages);
   }
 
-  /** Ingests {@code req} and a one-proxy inventory beside it; returns the lake. */
-  private static Path ingestOneParquetFeed(Path dir, Path req) throws Exception {
+  /**
+   * Ingests {@code req}, a file of 3 000 requests, beside a one-proxy inventory, and asserts
+   * the file was refused whole, as one reject whose detail holds {@code why}.
+   */
+  private static void assertRefusedWhole(Path dir, Path req, String why) throws Exception {
     Path inv = dir.resolve("inv.txt");
     Files.writeString(inv, "8.8.8.8:8080\n");
     Path lake = dir.resolve("lake");
     ingestParquet(dir, lake, inv, req);
-    return lake;
+    String detail = theOneTruncatedReject(lake, "requests");
+    assertTrue(detail.startsWith("3,000 of its 3,000 rows could not be read")
+        && detail.contains(why), detail);
   }
 
   /**
    * Rewrites the uncompressed {@code file} so that the first data page of its first column (no
-   * dictionary) holds what {@code change} makes of its data, its header's sizes to match, as
-   * {@link #rewriteFirstPageHeader} does with a header.
+   * dictionary) holds what {@code change} makes of its data, its header's sizes to match.
    */
   private static void rewriteFirstDataPage(Path file, java.util.function.BiFunction<
       org.apache.parquet.format.PageHeader, byte[], byte[]> change) throws Exception {
-    rewrite(file, (footer, bytes, pagesEnd) -> {
-      org.apache.parquet.format.ColumnChunk chunk =
-          footer.getRow_groups().get(0).getColumns().get(0);
-      org.apache.parquet.format.ColumnMetaData meta = chunk.getMeta_data();
-      assertFalse(meta.isSetDictionary_page_offset(), meta.toString());
-      int start = (int) meta.getData_page_offset();
-      int length = (int) meta.getTotal_compressed_size();
-      java.io.ByteArrayInputStream in = new java.io.ByteArrayInputStream(bytes, start, length);
-      org.apache.parquet.format.PageHeader header =
-          org.apache.parquet.format.Util.readPageHeader(in);
-      int headerLength = length - in.available();
-      int bodyLength = header.getCompressed_page_size();
-      byte[] body = change.apply(header, java.util.Arrays.copyOfRange(bytes,
-          start + headerLength, start + headerLength + bodyLength));
-      header.setCompressed_page_size(body.length);
-      header.setUncompressed_page_size(body.length);
+    rewriteFirstPage(file, (header, body) -> {
+      assertFalse(header.isSetDictionary_page_header(), header.toString());
+      byte[] changed = change.apply(header, body);
+      header.setCompressed_page_size(changed.length);
+      header.setUncompressed_page_size(changed.length);
       header.unsetCrc();
-      ByteArrayOutputStream changed = new ByteArrayOutputStream();
-      org.apache.parquet.format.Util.writePageHeader(header, changed);
-      changed.write(body);
-      int rest = start + headerLength + bodyLength;
-      changed.write(bytes, rest, start + length - rest);
-      meta.setTotal_compressed_size(changed.size());
-      meta.setTotal_uncompressed_size(changed.size());
-      meta.setData_page_offset(pagesEnd);
-      chunk.unsetOffset_index_offset();
-      chunk.unsetOffset_index_length();
-      chunk.unsetColumn_index_offset();
-      chunk.unsetColumn_index_length();
-      return changed.toByteArray();
+      return changed;
     });
   }
 
   /**
    * Rewrites {@code file} so that the first page of its first column has the header
-   * {@code change} makes of it: a copy of that column chunk, its first page header changed, goes
-   * after the row groups, and the footer points the column at it (the original bytes stay
-   * unused).
+   * {@code change} makes of it.
    */
   private static void rewriteFirstPageHeader(Path file,
       java.util.function.Consumer<org.apache.parquet.format.PageHeader> change) throws Exception {
+    rewriteFirstPage(file, (header, body) -> {
+      change.accept(header);
+      return body;
+    });
+  }
+
+  /**
+   * Rewrites {@code file} so that the first page of its first column is what {@code change}
+   * makes of its header and data (the header's sizes are the change's to set): a copy of that
+   * column chunk, its first page changed, goes after the row groups, and the footer points the
+   * column at it (the original bytes stay unused).
+   */
+  private static void rewriteFirstPage(Path file, java.util.function.BiFunction<
+      org.apache.parquet.format.PageHeader, byte[], byte[]> change) throws Exception {
     rewrite(file, (footer, bytes, pagesEnd) -> {
       org.apache.parquet.format.ColumnChunk chunk =
           footer.getRow_groups().get(0).getColumns().get(0);
@@ -1323,15 +1308,21 @@ class HostileInputTest {
       java.io.ByteArrayInputStream in = new java.io.ByteArrayInputStream(bytes, start, length);
       org.apache.parquet.format.PageHeader header =
           org.apache.parquet.format.Util.readPageHeader(in);
-      int headerLength = length - in.available();
-      change.accept(header);
+      int bodyStart = start + length - in.available();
+      int bodyEnd = bodyStart + header.getCompressed_page_size();
+      byte[] body = change.apply(header, java.util.Arrays.copyOfRange(bytes, bodyStart, bodyEnd));
       ByteArrayOutputStream changed = new ByteArrayOutputStream();
       org.apache.parquet.format.Util.writePageHeader(header, changed);
-      changed.write(bytes, start + headerLength, length - headerLength);
+      changed.write(body);
+      changed.write(bytes, bodyEnd, start + length - bodyEnd);
+      int shift = changed.size() - length;
       meta.setTotal_compressed_size(changed.size());
+      if (meta.getCodec() == org.apache.parquet.format.CompressionCodec.UNCOMPRESSED) {
+        meta.setTotal_uncompressed_size(changed.size());
+      }
       if (meta.isSetDictionary_page_offset()) {
         meta.setDictionary_page_offset(pagesEnd);
-        meta.setData_page_offset(pagesEnd + (meta.getData_page_offset() - start));
+        meta.setData_page_offset(pagesEnd + (meta.getData_page_offset() - start) + shift);
       } else {
         meta.setData_page_offset(pagesEnd);
       }
