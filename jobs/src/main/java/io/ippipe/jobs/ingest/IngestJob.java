@@ -323,7 +323,7 @@ public final class IngestJob {
       parts.add(TextInput.read(jsc, plan.textFiles(), maxLine, config.get(Keys.INGEST_MAX_SPLIT_BYTES))
           .mapPartitionsWithInputSplit(pass.text(), false).rdd());
     }
-    Map<String, String> refused = plan.refused(jsc, new HadoopConf(hadoop));
+    Map<String, String> refused = plan.refused(spark, new HadoopConf(hadoop));
     parquet(spark, config, plan, refused, pass::parquet).ifPresent(parts::add);
     if (parts.isEmpty()) { // only Parquet files refused: none is read
       parts.add(jsc.<InternalRow>emptyRDD().rdd());
@@ -437,7 +437,7 @@ public final class IngestJob {
       parts.add(TextInput.read(jsc, plan.textFiles(), maxLine, config.get(Keys.INGEST_MAX_SPLIT_BYTES))
           .mapPartitionsWithInputSplit(pass.text(), false).rdd());
     }
-    Map<String, String> refused = plan.refused(jsc, new HadoopConf(hadoop));
+    Map<String, String> refused = plan.refused(spark, new HadoopConf(hadoop));
     parquet(spark, config, plan, refused, pass::parquet).ifPresent(parts::add);
     if (parts.isEmpty()) { // only Parquet files refused: none is read
       parts.add(jsc.<InternalRow>emptyRDD().rdd());

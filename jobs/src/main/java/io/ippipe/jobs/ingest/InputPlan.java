@@ -125,22 +125,32 @@ record InputPlan(Feed feed, List<String> textFiles, List<String> parquetFiles,
 
   /**
    * The Parquet files the pass must not read, each with why: a footer that places a chunk
-   * outside the file, or pages that would make a reader allocate more than the file justifies or
-   * never finish ({@link ParquetPages}, read in tasks).
+   * outside the file, a field's column of a type Spark cannot read (a ts stored as a TIME, a
+   * supplier as a UUID: read as text it would be a value), or pages that would make a reader
+   * allocate more than the file justifies or never finish ({@link ParquetPages}, read in tasks).
    */
-  Map<String, String> refused(org.apache.spark.api.java.JavaSparkContext jsc,
+  Map<String, String> refused(org.apache.spark.sql.SparkSession spark,
       io.ippipe.jobs.io.HadoopConf conf) {
     Map<String, String> refused = new java.util.LinkedHashMap<>();
     Map<String, List<io.ippipe.jobs.io.ParquetPages.Chunk>> toCheck = new java.util.LinkedHashMap<>();
+    org.apache.spark.sql.SparkSession reading = ParquetInput.readingSession(spark);
     for (String f : parquetFiles) {
       InputFiles.ParquetFooter footer = parquetFooters.get(f);
+      Map<String, String> untyped = new java.util.LinkedHashMap<>();
+      ParquetInput.readSchema(reading, footer, feed.fields(), untyped);
       if (footer.misplaced() != null) {
         refused.put(f, footer.misplaced());
+      } else if (!untyped.isEmpty()) {
+        Map.Entry<String, String> first = untyped.entrySet().iterator().next();
+        refused.put(f, "its column " + first.getKey() + " is of a type Spark cannot read ("
+            + first.getValue() + ")");
       } else {
         toCheck.put(f, footer.chunks());
       }
     }
-    refused.putAll(io.ippipe.jobs.io.ParquetPages.refused(jsc, toCheck, conf));
+    refused.putAll(io.ippipe.jobs.io.ParquetPages.refused(
+        org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext()),
+        toCheck, conf));
     return refused;
   }
 

@@ -44,17 +44,19 @@ final class ParquetInput {
     // (untilDecodingFails), which must not take other files' rows with it. Spark packs small
     // files into one task unless opening one costs as much as a task holds; a session of its
     // own keeps those settings to this read.
-    SparkSession reading = spark.newSession();
+    SparkSession reading = readingSession(spark);
     reading.conf().set("spark.sql.files.maxPartitionBytes", Long.toString(splitBytes));
     reading.conf().set("spark.sql.files.openCostInBytes", Long.toString(splitBytes));
     reading.conf().unset("spark.sql.files.maxPartitionNum"); // it would pack files again
-    List<Opened> inputs = new ArrayList<>();
+    List<Dataset<Row>> inputs = new ArrayList<>();
+    List<java.util.Set<String>> nanos = new ArrayList<>();
     java.util.Set<String> anywhere = new java.util.HashSet<>();
     for (List<String> files : groups) {
-      Opened input = open(reading, files, footers.get(files.get(0)), known); // one schema
+      InputFiles.ParquetFooter footer = footers.get(files.get(0)); // the group's one schema
+      Dataset<Row> input = open(reading, files, footer, known);
       inputs.add(input);
-      anywhere.addAll(Arrays.asList(input.rows().columns()));
-      anywhere.addAll(input.unreadable().keySet());
+      nanos.add(footer.nanosColumns());
+      anywhere.addAll(Arrays.asList(input.columns()));
     }
     List<String> present = known.stream().filter(anywhere::contains).toList();
     if (present.stream().noneMatch(feed::isAddressField)) {
@@ -63,8 +65,8 @@ final class ParquetInput {
           + known.stream().filter(feed::isAddressField).toList());
     }
     Dataset<Row> rows = null;
-    for (Opened input : inputs) {
-      Dataset<Row> selected = asText(input, present);
+    for (int g = 0; g < inputs.size(); g++) {
+      Dataset<Row> selected = asText(inputs.get(g), present, nanos.get(g));
       rows = rows == null ? selected : rows.union(selected);
     }
     return new Rows(rows, present.toArray(new String[0]));
@@ -194,10 +196,10 @@ final class ParquetInput {
       }
       long again;
       try {
-        Opened input = open(spark, List.of(file), footer, known);
+        Dataset<Row> input = open(readingSession(spark), List.of(file), footer, known);
         List<String> present = known.stream()
-            .filter(Arrays.asList(input.rows().columns())::contains).toList();
-        again = asText(input, present).queryExecution().toRdd().count();
+            .filter(Arrays.asList(input.columns())::contains).toList();
+        again = asText(input, present, footer.nanosColumns()).queryExecution().toRdd().count();
       } catch (Exception e) { // Spark throws its checked SparkException unchecked
         if (!failedOnData(e)) {
           // Denied access, a lost executor, a cancelled job: the pass skipped rows for a
@@ -282,61 +284,74 @@ final class ParquetInput {
   }
 
   /**
-   * Files of one schema, to be read: their columns of {@code known} fields by the Spark types
-   * their footer converts to, and the fields Spark has no type for, each with its Parquet type.
+   * A session for reading Parquet input. Column names as the footer spells them: Spark's
+   * default ignores case, and a file with both "ip" and "IP" failed each of its reads ("Found
+   * duplicate field(s)"), its rows lost to a reject. Nanosecond timestamps (pandas writes them)
+   * as their INT64, which Spark refuses otherwise ("Illegal Parquet type"); the footer says
+   * which columns are nanoseconds ({@link InputFiles.ParquetFooter#nanosColumns}).
    */
-  record Opened(Dataset<Row> rows, java.util.Map<String, String> unreadable,
-      java.util.Set<String> nanos) {}
+  static SparkSession readingSession(SparkSession spark) {
+    SparkSession reading = spark.newSession();
+    reading.conf().set("spark.sql.caseSensitive", "true");
+    reading.conf().set("spark.sql.legacy.parquet.nanosAsLong", "true");
+    return reading;
+  }
 
   /**
-   * Opens {@code files} by the schema of their {@code footer}, only its columns of
-   * {@code known} fields: Spark infers a schema from every column, and one it has no type for
-   * (a UUID, a TIME) failed the read, and the night, though no field needed it. A field of such
-   * a type is read as a text that names it, each row's reject by the field's rule.
+   * The Spark schema of {@code footer}'s columns of {@code known} fields, by Spark's own
+   * converter, one column at a time; {@code untyped} gets those Spark has no type for (a UUID,
+   * a TIME), each with its Parquet type. Spark infers a schema from every column, and one it
+   * has no type for failed the read, and the night, though no field needed it.
    */
-  static Opened open(SparkSession spark, List<String> files, InputFiles.ParquetFooter footer,
-      List<String> known) {
+  static StructType readSchema(SparkSession reading, InputFiles.ParquetFooter footer,
+      List<String> known, java.util.Map<String, String> untyped) {
     org.apache.spark.sql.execution.datasources.parquet.ParquetToSparkSchemaConverter converter =
         new org.apache.spark.sql.execution.datasources.parquet.ParquetToSparkSchemaConverter(
-            spark.sessionState().conf());
+            reading.sessionState().conf());
     StructType schema = new StructType();
-    java.util.Map<String, String> unreadable = new java.util.LinkedHashMap<>();
     for (org.apache.parquet.schema.Type field : footer.type().getFields()) {
-      if (!known.contains(field.getName())) {
-        continue;
+      if (!known.contains(field.getName()) || schema.getFieldIndex(field.getName()).isDefined()
+          || untyped.containsKey(field.getName())) {
+        continue; // a name given twice: the first column of it is the field
       }
       try {
         schema = schema.add(converter.convert(new org.apache.parquet.schema.MessageType(
             footer.type().getName(), field)).fields()[0]);
       } catch (Exception e) { // Spark's AnalysisException, undeclared
-        unreadable.put(field.getName(), field.toString().strip());
+        String type = field.toString().strip();
+        untyped.put(field.getName(), type.length() > 200 ? type.substring(0, 200) + "..." : type);
       }
     }
+    return schema;
+  }
+
+  /** Opens {@code files}, all of {@code footer}'s schema, by their {@link #readSchema}. */
+  private static Dataset<Row> open(SparkSession reading, List<String> files,
+      InputFiles.ParquetFooter footer, List<String> known) {
+    StructType schema = readSchema(reading, footer, known, new java.util.HashMap<>());
     // Whatever the session's spark.sql.files.ignoreCorruptFiles: no read of input may skip.
-    Dataset<Row> rows = spark.read().schema(schema).option("ignoreCorruptFiles", "false")
+    return reading.read().schema(schema).option("ignoreCorruptFiles", "false")
         .parquet(files.toArray(new String[0]));
-    return new Opened(rows, unreadable, footer.nanosColumns());
   }
 
   /** (file, row index, each of {@code present} as text), null where the input lacks it. */
-  private static Dataset<Row> asText(Opened input, List<String> present) {
+  private static Dataset<Row> asText(Dataset<Row> input, List<String> present,
+      java.util.Set<String> nanos) {
     List<Column> columns = new ArrayList<>();
     columns.add(col("_metadata.file_path"));
     columns.add(col("_metadata.row_index"));
     for (String name : present) {
-      columns.add(Arrays.asList(input.rows().columns()).contains(name)
-          ? asText(name, input.rows().schema().apply(name).dataType(),
-              input.nanos().contains(name))
-          : input.unreadable().containsKey(name)
-          ? lit("a Parquet column Spark cannot read: " + input.unreadable().get(name)).as(name)
+      columns.add(Arrays.asList(input.columns()).contains(name)
+          ? asText(name, input.schema().apply(name).dataType(), nanos.contains(name))
           : lit(null).cast(DataTypes.StringType).as(name));
     }
-    return input.rows().select(columns.toArray(new Column[0]));
+    return input.select(columns.toArray(new Column[0]));
   }
 
   private static Column asText(String name, DataType type, boolean nanos) {
     // A timestamp of any unit as epoch seconds with its microseconds (the field rules' text);
-    // one without a zone (TIMESTAMP_NTZ) at UTC, the session's zone, as Squid's epoch is.
+    // one without a zone (TIMESTAMP_NTZ) at UTC, as Squid's epoch is: the cast takes the
+    // session's zone, which every ippipe session sets to UTC (Sessions.applyIppipeDefaults).
     String micros = nanos ? "(`%1$s` DIV 1000)"
         : type.equals(DataTypes.TimestampType) ? "unix_micros(`%1$s`)"
         : type.equals(DataTypes.TimestampNTZType) ? "unix_micros(cast(`%1$s` AS TIMESTAMP))"

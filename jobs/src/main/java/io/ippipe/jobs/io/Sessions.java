@@ -78,9 +78,6 @@ public final class Sessions {
     // the read with SparkUpgradeException, a run failed by one value of one row.
     conf.setIfMissing("spark.sql.parquet.datetimeRebaseModeInRead", "CORRECTED");
     conf.setIfMissing("spark.sql.parquet.int96RebaseModeInRead", "CORRECTED");
-    // pandas writes nanosecond timestamps, which Spark refuses to read otherwise ("Illegal
-    // Parquet type"): read as their INT64, which the ingest reads as nanoseconds by the footer.
-    conf.setIfMissing("spark.sql.legacy.parquet.nanosAsLong", "true");
     // Local runs create their files without starting a chmod process for each (NioLocalFileSystem).
     if (conf.get("spark.master", "").startsWith("local")) {
       conf.setIfMissing("spark.hadoop.fs.file.impl", NioLocalFileSystem.class.getName());
