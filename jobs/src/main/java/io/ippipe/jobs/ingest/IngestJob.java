@@ -458,15 +458,12 @@ public final class IngestJob {
       List<Row> unreadRows = new ArrayList<>();
       for (ParquetInput.Unread u : ParquetInput.unread(spark, plan, recordsPerFile(counts),
           refused)) {
-        Object[] reject = new Object[ParsedRows.INVENTORY.size()];
-        reject[ParsedRows.INVENTORY_FILE] = u.file();
-        reject[ParsedRows.INVENTORY_SPLIT_START] = -1L;
-        reject[ParsedRows.INVENTORY.fieldIndex("index_in_split")] = u.rows();
-        reject[ParsedRows.INVENTORY_RECORD_INDEX] = 0;
-        reject[ParsedRows.INVENTORY_REASON] = RejectReason.TRUNCATED_INPUT.name();
-        reject[ParsedRows.INVENTORY.fieldIndex("reason_code")] = RejectReason.TRUNCATED_INPUT.code();
-        reject[ParsedRows.INVENTORY.fieldIndex("detail")] = u.detail();
-        unreadRows.add(RowFactory.create(reject));
+        // The reject the pass would write, its line the row after the file's last.
+        InternalRow reject = ParsedRows.inventoryReject(
+            org.apache.spark.unsafe.types.UTF8String.fromString(u.file()), -1L, u.rows(),
+            RejectReason.TRUNCATED_INPUT, u.detail(), null);
+        unreadRows.add((Row) org.apache.spark.sql.catalyst.CatalystTypeConverters.convertToScala(
+            reject, ParsedRows.INVENTORY));
         countReject(counts, u);
       }
       LineNumbers numbers = new LineNumbers(counts.splitLines);
