@@ -49,13 +49,10 @@ final class ParquetInput {
     reading.conf().set("spark.sql.files.openCostInBytes", Long.toString(splitBytes));
     reading.conf().unset("spark.sql.files.maxPartitionNum"); // it would pack files again
     List<Dataset<Row>> inputs = new ArrayList<>();
-    List<java.util.Set<String>> nanos = new ArrayList<>();
     java.util.Set<String> anywhere = new java.util.HashSet<>();
     for (List<String> files : groups) {
-      InputFiles.ParquetFooter footer = footers.get(files.get(0)); // the group's one schema
-      Dataset<Row> input = open(reading, files, footer, known);
+      Dataset<Row> input = open(reading, files, footers.get(files.get(0)), known);
       inputs.add(input);
-      nanos.add(footer.nanosColumns());
       anywhere.addAll(Arrays.asList(input.columns()));
     }
     List<String> present = known.stream().filter(anywhere::contains).toList();
@@ -66,7 +63,9 @@ final class ParquetInput {
     }
     Dataset<Row> rows = null;
     for (int g = 0; g < inputs.size(); g++) {
-      Dataset<Row> selected = asText(inputs.get(g), present, nanos.get(g));
+      // A group's files share one schema, and so their nanosecond columns.
+      Dataset<Row> selected = asText(inputs.get(g), present,
+          footers.get(groups.get(g).get(0)).nanosColumns());
       rows = rows == null ? selected : rows.union(selected);
     }
     return new Rows(rows, present.toArray(new String[0]));

@@ -110,9 +110,9 @@ public final class InputFiles {
   }
 
   /**
-   * The top-level columns of {@code schema} that hold timestamps in nanoseconds: Spark reads them
-   * as their INT64 (spark.sql.legacy.parquet.nanosAsLong, {@link Sessions}), so only the footer
-   * tells them from a number of seconds.
+   * The top-level columns of {@code schema} that hold timestamps in nanoseconds: the input's
+   * reading session reads them as their INT64 (spark.sql.legacy.parquet.nanosAsLong), so only
+   * the footer tells them from a number of seconds.
    */
   static java.util.Set<String> nanosColumns(org.apache.parquet.schema.MessageType schema) {
     java.util.Set<String> out = new java.util.HashSet<>();

@@ -154,39 +154,34 @@ public final class ParquetPages {
     List<Tuple2<String, String>> out = new ArrayList<>();
     CodecFactory codecs = new CodecFactory(conf.get(), 0);
     try {
-      checkEach(groups, conf, codecs, out);
+      while (groups.hasNext()) {
+        Tuple2<String, List<Chunk>> g = groups.next();
+        try (SeekableInputStream in = HadoopInputFile.fromPath(new Path(g._1()), conf.get())
+            .newStream()) {
+          long held = 0;
+          String why = null;
+          for (Chunk c : g._2()) {
+            long[] holds = new long[1];
+            why = unsafe(c, in, holds, codecs);
+            if (why != null) {
+              break;
+            }
+            held += holds[0];
+          }
+          if (why == null && held > MAX_ROW_GROUP_BYTES) {
+            why = String.format(Locale.ROOT, "row group %d: its pages and dictionaries state %,d "
+                + "bytes a reader holds at once, more than %,d", g._2().get(0).rowGroup(), held,
+                MAX_ROW_GROUP_BYTES);
+          }
+          if (why != null) {
+            out.add(new Tuple2<>(g._1(), why));
+          }
+        }
+      }
     } finally {
       codecs.release();
     }
     return out.iterator();
-  }
-
-  private static void checkEach(Iterator<Tuple2<String, List<Chunk>>> groups, HadoopConf conf,
-      CodecFactory codecs, List<Tuple2<String, String>> out) throws IOException {
-    while (groups.hasNext()) {
-      Tuple2<String, List<Chunk>> g = groups.next();
-      try (SeekableInputStream in = HadoopInputFile.fromPath(new Path(g._1()), conf.get())
-          .newStream()) {
-        long held = 0;
-        String why = null;
-        for (Chunk c : g._2()) {
-          long[] holds = new long[1];
-          why = unsafe(c, in, holds, codecs);
-          if (why != null) {
-            break;
-          }
-          held += holds[0];
-        }
-        if (why == null && held > MAX_ROW_GROUP_BYTES) {
-          why = String.format(Locale.ROOT, "row group %d: its pages and dictionaries state %,d "
-              + "bytes a reader holds at once, more than %,d", g._2().get(0).rowGroup(), held,
-              MAX_ROW_GROUP_BYTES);
-        }
-        if (why != null) {
-          out.add(new Tuple2<>(g._1(), why));
-        }
-      }
-    }
   }
 
   /**
@@ -203,26 +198,11 @@ public final class ParquetPages {
     long largest = 0;
     long dictionary = 0;
     while (pos >= 0 && pos < end) {
-      // The header and, when they fit, the page's bytes, in one read; a failure of the read
-      // is the storage's and propagates, so that Spark tries the task again.
-      byte[] window = read(in, pos, Math.min(end - pos, HEADER_WINDOW));
-      ByteArrayInputStream header = new ByteArrayInputStream(window);
-      PageHeader h;
-      try {
-        h = Util.readPageHeader(header);
-      } catch (IOException | RuntimeException e) {
-        if (window.length == Math.min(end - pos, MAX_HEADER_BYTES)) {
-          return null; // no header: the reader fails there too
-        }
-        window = read(in, pos, Math.min(end - pos, MAX_HEADER_BYTES));
-        header = new ByteArrayInputStream(window);
-        try {
-          h = Util.readPageHeader(header);
-        } catch (IOException | RuntimeException again) {
-          return null;
-        }
+      Header header = readHeader(in, pos, end);
+      if (header == null) {
+        return null; // no header: the reader fails there too
       }
-      int headerBytes = window.length - header.available();
+      PageHeader h = header.page();
       long claimed = h.getUncompressed_page_size();
       String why = null;
       if (claimed > limit) {
@@ -240,6 +220,15 @@ public final class ParquetPages {
         why = String.format(Locale.ROOT, "a dictionary page states %,d entries in %,d bytes",
             h.getDictionary_page_header().getNum_values(), claimed);
       }
+      int stored = h.getCompressed_page_size();
+      long body = pos + header.bytes();
+      if (why == null && stored >= 0 && body + stored <= end && PageRuns.walked(chunk, h)) {
+        byte[] window = header.window();
+        byte[] bytes = header.bytes() + stored <= window.length
+            ? java.util.Arrays.copyOfRange(window, header.bytes(), header.bytes() + stored)
+            : read(in, body, stored);
+        why = PageRuns.check(chunk, h, bytes, codecs);
+      }
       if (why != null) {
         return String.format(Locale.ROOT, "row group %d, column %s: %s", chunk.rowGroup(),
             chunk.column(), why);
@@ -249,22 +238,36 @@ public final class ParquetPages {
         dictionary += h.getDictionary_page_header().getNum_values() * chunk.decodedBytes();
       }
       holds[0] = largest + dictionary;
-      int stored = h.getCompressed_page_size();
       if (stored < 0) {
         return null;
       }
-      long body = pos + headerBytes;
-      if (body + stored <= end && PageRuns.walked(chunk, h)) {
-        byte[] bytes = headerBytes + stored <= window.length
-            ? java.util.Arrays.copyOfRange(window, headerBytes, headerBytes + stored)
-            : read(in, body, stored);
-        why = PageRuns.check(chunk, h, bytes, codecs);
-        if (why != null) {
-          return String.format(Locale.ROOT, "row group %d, column %s: %s", chunk.rowGroup(),
-              chunk.column(), why);
+      pos = body + stored;
+    }
+    return null;
+  }
+
+  /** A page's header, the bytes read from where it starts, and how many of them it took. */
+  private record Header(PageHeader page, byte[] window, int bytes) {}
+
+  /**
+   * The header of the page at {@code pos}, or null if none parses before {@code end}: read with
+   * a window of what follows, the page itself if small, then a larger one if the header is
+   * longer. A failure of a read is the storage's and propagates, so that Spark tries the task
+   * again.
+   */
+  private static Header readHeader(SeekableInputStream in, long pos, long end)
+      throws IOException {
+    for (long size : new long[] {HEADER_WINDOW, MAX_HEADER_BYTES}) {
+      byte[] window = read(in, pos, Math.min(end - pos, size));
+      ByteArrayInputStream header = new ByteArrayInputStream(window);
+      try {
+        PageHeader page = Util.readPageHeader(header);
+        return new Header(page, window, window.length - header.available());
+      } catch (IOException | RuntimeException e) {
+        if (window.length == end - pos) {
+          return null; // no more bytes to try
         }
       }
-      pos = body + stored;
     }
     return null;
   }
