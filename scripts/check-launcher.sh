@@ -11,17 +11,25 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/lib.sh"
 fail=0
 
-# What the JVM of `scripts/ippipe --version` logs of its heap, on stderr: "collector | pages".
-# Run in an environment without the JVM's own option variables, but for those given.
-heap() {  # IPPIPE_JAVA_OPTS [VAR=VALUE ...]
-  local opts="$1" out
-  shift
+# The output of `scripts/ippipe --version` with IPPIPE_JAVA_OPTS="OPTS SHOW" (SHOW: what the
+# JVM should print), run in an environment without the JVM's own option variables, but for
+# those given.
+launch() {  # IPPIPE_JAVA_OPTS SHOW [VAR=VALUE ...]
+  local opts="$1" show="$2" out
+  shift 2
   if ! out=$(env -u JAVA_TOOL_OPTIONS -u JDK_JAVA_OPTIONS -u _JAVA_OPTIONS "$@" \
-      IPPIPE_JAVA_OPTS="$opts -Xlog:gc,gc+init:stderr" "$here/ippipe" --version 2>&1); then
+      IPPIPE_JAVA_OPTS="$opts $show" "$here/ippipe" --version 2>&1); then
     echo "check-launcher: scripts/ippipe --version failed with IPPIPE_JAVA_OPTS='$opts' $*:" >&2
     echo "$out" >&2
     return 1
   fi
+  echo "$out"
+}
+
+# What that JVM logs of its heap: "collector | pages".
+heap() {  # IPPIPE_JAVA_OPTS [VAR=VALUE ...]
+  local out
+  out=$(launch "$1" "-Xlog:gc,gc+init:stderr" "${@:2}") || return 1
   echo "$(sed -n 's/.*\[gc\] *Using \(.*\)$/\1/p' <<< "$out" | head -1) | $(
     sed -n 's/.*Large Page Support: \(.*\)$/\1/p' <<< "$out" | head -1)"
 }
@@ -55,16 +63,10 @@ expect "G1 in JAVA_TOOL_OPTIONS" "G1 | $pages" "" JAVA_TOOL_OPTIONS=-XX:+UseG1GC
 expect "small pages in JAVA_TOOL_OPTIONS" "Parallel | Disabled" "" \
   JAVA_TOOL_OPTIONS=-XX:-UseTransparentHugePages
 
-# The value the JVM of `scripts/ippipe --version` runs with for one of its -XX flags.
+# The value that JVM runs with for one of its -XX flags.
 flag() {  # FLAG IPPIPE_JAVA_OPTS [VAR=VALUE ...]
-  local name="$1" opts="$2" out
-  shift 2
-  if ! out=$(env -u JAVA_TOOL_OPTIONS -u JDK_JAVA_OPTIONS -u _JAVA_OPTIONS "$@" \
-      IPPIPE_JAVA_OPTS="$opts -XX:+PrintFlagsFinal" "$here/ippipe" --version 2>&1); then
-    echo "check-launcher: scripts/ippipe --version failed with IPPIPE_JAVA_OPTS='$opts' $*:" >&2
-    echo "$out" >&2
-    return 1
-  fi
+  local name="$1" out
+  out=$(launch "$2" "-XX:+PrintFlagsFinal" "${@:3}") || return 1
   awk -v f="$name" '$2 == f { print $4; exit }' <<< "$out"
 }
 

@@ -115,8 +115,8 @@ ippipe_memory_opts() {
 }
 
 # Sets JIT_OPTS: the JIT's optimising compiler (C2) takes a method after ten times the calls
-# and loop turns the JVM's default asks (and after three to four times the calls of its
-# compile threshold), measured on the bench's days, paired (docs/performance.md, "When C2 takes
+# and loop turns the JVM's default asks (its compile threshold four times, its floor of calls
+# from 600 to 20 000), measured on the bench's days, paired (docs/performance.md, "When C2 takes
 # a method"). A short run on few cores pays for C2 on the same cores as its tasks: a 2 M-line
 # day spent 37.6 s of compiler-thread time in C2 on 2 919 methods, most of them Spark's
 # machinery (Java serialisation, Janino, the SQL parser, class loading) called a few thousand
